@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Reflection;
+using Psync.Agent.Fs;
+using Psync.Protocol;
+
+namespace Psync.Agent;
+
+/// <summary>One agent session: hello, then requests from the engine until it hangs up.</summary>
+internal sealed class AgentHost(string root, string cinotify, Stream input, Stream outputStream)
+{
+    private readonly FrameWriter _output = new(outputStream);
+    private PathFilter _filter = PathFilter.None;
+
+    public static string Version { get; } =
+        typeof(AgentHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        RootFs? fs = null;
+        try
+        {
+            fs = TryOpenRoot();
+            var writable = fs is not null && TryPrepareOwnArea(fs);
+            await _output.SendAsync(new Hello(
+                Version, Message.ProtocolVersion, root, fs is not null, writable, RsyncVersion(),
+                ReadLimit("max_user_watches"), ReadLimit("max_queued_events"), ReadLimit("max_user_instances"),
+                File.Exists(cinotify)), ct).ConfigureAwait(false);
+            var background = new List<Task>();
+            var ops = fs is null ? null : new OpExecutor(fs, new Trash(fs, TimeProvider.System));
+            while (await Frames.ReadAsync(input, ct).ConfigureAwait(false) is { } message)
+            {
+                switch (message)
+                {
+                    case Configure c:
+                        _filter = new PathFilter(c.Excludes, c.Tempfiles);
+                        break;
+                    case Watch when fs is not null:
+                        var watcher = new Watcher(fs, () => _filter, _output, cinotify);
+                        background.Add(Task.Run(() => watcher.RunAsync(cts.Token), cts.Token));
+                        break;
+                    case Scan s when fs is not null:
+                        var scanner = new Scanner(fs, _filter, _output, s.RequestId);
+                        background.Add(Task.Run(() => scanner.RunAsync(cts.Token), cts.Token));
+                        break;
+                    case Scan s:
+                        await _output.SendAsync(new ScanDone(s.RequestId, 0, $"root {root} does not exist", []), ct).ConfigureAwait(false);
+                        break;
+                    case OpRequest r when ops is not null:
+                        await _output.SendAsync(ops.Execute(r.RequestId, r.Op), ct).ConfigureAwait(false);
+                        break;
+                    case OpRequest r:
+                        await _output.SendAsync(new OpResult(r.RequestId, OpStatus.Error, FileState.Absent, $"root {root} does not exist", null), ct).ConfigureAwait(false);
+                        break;
+                    case Shutdown:
+                        return 0;
+                    default:
+                        await _output.SendAsync(new Log(LogLevel.Error, $"unexpected message {message.Type}"), ct).ConfigureAwait(false);
+                        break;
+                }
+            }
+            return 0;
+        }
+        catch (ProtocolException e)
+        {
+            await Console.Error.WriteLineAsync($"psync-agent: protocol error: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+        finally
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            fs?.Dispose();
+        }
+    }
+
+    private RootFs? TryOpenRoot()
+    {
+        try
+        {
+            return new RootFs(root);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static bool TryPrepareOwnArea(RootFs fs)
+    {
+        try
+        {
+            foreach (var dir in new[] { ".psync/stage", ".psync/trash", ".psync/tmp" })
+            {
+                Native.Libc.close(fs.OpenOwnDir(dir));
+            }
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static long ReadLimit(string name)
+    {
+        try
+        {
+            return long.Parse(File.ReadAllText($"/proc/sys/fs/inotify/{name}").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+        {
+            return -1;
+        }
+    }
+
+    private static string? RsyncVersion()
+    {
+        try
+        {
+            var psi = new ProcessStartInfo("rsync") { RedirectStandardOutput = true, UseShellExecute = false };
+            psi.ArgumentList.Add("--version");
+            using var p = Process.Start(psi);
+            var first = p?.StandardOutput.ReadLine();
+            p?.WaitForExit();
+            // "rsync  version 3.2.7  protocol version 31"
+            var parts = first?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return parts is { Length: >= 3 } && parts[1] == "version" ? parts[2] : first;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,303 @@
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+using Psync.Agent.Native;
+using Psync.Protocol;
+
+namespace Psync.Agent.Fs;
+
+/// <summary>
+/// Applies the engine's operations to the tree. Each one first compares the target with the
+/// state the engine expects (compare-and-swap) and answers a conflict instead of overwriting;
+/// anything removed or replaced goes to the trash.
+/// </summary>
+internal sealed unsafe class OpExecutor(RootFs fs, Trash trash)
+{
+    private const string StageDir = ".psync/stage";
+    private const string TmpDir = ".psync/tmp";
+    private long _tmpSeq;
+
+    public OpResult Execute(int id, Operation op)
+    {
+        try
+        {
+            return op switch
+            {
+                StatOp o => Ok(id, fs.Stat(o.Path)),
+                MkdirOp o => Mkdir(id, o),
+                MoveOp o => Move(id, o),
+                DeleteOp o => Delete(id, o),
+                CommitOp o => Commit(id, o),
+                SetAttrOp o => SetAttr(id, o),
+                SymlinkOp o => Symlink(id, o),
+                HashOp o => Hash(id, o),
+                RemoveStageOp o => RemoveStage(id, o),
+                _ => Error(id, $"unsupported operation {op.Code}"),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            return Error(id, e.Message);
+        }
+        catch (IOException e)
+        {
+            return Error(id, e.Message);
+        }
+    }
+
+    private static OpResult Ok(int id, FileState state) => new(id, OpStatus.Ok, state, null, null);
+
+    private static OpResult Conflict(int id, FileState actual, string what) => new(id, OpStatus.Conflict, actual, what, null);
+
+    private static OpResult Error(int id, string message) => new(id, OpStatus.Error, FileState.Absent, message, null);
+
+    private OpResult Mkdir(int id, MkdirOp o)
+    {
+        using var parent = fs.OpenParent(o.Path);
+        var actual = RootFs.Stat(parent.Fd, parent.Leaf);
+        if (actual.Kind == EntryKind.Directory)
+        {
+            return Ok(id, actual);
+        }
+        if (!o.Expect.Admits(actual) || actual.Exists)
+        {
+            return Conflict(id, actual, $"{PathCodec.Display(o.Path)} exists and is not a directory");
+        }
+        fixed (byte* p = parent.Leaf)
+        {
+            if (Libc.mkdirat(parent.Fd, p, o.Mode & 0xFFF) != 0)
+            {
+                var errno = Libc.Errno;
+                var now = RootFs.Stat(parent.Fd, parent.Leaf);
+                if (errno == Libc.EExist && now.Kind == EntryKind.Directory)
+                {
+                    return Ok(id, now);
+                }
+                if (errno == Libc.EExist)
+                {
+                    return Conflict(id, now, $"{PathCodec.Display(o.Path)} appeared meanwhile");
+                }
+                throw new ErrnoException(errno, $"mkdir {PathCodec.Display(o.Path)}");
+            }
+            // mkdir applies the umask; the engine asked for exact bits.
+            Libc.fchmodat(parent.Fd, p, o.Mode & 0xFFF, 0);
+        }
+        return Ok(id, RootFs.Stat(parent.Fd, parent.Leaf));
+    }
+
+    private OpResult Move(int id, MoveOp o)
+    {
+        using var from = fs.OpenParent(o.From);
+        using var to = fs.OpenParent(o.To);
+        var source = RootFs.Stat(from.Fd, from.Leaf);
+        if (!source.Exists || !o.ExpectFrom.Admits(source))
+        {
+            return Conflict(id, source, $"source {PathCodec.Display(o.From)} is not as expected");
+        }
+        var target = RootFs.Stat(to.Fd, to.Leaf);
+        if (target.Kind == EntryKind.Directory)
+        {
+            return Conflict(id, target, $"target {PathCodec.Display(o.To)} is a directory");
+        }
+        if (trash.Displace(to, o.ExpectTo) is { } found)
+        {
+            return Conflict(id, found, $"target {PathCodec.Display(o.To)} is not as expected");
+        }
+        if (Trash.TryRename(from.Fd, from.Leaf, to.Fd, to.Leaf, noReplace: true) != 0)
+        {
+            var errno = Libc.Errno;
+            if (errno == Libc.EExist)
+            {
+                return Conflict(id, RootFs.Stat(to.Fd, to.Leaf), $"target {PathCodec.Display(o.To)} appeared meanwhile");
+            }
+            throw new ErrnoException(errno, $"move {PathCodec.Display(o.From)} to {PathCodec.Display(o.To)}");
+        }
+        return Ok(id, RootFs.Stat(to.Fd, to.Leaf));
+    }
+
+    private OpResult Delete(int id, DeleteOp o)
+    {
+        using var parent = fs.OpenParent(o.Path);
+        var actual = RootFs.Stat(parent.Fd, parent.Leaf);
+        if (!o.Expect.Admits(actual))
+        {
+            return Conflict(id, actual, $"{PathCodec.Display(o.Path)} changed");
+        }
+        if (actual.Kind == EntryKind.Directory && !o.Recursive)
+        {
+            // rmdir checks emptiness atomically; an empty directory holds no version to keep.
+            fixed (byte* p = parent.Leaf)
+            {
+                if (Libc.unlinkat(parent.Fd, p, Libc.AtRemoveDir) != 0)
+                {
+                    var errno = Libc.Errno;
+                    if (errno == Libc.ENotEmpty || errno == Libc.EExist)
+                    {
+                        return Conflict(id, actual, $"directory {PathCodec.Display(o.Path)} is not empty");
+                    }
+                    throw new ErrnoException(errno, $"rmdir {PathCodec.Display(o.Path)}");
+                }
+            }
+            return Ok(id, FileState.Absent);
+        }
+        if (trash.Displace(parent, o.Expect) is { } found)
+        {
+            return Conflict(id, found, $"{PathCodec.Display(o.Path)} changed");
+        }
+        return Ok(id, FileState.Absent);
+    }
+
+    private OpResult Commit(int id, CommitOp o)
+    {
+        if (!PathOrder.IsSameOrBelow(o.StagedPath, StageDir) || o.StagedPath.Length <= StageDir.Length)
+        {
+            return Error(id, $"a staged file must lie below {StageDir}/");
+        }
+        using var staged = fs.OpenParent(o.StagedPath, allowOwnArea: true);
+        var stagedState = RootFs.Stat(staged.Fd, staged.Leaf);
+        if (stagedState.Kind is not (EntryKind.File or EntryKind.Symlink))
+        {
+            return Error(id, $"nothing staged at {PathCodec.Display(o.StagedPath)}");
+        }
+        using var target = fs.OpenParent(o.Path);
+        var actual = RootFs.Stat(target.Fd, target.Leaf);
+        if (actual.Kind == EntryKind.Directory && o.Expect.Admits(actual))
+        {
+            return Conflict(id, actual, $"{PathCodec.Display(o.Path)} is a directory");
+        }
+        if (trash.Displace(target, o.Expect) is { } found)
+        {
+            return Conflict(id, found, $"{PathCodec.Display(o.Path)} changed");
+        }
+        if (Trash.TryRename(staged.Fd, staged.Leaf, target.Fd, target.Leaf, noReplace: true) != 0)
+        {
+            var errno = Libc.Errno;
+            if (errno == Libc.EExist)
+            {
+                return Conflict(id, RootFs.Stat(target.Fd, target.Leaf), $"{PathCodec.Display(o.Path)} appeared meanwhile");
+            }
+            throw new ErrnoException(errno, $"commit {PathCodec.Display(o.Path)}");
+        }
+        return Ok(id, RootFs.Stat(target.Fd, target.Leaf));
+    }
+
+    private OpResult SetAttr(int id, SetAttrOp o)
+    {
+        using var parent = fs.OpenParent(o.Path);
+        var actual = RootFs.Stat(parent.Fd, parent.Leaf);
+        if (!actual.Exists || !o.Expect.Admits(actual))
+        {
+            return Conflict(id, actual, $"{PathCodec.Display(o.Path)} changed");
+        }
+        fixed (byte* p = parent.Leaf)
+        {
+            if (o.Mode is { } mode && actual.Kind != EntryKind.Symlink && Libc.fchmodat(parent.Fd, p, mode & 0xFFF, 0) != 0)
+            {
+                throw new ErrnoException(Libc.Errno, $"chmod {PathCodec.Display(o.Path)}");
+            }
+            if (o.MtimeNs is { } mtime)
+            {
+                var times = stackalloc Libc.Timespec[2];
+                times[0] = new Libc.Timespec { Sec = 0, Nsec = Libc.UtimeOmit };
+                times[1] = new Libc.Timespec { Sec = Math.DivRem(mtime, 1_000_000_000L, out var ns) - (ns < 0 ? 1 : 0), Nsec = ns < 0 ? ns + 1_000_000_000L : ns };
+                if (Libc.utimensat(parent.Fd, p, times, Libc.AtSymlinkNoFollow) != 0)
+                {
+                    throw new ErrnoException(Libc.Errno, $"set mtime of {PathCodec.Display(o.Path)}");
+                }
+            }
+        }
+        return Ok(id, RootFs.Stat(parent.Fd, parent.Leaf));
+    }
+
+    private OpResult Symlink(int id, SymlinkOp o)
+    {
+        using var parent = fs.OpenParent(o.Path);
+        var actual = RootFs.Stat(parent.Fd, parent.Leaf);
+        if (actual.Kind == EntryKind.Directory || !o.Expect.Admits(actual))
+        {
+            return Conflict(id, actual, $"{PathCodec.Display(o.Path)} changed");
+        }
+        // Made under a temporary name and renamed in, so the link appears whole.
+        var tmpFd = fs.OpenOwnDir(TmpDir);
+        try
+        {
+            var tmp = RelPath.Z(System.Text.Encoding.ASCII.GetBytes($"link-{Environment.ProcessId}-{Interlocked.Increment(ref _tmpSeq)}"));
+            var target = RelPath.Z(PathCodec.Encode(o.Target));
+            fixed (byte* t = target)
+            fixed (byte* n = tmp)
+            {
+                if (Libc.symlinkat(t, tmpFd, n) != 0)
+                {
+                    throw new ErrnoException(Libc.Errno, $"symlink {PathCodec.Display(o.Path)}");
+                }
+            }
+            if (trash.Displace(parent, o.Expect) is { } found)
+            {
+                fixed (byte* n = tmp)
+                {
+                    Libc.unlinkat(tmpFd, n, 0);
+                }
+                return Conflict(id, found, $"{PathCodec.Display(o.Path)} changed");
+            }
+            if (Trash.TryRename(tmpFd, tmp, parent.Fd, parent.Leaf, noReplace: true) != 0)
+            {
+                var errno = Libc.Errno;
+                fixed (byte* n = tmp)
+                {
+                    Libc.unlinkat(tmpFd, n, 0);
+                }
+                if (errno == Libc.EExist)
+                {
+                    return Conflict(id, RootFs.Stat(parent.Fd, parent.Leaf), $"{PathCodec.Display(o.Path)} appeared meanwhile");
+                }
+                throw new ErrnoException(errno, $"symlink {PathCodec.Display(o.Path)}");
+            }
+        }
+        finally
+        {
+            Libc.close(tmpFd);
+        }
+        return Ok(id, RootFs.Stat(parent.Fd, parent.Leaf));
+    }
+
+    private OpResult Hash(int id, HashOp o)
+    {
+        using var parent = fs.OpenParent(o.Path);
+        var before = RootFs.Stat(parent.Fd, parent.Leaf);
+        if (before.Kind != EntryKind.File)
+        {
+            return Error(id, $"{PathCodec.Display(o.Path)} is not a regular file");
+        }
+        int fd;
+        fixed (byte* p = parent.Leaf)
+        {
+            // O_NONBLOCK: should a FIFO have taken the file's place, open must not hang.
+            fd = Libc.openat(parent.Fd, p, Libc.ORdOnly | Libc.ONoFollow | Libc.OCloExec | Libc.ONonBlock, 0);
+        }
+        if (fd < 0)
+        {
+            throw new ErrnoException(Libc.Errno, $"open {PathCodec.Display(o.Path)}");
+        }
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        return new OpResult(id, OpStatus.Ok, before, null, hash);
+    }
+
+    private OpResult RemoveStage(int id, RemoveStageOp o)
+    {
+        if (o.Name.Length == 0 || o.Name.Contains('/', StringComparison.Ordinal) || o.Name is "." or "..")
+        {
+            return Error(id, "a stage name is one path component");
+        }
+        var stageFd = fs.OpenOwnDir(StageDir);
+        try
+        {
+            Tree.Remove(stageFd, RelPath.Z(PathCodec.Encode(o.Name)));
+        }
+        finally
+        {
+            Libc.close(stageFd);
+        }
+        return Ok(id, FileState.Absent);
+    }
+}

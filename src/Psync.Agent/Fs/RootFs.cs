@@ -1,0 +1,184 @@
+using Psync.Agent.Native;
+using Psync.Protocol;
+
+namespace Psync.Agent.Fs;
+
+/// <summary>A directory and the last component of a path below the root, resolved without following any symlink.</summary>
+internal readonly struct Parent(int fd, bool owned, byte[] leaf, string path) : IDisposable
+{
+    public int Fd { get; } = fd;
+
+    /// <summary>The last component, NUL-terminated.</summary>
+    public byte[] Leaf { get; } = leaf;
+
+    public string Path { get; } = path;
+
+    public void Dispose()
+    {
+        if (owned)
+        {
+            Libc.close(Fd);
+        }
+    }
+}
+
+/// <summary>
+/// The tree the agent serves. Holds a descriptor on the root and resolves every relative path
+/// component by component with O_NOFOLLOW, so neither "..", nor an absolute path, nor a symlinked
+/// parent can lead outside it.
+/// </summary>
+internal sealed unsafe class RootFs : IDisposable
+{
+    private readonly int _rootFd;
+
+    public RootFs(string root)
+    {
+        Root = root;
+        var z = RelPath.Z(PathCodec.Encode(root));
+        fixed (byte* p = z)
+        {
+            _rootFd = Libc.openat(Libc.AtFdCwd, p, Libc.ORdOnly | Libc.ODirectory | Libc.OCloExec, 0);
+        }
+        if (_rootFd < 0)
+        {
+            throw new ErrnoException(Libc.Errno, $"open root {PathCodec.Display(root)}");
+        }
+    }
+
+    public string Root { get; }
+
+    public int RootFd => _rootFd;
+
+    /// <summary>Opens the directory that holds <paramref name="path"/>.</summary>
+    public Parent OpenParent(string path, bool allowOwnArea = false)
+    {
+        var parts = RelPath.Split(path, allowOwnArea);
+        var fd = _rootFd;
+        for (var i = 0; i < parts.Length - 1; i++)
+        {
+            int next;
+            fixed (byte* p = parts[i])
+            {
+                next = Libc.openat(fd, p, Libc.OPath | Libc.ODirectory | Libc.ONoFollow | Libc.OCloExec, 0);
+            }
+            var errno = Libc.Errno;
+            if (fd != _rootFd)
+            {
+                Libc.close(fd);
+            }
+            if (next < 0)
+            {
+                var what = errno is Libc.ENotDir or Libc.ELoop
+                    ? $"a parent of {PathCodec.Display(path)} is not a directory (symlinked parents are never followed)"
+                    : $"open parent of {PathCodec.Display(path)}";
+                throw new ErrnoException(errno, what);
+            }
+            fd = next;
+        }
+        return new Parent(fd, fd != _rootFd, parts[^1], path);
+    }
+
+    /// <summary>lstat of a relative path; absent when it or a parent does not exist.</summary>
+    public FileState Stat(string path, bool allowOwnArea = false)
+    {
+        try
+        {
+            using var parent = OpenParent(path, allowOwnArea);
+            return Stat(parent.Fd, parent.Leaf);
+        }
+        catch (ErrnoException e) when (e.Errno is Libc.ENoEnt or Libc.ENotDir or Libc.ELoop)
+        {
+            return FileState.Absent;
+        }
+    }
+
+    /// <summary>lstat of <paramref name="leaf"/> (NUL-terminated) in a directory.</summary>
+    public static FileState Stat(int dirFd, byte[] leaf)
+    {
+        Libc.Statx st;
+        int rc;
+        fixed (byte* p = leaf)
+        {
+            rc = Libc.statx(dirFd, p, Libc.AtSymlinkNoFollow, Libc.StatxBasicStats, &st);
+        }
+        if (rc != 0)
+        {
+            var errno = Libc.Errno;
+            if (errno is Libc.ENoEnt or Libc.ENotDir)
+            {
+                return FileState.Absent;
+            }
+            throw new ErrnoException(errno, $"stat {PathCodec.Display(PathCodec.Decode(leaf.AsSpan(0, leaf.Length - 1)))}");
+        }
+        var kind = (st.Mode & Libc.SIfMt) switch
+        {
+            Libc.SIfReg => EntryKind.File,
+            Libc.SIfDir => EntryKind.Directory,
+            Libc.SIfLnk => EntryKind.Symlink,
+            _ => EntryKind.Other,
+        };
+        var target = kind == EntryKind.Symlink ? ReadLink(dirFd, leaf) : null;
+        var size = kind == EntryKind.File ? (long)st.Size : 0;
+        return new FileState(kind, size, st.MTime.Ns, st.Mode & 0xFFFu, st.Ino, st.CTime.Ns, target);
+    }
+
+    private static string ReadLink(int dirFd, byte[] leaf)
+    {
+        var size = 256;
+        while (true)
+        {
+            var buf = new byte[size];
+            nint n;
+            fixed (byte* p = leaf)
+            fixed (byte* b = buf)
+            {
+                n = Libc.readlinkat(dirFd, p, b, (nuint)buf.Length);
+            }
+            if (n < 0)
+            {
+                throw new ErrnoException(Libc.Errno, "readlink");
+            }
+            if (n < buf.Length)
+            {
+                return PathCodec.Decode(buf.AsSpan(0, (int)n));
+            }
+            size *= 4;
+        }
+    }
+
+    /// <summary>Opens a directory of the agent's own area (".psync/trash"), creating it when missing.</summary>
+    public int OpenOwnDir(string path)
+    {
+        var fd = _rootFd;
+        foreach (var part in RelPath.Split(path, allowOwnArea: true))
+        {
+            int next;
+            fixed (byte* p = part)
+            {
+                if (Libc.mkdirat(fd, p, 0x1C0) != 0 && Libc.Errno != Libc.EExist)
+                {
+                    var errno = Libc.Errno;
+                    if (fd != _rootFd)
+                    {
+                        Libc.close(fd);
+                    }
+                    throw new ErrnoException(errno, $"create {path}");
+                }
+                next = Libc.openat(fd, p, Libc.ORdOnly | Libc.ODirectory | Libc.ONoFollow | Libc.OCloExec, 0);
+            }
+            var err = Libc.Errno;
+            if (fd != _rootFd)
+            {
+                Libc.close(fd);
+            }
+            if (next < 0)
+            {
+                throw new ErrnoException(err, $"open {path}");
+            }
+            fd = next;
+        }
+        return fd;
+    }
+
+    public void Dispose() => Libc.close(_rootFd);
+}

@@ -1,0 +1,154 @@
+using System.Runtime.InteropServices;
+
+namespace Psync.Agent.Native;
+
+/// <summary>
+/// The libc calls the agent needs. File names cross as raw NUL-terminated bytes, never as .NET
+/// strings, so names that are not UTF-8 survive. Only *at() calls on directory descriptors are
+/// used, which keeps every operation confined to the descriptor it starts from.
+/// </summary>
+internal static unsafe partial class Libc
+{
+    public const int AtFdCwd = -100;
+    public const int AtSymlinkNoFollow = 0x100;
+    public const int AtRemoveDir = 0x200;
+    public const uint RenameNoReplace = 1;
+    public const uint StatxBasicStats = 0x7ff;
+
+    public const int ORdOnly = 0;
+    public const int OWrOnly = 1;
+    public const int OCreat = 0x40;
+    public const int OExcl = 0x80;
+    public const int OAppend = 0x400;
+    public const int ONonBlock = 0x800;
+    public const int OCloExec = 0x80000;
+    public const int OPath = 0x200000;
+
+    // These two differ between x86-64 and arm64.
+    public static readonly int ODirectory = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x4000 : 0x10000;
+    public static readonly int ONoFollow = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x8000 : 0x20000;
+
+    public const int EPerm = 1;
+    public const int ENoEnt = 2;
+    public const int EExist = 17;
+    public const int ENotDir = 20;
+    public const int EIsDir = 21;
+    public const int EInval = 22;
+    public const int ENoSpc = 28;
+    public const int ENotEmpty = 39;
+    public const int ELoop = 40;
+    public const int ENoSys = 38;
+
+    public const byte DtUnknown = 0;
+    public const byte DtDir = 4;
+
+    public const uint SIfMt = 0xF000;
+    public const uint SIfReg = 0x8000;
+    public const uint SIfDir = 0x4000;
+    public const uint SIfLnk = 0xA000;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int openat(int dirfd, byte* path, int flags, uint mode);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int close(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int statx(int dirfd, byte* path, int flags, uint mask, Statx* buf);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int renameat2(int olddirfd, byte* oldpath, int newdirfd, byte* newpath, uint flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int unlinkat(int dirfd, byte* path, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int mkdirat(int dirfd, byte* path, uint mode);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int symlinkat(byte* target, int newdirfd, byte* linkpath);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint readlinkat(int dirfd, byte* path, byte* buf, nuint bufsiz);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fchmodat(int dirfd, byte* path, uint mode, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int utimensat(int dirfd, byte* path, Timespec* times, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint fdopendir(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial Dirent* readdir(nint dir);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int closedir(nint dir);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int dup(int fd);
+
+    public static int Errno => Marshal.GetLastPInvokeError();
+
+    public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Timespec
+    {
+        public long Sec;
+        public long Nsec;
+    }
+
+    public const long UtimeOmit = (1L << 30) - 2;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct StatxTimestamp
+    {
+        public long Sec;
+        public uint Nsec;
+        public int Reserved;
+
+        public readonly long Ns => (Sec * 1_000_000_000L) + Nsec;
+    }
+
+    /// <summary>struct statx: the same layout on every Linux architecture.</summary>
+    [StructLayout(LayoutKind.Sequential, Size = 256)]
+    public struct Statx
+    {
+        public uint Mask;
+        public uint BlkSize;
+        public ulong Attributes;
+        public uint NLink;
+        public uint Uid;
+        public uint Gid;
+        public ushort Mode;
+        public ushort Spare0;
+        public ulong Ino;
+        public ulong Size;
+        public ulong Blocks;
+        public ulong AttributesMask;
+        public StatxTimestamp ATime;
+        public StatxTimestamp BTime;
+        public StatxTimestamp CTime;
+        public StatxTimestamp MTime;
+    }
+
+    /// <summary>glibc's struct dirent on 64-bit Linux.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Dirent
+    {
+        public ulong Ino;
+        public long Off;
+        public ushort RecLen;
+        public byte Type;
+        public fixed byte Name[256];
+    }
+}
+
+/// <summary>A failed system call, with the errno and what was being done.</summary>
+internal sealed class ErrnoException(int errno, string what)
+    : IOException($"{what}: {Libc.Describe(errno)}")
+{
+    public int Errno { get; } = errno;
+}

@@ -1,0 +1,95 @@
+using Psync.Agent.Fs;
+using Psync.Agent.Native;
+using Psync.Protocol;
+
+namespace Psync.Agent;
+
+/// <summary>
+/// Streams the whole tree in <see cref="PathOrder"/>: a depth-first walk with siblings sorted,
+/// sent in batches, so memory holds one directory listing per level, not the tree.
+/// </summary>
+internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, int requestId)
+{
+    private const int BatchSize = 2048;
+    private readonly List<ScanEntry> _batch = new(BatchSize);
+    private readonly List<string> _unreadable = [];
+    private long _count;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        string? error = null;
+        try
+        {
+            await WalkAsync(fs.RootFd, string.Empty, ct).ConfigureAwait(false);
+            await FlushAsync(ct).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            error = e.Message;
+        }
+        await output.SendAsync(new ScanDone(requestId, _count, error, _unreadable), ct).ConfigureAwait(false);
+    }
+
+    private async Task WalkAsync(int dirFd, string prefix, CancellationToken ct)
+    {
+        var entries = Tree.List(dirFd)
+            .Select(e => (Name: PathCodec.Decode(e.Name), Raw: e.Name))
+            .OrderBy(e => e.Name, StringComparer.Ordinal)
+            .ToList();
+        foreach (var (name, raw) in entries)
+        {
+            var path = prefix.Length == 0 ? name : $"{prefix}/{name}";
+            if (filter.Skips(path))
+            {
+                continue;
+            }
+            var leaf = RelPath.Z(raw);
+            var state = RootFs.Stat(dirFd, leaf);
+            if (!state.Exists)
+            {
+                continue; // gone since the listing
+            }
+            _batch.Add(new ScanEntry(path, state));
+            _count++;
+            if (_batch.Count >= BatchSize)
+            {
+                await FlushAsync(ct).ConfigureAwait(false);
+            }
+            if (state.Kind != EntryKind.Directory)
+            {
+                continue;
+            }
+            var child = Tree.OpenDir(dirFd, leaf);
+            if (child < 0)
+            {
+                if (Libc.Errno is not (Libc.ENoEnt or Libc.ENotDir))
+                {
+                    _unreadable.Add(path);
+                }
+                continue;
+            }
+            try
+            {
+                await WalkAsync(child, path, ct).ConfigureAwait(false);
+            }
+            catch (ErrnoException)
+            {
+                _unreadable.Add(path);
+            }
+            finally
+            {
+                Libc.close(child);
+            }
+        }
+    }
+
+    private async Task FlushAsync(CancellationToken ct)
+    {
+        if (_batch.Count == 0)
+        {
+            return;
+        }
+        await output.SendAsync(new ScanEntries(requestId, [.. _batch]), ct).ConfigureAwait(false);
+        _batch.Clear();
+    }
+}

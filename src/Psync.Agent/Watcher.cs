@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Globalization;
+using Psync.Agent.Fs;
+using Psync.Protocol;
+
+namespace Psync.Agent;
+
+/// <summary>
+/// Runs cinotify on the root, turns its records into <see cref="Change"/>s with fresh lstat
+/// states, and sends one <see cref="Changes"/> message per read of its output (so a burst is a
+/// few messages, and a lone change is sent at once).
+/// </summary>
+internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter output, string cinotify)
+{
+    private readonly List<(ChangeKind Kind, string Path, string? From)> _pending = [];
+    private readonly Dictionary<string, int> _pendingIndex = new(StringComparer.Ordinal);
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var restarts = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            var exit = await RunOnceAsync(ct).ConfigureAwait(false);
+            if (ct.IsCancellationRequested || exit == 3)
+            {
+                return; // ROOT_GONE was reported; the engine pauses the pair.
+            }
+            // cinotify died: events are lost until it is back, so the engine must rescan.
+            restarts++;
+            await output.SendAsync(new Log(LogLevel.Error, $"cinotify exited with status {exit}; restarting"), ct).ConfigureAwait(false);
+            await output.SendAsync(new RescanNeeded("the watcher restarted"), ct).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * restarts)), ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(cinotify)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(fs.Root);
+        using var process = Process.Start(psi) ?? throw new IOException($"cannot start {cinotify}");
+        var stderr = ForwardStderrAsync(process, ct);
+        try
+        {
+            await ReadRecordsAsync(process.StandardOutput.BaseStream, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.StandardInput.Close(); // cinotify exits on end of input
+                process.Kill();
+            }
+        }
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        await stderr.ConfigureAwait(false);
+        return process.ExitCode;
+    }
+
+    private async Task ForwardStderrAsync(Process process, CancellationToken ct)
+    {
+        while (await process.StandardError.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+        {
+            await output.SendAsync(new Log(LogLevel.Warning, $"cinotify: {line}"), ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadRecordsAsync(Stream stdout, CancellationToken ct)
+    {
+        var buffer = new byte[64 * 1024];
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2); // one record larger than the buffer
+            }
+            var n = await stdout.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
+            if (n == 0)
+            {
+                return;
+            }
+            length += n;
+            var consumed = 0;
+            while (TryParse(buffer.AsSpan(consumed, length - consumed), out var record, out var used))
+            {
+                consumed += used;
+                await HandleAsync(record, ct).ConfigureAwait(false);
+            }
+            Buffer.BlockCopy(buffer, consumed, buffer, 0, length - consumed);
+            length -= consumed;
+            await FlushAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A cinotify record: EVENT, FLAGS, PATH, ARG, each NUL-terminated.</summary>
+    private readonly record struct Record(string Event, bool IsDir, string Path, string Arg);
+
+    private static bool TryParse(ReadOnlySpan<byte> data, out Record record, out int used)
+    {
+        Span<int> ends = stackalloc int[4];
+        var start = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            var nul = data[start..].IndexOf((byte)0);
+            if (nul < 0)
+            {
+                record = default;
+                used = 0;
+                return false;
+            }
+            ends[i] = start + nul;
+            start = ends[i] + 1;
+        }
+        record = new Record(
+            System.Text.Encoding.ASCII.GetString(data[..ends[0]]),
+            data[(ends[0] + 1)..ends[1]].SequenceEqual("d"u8),
+            PathCodec.Decode(data[(ends[1] + 1)..ends[2]]),
+            PathCodec.Decode(data[(ends[2] + 1)..ends[3]]));
+        used = start;
+        return true;
+    }
+
+    private async Task HandleAsync(Record r, CancellationToken ct)
+    {
+        var f = filter();
+        switch (r.Event)
+        {
+            case "READY":
+                await FlushAsync(ct).ConfigureAwait(false);
+                await output.SendAsync(new WatchReady(long.Parse(r.Arg, CultureInfo.InvariantCulture)), ct).ConfigureAwait(false);
+                break;
+            case "CREATE" when !r.IsDir:
+                // A new regular file is reported by its WRITE (close after writing), so a file
+                // still being written is not sent half-done; links and specials have no WRITE.
+                if (r.Path.Length > 0 && !f.SkipsWithAncestors(r.Path) && fs.Stat(r.Path).Kind != EntryKind.File)
+                {
+                    Add(ChangeKind.Changed, r.Path, null);
+                }
+                break;
+            case "CREATE" or "FOUND" or "WRITE" or "ATTRIB" or "DELETE" or "MOVED_OUT" or "MOVED_IN":
+                if (r.Path.Length > 0 && !f.SkipsWithAncestors(r.Path))
+                {
+                    Add(ChangeKind.Changed, r.Path, null);
+                }
+                break;
+            case "MOVE":
+                var fromOut = f.SkipsWithAncestors(r.Path);
+                var toOut = f.SkipsWithAncestors(r.Arg);
+                if (!fromOut && !toOut)
+                {
+                    Add(ChangeKind.Moved, r.Arg, r.Path);
+                }
+                else if (!toOut)
+                {
+                    Add(ChangeKind.Changed, r.Arg, null); // a tempfile (or a staged file) became a real name
+                }
+                else if (!fromOut)
+                {
+                    Add(ChangeKind.Changed, r.Path, null); // a real name became a tempfile or went to the trash
+                }
+                break;
+            case "OVERFLOW":
+                await FlushAsync(ct).ConfigureAwait(false);
+                await output.SendAsync(new RescanNeeded($"inotify queue overflow (fs.inotify.max_queued_events = {r.Arg})"), ct).ConfigureAwait(false);
+                break;
+            case "WATCH_LIMIT":
+                await FlushAsync(ct).ConfigureAwait(false);
+                await output.SendAsync(new Log(LogLevel.Error, $"inotify watch limit reached at {PathCodec.Display(r.Path)}: raise fs.inotify.max_user_watches (now {r.Arg})"), ct).ConfigureAwait(false);
+                await output.SendAsync(new RescanNeeded($"inotify watch limit reached (fs.inotify.max_user_watches = {r.Arg})"), ct).ConfigureAwait(false);
+                break;
+            case "WATCH_ERROR":
+                await output.SendAsync(new Log(LogLevel.Warning, $"cannot watch {PathCodec.Display(r.Path)}: {r.Arg}"), ct).ConfigureAwait(false);
+                break;
+            case "ROOT_GONE":
+                await FlushAsync(ct).ConfigureAwait(false);
+                await output.SendAsync(new RootGone("the root was deleted, moved or unmounted"), ct).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private void Add(ChangeKind kind, string path, string? from)
+    {
+        if (kind == ChangeKind.Changed && _pendingIndex.ContainsKey(path))
+        {
+            return; // the state is read at flush time, once
+        }
+        if (kind == ChangeKind.Moved)
+        {
+            _pendingIndex.Clear(); // order matters across a move
+        }
+        else
+        {
+            _pendingIndex[path] = _pending.Count;
+        }
+        _pending.Add((kind, path, from));
+    }
+
+    private async Task FlushAsync(CancellationToken ct)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+        var changes = new List<Change>(_pending.Count);
+        List<string>? failed = null;
+        foreach (var (kind, path, from) in _pending)
+        {
+            try
+            {
+                changes.Add(new Change(kind, path, from, fs.Stat(path)));
+            }
+            catch (IOException e)
+            {
+                // Unreadable is not deleted: say so rather than report a state we do not know.
+                (failed ??= []).Add(e.Message);
+            }
+        }
+        _pending.Clear();
+        _pendingIndex.Clear();
+        await output.SendAsync(new Changes(changes), ct).ConfigureAwait(false);
+        foreach (var message in failed ?? [])
+        {
+            await output.SendAsync(new Log(LogLevel.Warning, message), ct).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Psync.Protocol;
+
+namespace Psync.Engine.Agents;
+
+/// <summary>
+/// The engine's end of one agent's framed stream. A local agent and one reached over SSH differ
+/// only in how the two streams are opened. Requests are matched to answers by id; scans are
+/// streamed; everything the agent says by itself (changes, rescan requests, logs) arrives on
+/// <see cref="Events"/>.
+/// </summary>
+public sealed class AgentConnection : IAsyncDisposable
+{
+    private readonly FrameWriter _writer;
+    private readonly Stream _input;
+    private readonly IAsyncDisposable? _owner;
+    private readonly ConcurrentDictionary<int, TaskCompletionSource<OpResult>> _ops = new();
+    private readonly ConcurrentDictionary<int, Channel<Message>> _scans = new();
+    private readonly Channel<Message> _events = Channel.CreateUnbounded<Message>(new() { SingleReader = true });
+    private readonly TaskCompletionSource<Hello> _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _reader;
+    private int _nextId;
+
+    /// <param name="toAgent">The agent's standard input.</param>
+    /// <param name="fromAgent">The agent's standard output.</param>
+    /// <param name="owner">Disposed with the connection (the process or SSH channel behind the streams).</param>
+    public AgentConnection(Stream toAgent, Stream fromAgent, IAsyncDisposable? owner = null)
+    {
+        _writer = new FrameWriter(toAgent);
+        _input = fromAgent;
+        _owner = owner;
+        _reader = Task.Run(ReadLoopAsync);
+    }
+
+    /// <summary>Changes, WatchReady, RescanNeeded, RootGone and Log messages, in the order the agent sent them. Completes when the connection ends.</summary>
+    public ChannelReader<Message> Events => _events.Reader;
+
+    /// <summary>Completes when the agent's stream ends; faulted if it broke.</summary>
+    public Task Completion => _reader;
+
+    /// <summary>Waits for the agent's hello.</summary>
+    public async Task<Hello> HelloAsync(TimeSpan timeout, CancellationToken ct = default) =>
+        await _hello.Task.WaitAsync(timeout, ct).ConfigureAwait(false);
+
+    public Task ConfigureAsync(IReadOnlyList<string> excludes, IReadOnlyList<string> tempfiles, CancellationToken ct = default) =>
+        _writer.SendAsync(new Configure(excludes, tempfiles), ct);
+
+    /// <summary>Starts the watch; a <see cref="WatchReady"/> on <see cref="Events"/> says when it is in place.</summary>
+    public Task WatchAsync(CancellationToken ct = default) => _writer.SendAsync(new Watch(), ct);
+
+    /// <summary>Sends one operation and waits for its answer.</summary>
+    public async Task<OpResult> RunAsync(Operation op, CancellationToken ct = default)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var tcs = new TaskCompletionSource<OpResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ops[id] = tcs;
+        try
+        {
+            await _writer.SendAsync(new OpRequest(id, op), ct).ConfigureAwait(false);
+            return await tcs.Task.WaitAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _ops.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>
+    /// Streams the agent's tree in <see cref="PathOrder"/>. Entries arrive with backpressure, so
+    /// do not wait for an operation on this connection while enumerating.
+    /// </summary>
+    public async IAsyncEnumerable<ScanEntry> ScanAsync(ScanSummary summary, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var channel = Channel.CreateBounded<Message>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+        _scans[id] = channel;
+        try
+        {
+            await _writer.SendAsync(new Scan(id), ct).ConfigureAwait(false);
+            await foreach (var message in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                if (message is ScanDone done)
+                {
+                    if (done.Error is not null)
+                    {
+                        throw new AgentException($"scan failed: {done.Error}");
+                    }
+                    summary.Count = done.Count;
+                    summary.Unreadable = done.Unreadable;
+                    yield break;
+                }
+                foreach (var entry in ((ScanEntries)message).Entries)
+                {
+                    yield return entry;
+                }
+            }
+            throw new AgentException("the agent went away during a scan");
+        }
+        finally
+        {
+            _scans.TryRemove(id, out _);
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        Exception? failure = null;
+        try
+        {
+            while (await Frames.ReadAsync(_input, _stop.Token).ConfigureAwait(false) is { } message)
+            {
+                switch (message)
+                {
+                    case Hello hello:
+                        _hello.TrySetResult(hello);
+                        break;
+                    case OpResult result when _ops.TryGetValue(result.RequestId, out var tcs):
+                        tcs.TrySetResult(result);
+                        break;
+                    case ScanEntries entries when _scans.TryGetValue(entries.RequestId, out var scan):
+                        await scan.Writer.WriteAsync(entries, _stop.Token).ConfigureAwait(false);
+                        break;
+                    case ScanDone done when _scans.TryGetValue(done.RequestId, out var scan):
+                        await scan.Writer.WriteAsync(done, _stop.Token).ConfigureAwait(false);
+                        scan.Writer.TryComplete();
+                        break;
+                    default:
+                        await _events.Writer.WriteAsync(message, _stop.Token).ConfigureAwait(false);
+                        break;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ProtocolException or OperationCanceledException or ObjectDisposedException)
+        {
+            failure = e is OperationCanceledException ? null : e;
+        }
+        var gone = new AgentException(failure is null ? "the agent closed the connection" : $"the agent connection broke: {failure.Message}", failure);
+        _hello.TrySetException(gone);
+        foreach (var tcs in _ops.Values)
+        {
+            tcs.TrySetException(gone);
+        }
+        foreach (var scan in _scans.Values)
+        {
+            scan.Writer.TryComplete(gone);
+        }
+        _events.Writer.TryComplete(failure is null ? null : gone);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _writer.SendAsync(new Shutdown()).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // already gone
+        }
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_owner is not null)
+        {
+            await _owner.DisposeAsync().ConfigureAwait(false);
+        }
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        await _reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+    }
+}
+
+/// <summary>Filled in when a scan completes.</summary>
+public sealed class ScanSummary
+{
+    public long Count { get; set; }
+
+    /// <summary>Directories whose contents are unknown (unreadable): nothing below them may be taken as deleted.</summary>
+    public IReadOnlyList<string> Unreadable { get; set; } = [];
+}
+
+/// <summary>The agent failed, went away, or answered something unusable.</summary>
+public sealed class AgentException(string message, Exception? inner = null) : Exception(message, inner);

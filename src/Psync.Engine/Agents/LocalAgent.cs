@@ -1,0 +1,65 @@
+using System.Diagnostics;
+
+namespace Psync.Engine.Agents;
+
+/// <summary>Starts <c>psync-agent</c> as a child process for a tree on this host.</summary>
+public static class LocalAgent
+{
+    /// <summary>
+    /// Where the agent binary is: $PSYNC_AGENT, else next to the running program. Missing is an
+    /// error that says how to build it.
+    /// </summary>
+    public static string Locate()
+    {
+        var candidates = new[]
+        {
+            Environment.GetEnvironmentVariable("PSYNC_AGENT"),
+            Path.Combine(AppContext.BaseDirectory, "psync-agent"),
+        };
+        return candidates.FirstOrDefault(p => !string.IsNullOrEmpty(p) && File.Exists(p))
+            ?? throw new AgentException("psync-agent not found: set PSYNC_AGENT or run the build (dotnet build Psync.sln)");
+    }
+
+    /// <summary>Starts an agent on <paramref name="root"/>; stderr lines go to <paramref name="onStderr"/>.</summary>
+    public static AgentConnection Start(string agentPath, string root, Action<string>? onStderr = null)
+    {
+        var psi = new ProcessStartInfo(agentPath)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add("--root");
+        psi.ArgumentList.Add(root);
+        var process = Process.Start(psi) ?? throw new AgentException($"cannot start {agentPath}");
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                onStderr?.Invoke(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        return new AgentConnection(process.StandardInput.BaseStream, process.StandardOutput.BaseStream, new ProcessOwner(process));
+    }
+
+    /// <summary>Ends the agent process with its connection.</summary>
+    private sealed class ProcessOwner(Process process) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                process.StandardInput.Close(); // end of input: the agent exits by itself
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            process.Dispose();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Buffers.Binary;
+
+namespace Psync.Protocol;
+
+/// <summary>Reads and writes length-prefixed frames: u32 LE length, type byte, payload.</summary>
+public static class Frames
+{
+    /// <summary>A frame larger than this is a broken peer, not a big message.</summary>
+    public const int MaxFrame = 64 * 1024 * 1024;
+
+    /// <summary>Serializes <paramref name="message"/> as one frame into <paramref name="w"/> (cleared first).</summary>
+    public static ReadOnlyMemory<byte> Encode(Message message, WireWriter w)
+    {
+        w.Clear();
+        w.U32(0);
+        w.U8((byte)message.Type);
+        message.Write(w);
+        var bytes = w.Written;
+        var frame = System.Runtime.InteropServices.MemoryMarshal.AsMemory(bytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.Span, (uint)(bytes.Length - 4));
+        return bytes;
+    }
+
+    /// <summary>Reads one message, or null at a clean end of stream.</summary>
+    public static async ValueTask<Message?> ReadAsync(Stream stream, CancellationToken ct)
+    {
+        var header = new byte[5];
+        if (!await ReadExactAsync(stream, header.AsMemory(0, 4), allowEof: true, ct).ConfigureAwait(false))
+        {
+            return null;
+        }
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        if (length < 1 || length > MaxFrame)
+        {
+            throw new ProtocolException($"bad frame length {length}");
+        }
+        var body = new byte[length];
+        await ReadExactAsync(stream, body, allowEof: false, ct).ConfigureAwait(false);
+        return Message.Read((MessageType)body[0], body.AsSpan(1));
+    }
+
+    private static async ValueTask<bool> ReadExactAsync(Stream stream, Memory<byte> buffer, bool allowEof, CancellationToken ct)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await stream.ReadAsync(buffer[read..], ct).ConfigureAwait(false);
+            if (n == 0)
+            {
+                if (allowEof && read == 0)
+                {
+                    return false;
+                }
+                throw new ProtocolException("the stream ended inside a frame");
+            }
+            read += n;
+        }
+        return true;
+    }
+}
+
+/// <summary>Writes frames to a stream from many tasks, one whole frame at a time.</summary>
+public sealed class FrameWriter(Stream stream) : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly WireWriter _wire = new();
+
+    public async Task SendAsync(Message message, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var frame = Frames.Encode(message, _wire);
+            await stream.WriteAsync(frame, ct).ConfigureAwait(false);
+            await stream.FlushAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stream.DisposeAsync().ConfigureAwait(false);
+        _gate.Dispose();
+    }
+}

@@ -1,0 +1,315 @@
+namespace Psync.Protocol;
+
+/// <summary>
+/// Every message of the engine↔agent protocol. A message travels as one frame:
+/// u32 little-endian length of what follows, one type byte, the payload (<see cref="Frames"/>).
+/// </summary>
+public abstract record Message
+{
+    /// <summary>Bumped on every incompatible change; the hello carries it.</summary>
+    public const int ProtocolVersion = 1;
+
+    public abstract MessageType Type { get; }
+
+    public abstract void Write(WireWriter w);
+
+    public static Message Read(MessageType type, ReadOnlySpan<byte> payload)
+    {
+        var r = new WireReader(payload);
+        return type switch
+        {
+            MessageType.Hello => Hello.Read(ref r),
+            MessageType.Changes => Changes.Read(ref r),
+            MessageType.RescanNeeded => new RescanNeeded(r.Str()),
+            MessageType.ScanEntries => ScanEntries.Read(ref r),
+            MessageType.ScanDone => new ScanDone(r.I32(), r.I64(), r.OptStr(), r.Strs()),
+            MessageType.WatchReady => new WatchReady(r.I64()),
+            MessageType.OpResult => new OpResult(r.I32(), (OpStatus)r.U8(), r.State(), r.OptStr(), r.OptStr()),
+            MessageType.Log => new Log((LogLevel)r.U8(), r.Str()),
+            MessageType.RootGone => new RootGone(r.Str()),
+            MessageType.Configure => new Configure(r.Strs(), r.Strs()),
+            MessageType.Watch => new Watch(),
+            MessageType.Scan => new Scan(r.I32()),
+            MessageType.Op => new OpRequest(r.I32(), Operation.Read(ref r)),
+            MessageType.Shutdown => new Shutdown(),
+            _ => throw new ProtocolException($"unknown message type {(byte)type}"),
+        };
+    }
+}
+
+public enum MessageType : byte
+{
+    // agent → engine
+    Hello = 1,
+    Changes = 2,
+    RescanNeeded = 3,
+    ScanEntries = 4,
+    ScanDone = 5,
+    OpResult = 6,
+    Log = 7,
+    RootGone = 8,
+    WatchReady = 9,
+
+    // engine → agent
+    Configure = 20,
+    Watch = 21,
+    Scan = 22,
+    Op = 23,
+    Shutdown = 24,
+}
+
+/// <summary>The agent's first message: who it is and what it found on its host.</summary>
+public sealed record Hello(
+    string AgentVersion,
+    int Protocol,
+    string Root,
+    bool RootExists,
+    bool RootWritable,
+    string? RsyncVersion,
+    long MaxUserWatches,
+    long MaxQueuedEvents,
+    long MaxUserInstances,
+    bool CinotifyFound) : Message
+{
+    public override MessageType Type => MessageType.Hello;
+
+    public override void Write(WireWriter w)
+    {
+        w.Str(AgentVersion);
+        w.I32(Protocol);
+        w.Str(Root);
+        w.Bool(RootExists);
+        w.Bool(RootWritable);
+        w.OptStr(RsyncVersion);
+        w.I64(MaxUserWatches);
+        w.I64(MaxQueuedEvents);
+        w.I64(MaxUserInstances);
+        w.Bool(CinotifyFound);
+    }
+
+    internal static Hello Read(ref WireReader r) =>
+        new(r.Str(), r.I32(), r.Str(), r.Bool(), r.Bool(), r.OptStr(), r.I64(), r.I64(), r.I64(), r.Bool());
+}
+
+public enum ChangeKind : byte
+{
+    /// <summary>The path now has <see cref="Change.State"/> (absent = deleted).</summary>
+    Changed = 0,
+    /// <summary>The path was renamed from <see cref="Change.FromPath"/>; <see cref="Change.State"/> is its state at the new path.</summary>
+    Moved = 1,
+}
+
+/// <summary>One change on the agent's side, with the new state it found by lstat.</summary>
+public sealed record Change(ChangeKind Kind, string Path, string? FromPath, FileState State)
+{
+    public static Change Of(string path, FileState state) => new(ChangeKind.Changed, path, null, state);
+
+    public static Change Move(string from, string to, FileState state) => new(ChangeKind.Moved, to, from, state);
+}
+
+/// <summary>A batch of changes seen by the watcher (one per read of cinotify's output).</summary>
+public sealed record Changes(IReadOnlyList<Change> Items) : Message
+{
+    public override MessageType Type => MessageType.Changes;
+
+    public override void Write(WireWriter w)
+    {
+        w.I32(Items.Count);
+        foreach (var c in Items)
+        {
+            w.U8((byte)c.Kind);
+            w.Str(c.Path);
+            w.OptStr(c.FromPath);
+            w.State(c.State);
+        }
+    }
+
+    internal static Changes Read(ref WireReader r)
+    {
+        var n = r.I32();
+        if (n < 0)
+        {
+            throw new ProtocolException("bad change count");
+        }
+        var items = new List<Change>(Math.Min(n, 4096));
+        for (var i = 0; i < n; i++)
+        {
+            items.Add(new Change((ChangeKind)r.U8(), r.Str(), r.OptStr(), r.State()));
+        }
+        return new Changes(items);
+    }
+}
+
+/// <summary>Events were lost (queue overflow, watch limit): the engine must reconcile.</summary>
+public sealed record RescanNeeded(string Reason) : Message
+{
+    public override MessageType Type => MessageType.RescanNeeded;
+
+    public override void Write(WireWriter w) => w.Str(Reason);
+}
+
+/// <summary>The root was deleted, moved or unmounted.</summary>
+public sealed record RootGone(string Reason) : Message
+{
+    public override MessageType Type => MessageType.RootGone;
+
+    public override void Write(WireWriter w) => w.Str(Reason);
+}
+
+public sealed record ScanEntry(string Path, FileState State);
+
+/// <summary>Part of a scan's answer, in <see cref="PathOrder"/>.</summary>
+public sealed record ScanEntries(int RequestId, IReadOnlyList<ScanEntry> Entries) : Message
+{
+    public override MessageType Type => MessageType.ScanEntries;
+
+    public override void Write(WireWriter w)
+    {
+        w.I32(RequestId);
+        w.I32(Entries.Count);
+        foreach (var e in Entries)
+        {
+            w.Str(e.Path);
+            w.State(e.State);
+        }
+    }
+
+    internal static ScanEntries Read(ref WireReader r)
+    {
+        var id = r.I32();
+        var n = r.I32();
+        if (n < 0)
+        {
+            throw new ProtocolException("bad entry count");
+        }
+        var entries = new ScanEntry[n];
+        for (var i = 0; i < n; i++)
+        {
+            entries[i] = new ScanEntry(r.Str(), r.State());
+        }
+        return new ScanEntries(id, entries);
+    }
+}
+
+/// <summary>
+/// The end of a scan: how many entries were sent, or why it stopped. <see cref="Unreadable"/>
+/// lists directories whose contents could not be read: what lies below them is unknown, not
+/// deleted.
+/// </summary>
+public sealed record ScanDone(int RequestId, long Count, string? Error, IReadOnlyList<string> Unreadable) : Message
+{
+    public override MessageType Type => MessageType.ScanDone;
+
+    public override void Write(WireWriter w)
+    {
+        w.I32(RequestId);
+        w.I64(Count);
+        w.OptStr(Error);
+        w.Strs(Unreadable);
+    }
+}
+
+/// <summary>The watch is in place: every change from now on is reported.</summary>
+public sealed record WatchReady(long Watches) : Message
+{
+    public override MessageType Type => MessageType.WatchReady;
+
+    public override void Write(WireWriter w) => w.I64(Watches);
+}
+
+public enum OpStatus : byte
+{
+    Ok = 0,
+    /// <summary>The compare-and-swap failed: <see cref="OpResult.State"/> is what was found.</summary>
+    Conflict = 1,
+    Error = 2,
+}
+
+/// <summary>
+/// The answer to an <see cref="OpRequest"/>. On success <see cref="State"/> is the path's new
+/// state; on conflict, the state actually found. <see cref="Data"/> carries a hash.
+/// </summary>
+public sealed record OpResult(int RequestId, OpStatus Status, FileState State, string? Message, string? Data) : Message
+{
+    public override MessageType Type => MessageType.OpResult;
+
+    public override void Write(WireWriter w)
+    {
+        w.I32(RequestId);
+        w.U8((byte)Status);
+        w.State(State);
+        w.OptStr(Message);
+        w.OptStr(Data);
+    }
+}
+
+public enum LogLevel : byte
+{
+    Debug = 0,
+    Info = 1,
+    Warning = 2,
+    Error = 3,
+}
+
+/// <summary>Something the agent wants a person to know (an unwatchable directory, a bad pattern).</summary>
+public sealed record Log(LogLevel Level, string Text) : Message
+{
+    public override MessageType Type => MessageType.Log;
+
+    public override void Write(WireWriter w)
+    {
+        w.U8((byte)Level);
+        w.Str(Text);
+    }
+}
+
+/// <summary>The pair's exclude and tempfile regexes (psync's -e and -t); `.psync/` is always excluded.</summary>
+public sealed record Configure(IReadOnlyList<string> Excludes, IReadOnlyList<string> Tempfiles) : Message
+{
+    public override MessageType Type => MessageType.Configure;
+
+    public override void Write(WireWriter w)
+    {
+        w.Strs(Excludes);
+        w.Strs(Tempfiles);
+    }
+}
+
+/// <summary>Start watching: the agent answers with <see cref="Changes"/> from now on.</summary>
+public sealed record Watch : Message
+{
+    public override MessageType Type => MessageType.Watch;
+
+    public override void Write(WireWriter w)
+    {
+    }
+}
+
+/// <summary>Stream the whole tree: <see cref="ScanEntries"/> then <see cref="ScanDone"/>.</summary>
+public sealed record Scan(int RequestId) : Message
+{
+    public override MessageType Type => MessageType.Scan;
+
+    public override void Write(WireWriter w) => w.I32(RequestId);
+}
+
+public sealed record OpRequest(int RequestId, Operation Op) : Message
+{
+    public override MessageType Type => MessageType.Op;
+
+    public override void Write(WireWriter w)
+    {
+        w.I32(RequestId);
+        Op.Write(w);
+    }
+}
+
+/// <summary>Ask the agent to stop watching and exit.</summary>
+public sealed record Shutdown : Message
+{
+    public override MessageType Type => MessageType.Shutdown;
+
+    public override void Write(WireWriter w)
+    {
+    }
+}

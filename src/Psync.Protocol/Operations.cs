@@ -1,0 +1,162 @@
+namespace Psync.Protocol;
+
+public enum OpCode : byte
+{
+    Stat = 1,
+    Mkdir = 2,
+    Move = 3,
+    Delete = 4,
+    Commit = 5,
+    SetAttr = 6,
+    Symlink = 7,
+    Hash = 8,
+    RemoveStage = 9,
+}
+
+/// <summary>
+/// An operation the engine asks an agent to apply. Every path is relative to the agent's root;
+/// every <see cref="Expect"/> is checked just before the change is made, and a mismatch is
+/// answered with <see cref="OpStatus.Conflict"/> instead of an overwrite.
+/// </summary>
+public abstract record Operation
+{
+    public abstract OpCode Code { get; }
+
+    public void Write(WireWriter w)
+    {
+        w.U8((byte)Code);
+        WriteBody(w);
+    }
+
+    protected abstract void WriteBody(WireWriter w);
+
+    internal static Operation Read(ref WireReader r)
+    {
+        var code = (OpCode)r.U8();
+        return code switch
+        {
+            OpCode.Stat => new StatOp(r.Str()),
+            OpCode.Mkdir => new MkdirOp(r.Str(), r.U32(), r.Expect()),
+            OpCode.Move => new MoveOp(r.Str(), r.Str(), r.Expect(), r.Expect()),
+            OpCode.Delete => new DeleteOp(r.Str(), r.Expect(), r.Bool()),
+            OpCode.Commit => new CommitOp(r.Str(), r.Str(), r.Expect()),
+            OpCode.SetAttr => new SetAttrOp(r.Str(), r.Expect(), r.Bool() ? r.U32() : null, r.Bool() ? r.I64() : null),
+            OpCode.Symlink => new SymlinkOp(r.Str(), r.Str(), r.Expect()),
+            OpCode.Hash => new HashOp(r.Str()),
+            OpCode.RemoveStage => new RemoveStageOp(r.Str()),
+            _ => throw new ProtocolException($"unknown operation {(byte)code}"),
+        };
+    }
+}
+
+/// <summary>lstat one path.</summary>
+public sealed record StatOp(string Path) : Operation
+{
+    public override OpCode Code => OpCode.Stat;
+
+    protected override void WriteBody(WireWriter w) => w.Str(Path);
+}
+
+/// <summary>Create a directory (its parent must exist). An existing directory is success.</summary>
+public sealed record MkdirOp(string Path, uint Mode, Expect Expect) : Operation
+{
+    public override OpCode Code => OpCode.Mkdir;
+
+    protected override void WriteBody(WireWriter w)
+    {
+        w.Str(Path);
+        w.U32(Mode);
+        w.Expect(Expect);
+    }
+}
+
+/// <summary>Rename a file or a whole directory. A displaced target goes to the trash.</summary>
+public sealed record MoveOp(string From, string To, Expect ExpectFrom, Expect ExpectTo) : Operation
+{
+    public override OpCode Code => OpCode.Move;
+
+    protected override void WriteBody(WireWriter w)
+    {
+        w.Str(From);
+        w.Str(To);
+        w.Expect(ExpectFrom);
+        w.Expect(ExpectTo);
+    }
+}
+
+/// <summary>Move a path into <c>.psync/trash/</c>. A non-empty directory needs <see cref="Recursive"/>.</summary>
+public sealed record DeleteOp(string Path, Expect Expect, bool Recursive) : Operation
+{
+    public override OpCode Code => OpCode.Delete;
+
+    protected override void WriteBody(WireWriter w)
+    {
+        w.Str(Path);
+        w.Expect(Expect);
+        w.Bool(Recursive);
+    }
+}
+
+/// <summary>Rename a staged file (a path under <c>.psync/stage/</c>) into place; the old version goes to the trash.</summary>
+public sealed record CommitOp(string StagedPath, string Path, Expect Expect) : Operation
+{
+    public override OpCode Code => OpCode.Commit;
+
+    protected override void WriteBody(WireWriter w)
+    {
+        w.Str(StagedPath);
+        w.Str(Path);
+        w.Expect(Expect);
+    }
+}
+
+/// <summary>Set permission bits and/or the modification time.</summary>
+public sealed record SetAttrOp(string Path, Expect Expect, uint? Mode, long? MtimeNs) : Operation
+{
+    public override OpCode Code => OpCode.SetAttr;
+
+    protected override void WriteBody(WireWriter w)
+    {
+        w.Str(Path);
+        w.Expect(Expect);
+        w.Bool(Mode.HasValue);
+        if (Mode.HasValue)
+        {
+            w.U32(Mode.Value);
+        }
+        w.Bool(MtimeNs.HasValue);
+        if (MtimeNs.HasValue)
+        {
+            w.I64(MtimeNs.Value);
+        }
+    }
+}
+
+/// <summary>Create or replace a symbolic link (never followed).</summary>
+public sealed record SymlinkOp(string Path, string Target, Expect Expect) : Operation
+{
+    public override OpCode Code => OpCode.Symlink;
+
+    protected override void WriteBody(WireWriter w)
+    {
+        w.Str(Path);
+        w.Str(Target);
+        w.Expect(Expect);
+    }
+}
+
+/// <summary>SHA-256 of a regular file's content, as lowercase hex in <see cref="OpResult.Data"/>.</summary>
+public sealed record HashOp(string Path) : Operation
+{
+    public override OpCode Code => OpCode.Hash;
+
+    protected override void WriteBody(WireWriter w) => w.Str(Path);
+}
+
+/// <summary>Remove <c>.psync/stage/NAME</c> and whatever is left in it.</summary>
+public sealed record RemoveStageOp(string Name) : Operation
+{
+    public override OpCode Code => OpCode.RemoveStage;
+
+    protected override void WriteBody(WireWriter w) => w.Str(Name);
+}
