@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test, on a fresh Debian machine with only the .NET SDK:
+# installs what the tests need (apt packages), builds the native code and the NativeAOT agent.
+#   scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Agent]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v rsync >/dev/null || need+=(rsync)
+command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v inotifywait >/dev/null || need+=(inotify-tools)
+command -v clang >/dev/null || need+=(clang)
+command -v make >/dev/null || need+=(make)
+command -v cc >/dev/null || need+=(gcc)
+[ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "== installing: ${need[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+echo "== build (includes native/)"
+dotnet build Psync.sln -c Release -nologo -clp:ErrorsOnly
+
+echo "== publish psync-agent (NativeAOT) to artifacts/agent"
+dotnet publish src/Psync.Agent -c Release -r linux-x64 -p:PublishAot=true -o artifacts/agent -nologo -clp:ErrorsOnly
+export PSYNC_AGENT="$PWD/artifacts/agent/psync-agent"
+
+echo "== test"
+rm -rf artifacts/test-results
+status=0
+dotnet test Psync.sln -c Release --no-build -nologo --logger "trx" --results-directory artifacts/test-results "$@" || status=$?
+
+# One plain summary line over all test projects.
+python3 - <<'PY' || true
+import glob, xml.etree.ElementTree as ET
+p = f = s = 0
+for path in glob.glob("artifacts/test-results/*.trx"):
+    c = ET.parse(path).getroot().find(".//{*}Counters")
+    if c is not None:
+        p += int(c.get("passed", 0)); f += int(c.get("failed", 0)); s += int(c.get("notExecuted", 0))
+print(f"tests: {p} passed, {f} failed, {s} skipped")
+PY
+exit $status

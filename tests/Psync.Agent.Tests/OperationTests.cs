@@ -1,0 +1,418 @@
+using System.Security.Cryptography;
+using Psync.Protocol;
+
+namespace Psync.Agent.Tests;
+
+public sealed class OperationTests : IAsyncLifetime
+{
+    private AgentSession _agent = null!;
+
+    public async Task InitializeAsync() => _agent = await AgentSession.StartAsync();
+
+    public async Task DisposeAsync() => await _agent.DisposeAsync();
+
+    private string Full(string rel) => _agent.Full(rel);
+
+    private async Task<FileState> WriteAsync(string rel, string content)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Full(rel))!);
+        await File.WriteAllTextAsync(Full(rel), content);
+        return await _agent.StatAsync(rel);
+    }
+
+    private string[] TrashContents() => [.. Directory.GetFileSystemEntries(Full(".psync/trash")).Select(p => File.Exists(p) ? File.ReadAllText(p) : Path.GetFileName(p))];
+
+    [Fact]
+    public async Task Stat_EachKind_ReportsKindSizeModeAndTarget()
+    {
+        var file = await WriteAsync("f.txt", "hello");
+        Directory.CreateDirectory(Full("d"));
+        File.CreateSymbolicLink(Full("l"), "f.txt");
+
+        Assert.Equal(EntryKind.File, file.Kind);
+        Assert.Equal(5, file.Size);
+        Assert.NotEqual(0UL, file.Inode);
+        Assert.Equal(new DateTimeOffset(File.GetLastWriteTimeUtc(Full("f.txt"))).ToUnixTimeMilliseconds(), file.MtimeNs / 1_000_000);
+        Assert.Equal(EntryKind.Directory, (await _agent.StatAsync("d")).Kind);
+        var link = await _agent.StatAsync("l");
+        Assert.Equal(EntryKind.Symlink, link.Kind);
+        Assert.Equal("f.txt", link.LinkTarget);
+        Assert.Equal(FileState.Absent, await _agent.StatAsync("nope"));
+        Assert.Equal(FileState.Absent, await _agent.StatAsync("nope/deeper"));
+    }
+
+    [Fact]
+    public async Task Mkdir_Absent_CreatesWithExactMode()
+    {
+        var result = await _agent.RunAsync(new MkdirOp("d", 0x1FF, Expect.Absent));
+
+        Assert.Equal(OpStatus.Ok, result.Status);
+        Assert.Equal(EntryKind.Directory, result.State.Kind);
+        Assert.Equal(0x1FFu, result.State.Mode); // 0777 despite the umask
+    }
+
+    [Fact]
+    public async Task Mkdir_FileInTheWay_IsConflict()
+    {
+        var file = await WriteAsync("d", "x");
+
+        var result = await _agent.RunAsync(new MkdirOp("d", 0x1ED, Expect.Absent));
+
+        Assert.Equal(OpStatus.Conflict, result.Status);
+        Assert.Equal(file, result.State);
+        Assert.Equal("x", await File.ReadAllTextAsync(Full("d")));
+    }
+
+    [Fact]
+    public async Task Move_File_RenamesKeepingInode()
+    {
+        var before = await WriteAsync("a.txt", "A");
+
+        var result = await _agent.RunAsync(new MoveOp("a.txt", "b.txt", Expect.Is(before), Expect.Absent));
+
+        Assert.Equal(OpStatus.Ok, result.Status);
+        Assert.Equal(before.Inode, result.State.Inode);
+        Assert.False(File.Exists(Full("a.txt")));
+        Assert.Equal("A", await File.ReadAllTextAsync(Full("b.txt")));
+    }
+
+    [Fact]
+    public async Task Move_Directory_MovesWholeTree()
+    {
+        Directory.CreateDirectory(Full("dir/sub"));
+        await File.WriteAllTextAsync(Full("dir/sub/f"), "x");
+        var dir = await _agent.StatAsync("dir");
+
+        var result = await _agent.RunAsync(new MoveOp("dir", "renamed", Expect.Is(dir), Expect.Absent));
+
+        Assert.Equal(OpStatus.Ok, result.Status);
+        Assert.Equal(dir.Inode, result.State.Inode);
+        Assert.Equal("x", await File.ReadAllTextAsync(Full("renamed/sub/f")));
+    }
+
+    [Fact]
+    public async Task Move_SourceChanged_IsConflictAndNothingMoves()
+    {
+        var before = await WriteAsync("a.txt", "A");
+        var now = await WriteAsync("a.txt", "changed");
+
+        var result = await _agent.RunAsync(new MoveOp("a.txt", "b.txt", Expect.Is(before), Expect.Absent));
+
+        Assert.Equal(OpStatus.Conflict, result.Status);
+        Assert.Equal(now, result.State);
+        Assert.True(File.Exists(Full("a.txt")));
+        Assert.False(File.Exists(Full("b.txt")));
+    }
+
+    [Fact]
+    public async Task Move_TargetExistsButAbsentExpected_IsConflictAndBothKept()
+    {
+        var a = await WriteAsync("a.txt", "A");
+        var b = await WriteAsync("b.txt", "B");
+
+        var result = await _agent.RunAsync(new MoveOp("a.txt", "b.txt", Expect.Is(a), Expect.Absent));
+
+        Assert.Equal(OpStatus.Conflict, result.Status);
+        Assert.Equal(b, result.State);
+        Assert.Equal("A", await File.ReadAllTextAsync(Full("a.txt")));
+        Assert.Equal("B", await File.ReadAllTextAsync(Full("b.txt")));
+    }
+
+    [Fact]
+    public async Task Move_OverExpectedTarget_DisplacedTargetGoesToTrash()
+    {
+        var a = await WriteAsync("a.txt", "A");
+        var b = await WriteAsync("b.txt", "B");
+
+        var result = await _agent.RunAsync(new MoveOp("a.txt", "b.txt", Expect.Is(a), Expect.Is(b)));
+
+        Assert.Equal(OpStatus.Ok, result.Status);
+        Assert.Equal("A", await File.ReadAllTextAsync(Full("b.txt")));
+        Assert.Equal(["B"], TrashContents());
+    }
+
+    [Fact]
+    public async Task Delete_File_GoesToTrashWithLog()
+    {
+        var f = await WriteAsync("sub/gone.txt", "keep me");
+
+        var result = await _agent.RunAsync(new DeleteOp("sub/gone.txt", Expect.Is(f), Recursive: false));
+
+        Assert.Equal(OpStatus.Ok, result.Status);
+        Assert.False(File.Exists(Full("sub/gone.txt")));
+        Assert.Equal(["keep me"], TrashContents());
+        var log = await File.ReadAllBytesAsync(Full(".psync/trash.log"));
+        Assert.Contains("sub/gone.txt", System.Text.Encoding.UTF8.GetString(log));
+    }
+
+    [Fact]
+    public async Task Delete_FileModifiedMeanwhile_IsConflictAndFileStays()
+    {
+        var before = await WriteAsync("f", "v1");
+        var now = await WriteAsync("f", "version 2");
+
+        var result = await _agent.RunAsync(new DeleteOp("f", Expect.Is(before), Recursive: false));
+
+        Assert.Equal(OpStatus.Conflict, result.Status);
+        Assert.Equal(now, result.State);
+        Assert.Equal("version 2", await File.ReadAllTextAsync(Full("f")));
+        Assert.Empty(TrashContents());
+    }
+
+    [Fact]
+    public async Task Delete_FileReplacedBySameSizeAndMtime_IsConflictByInode()
+    {
+        var before = await WriteAsync("f", "aaaa");
+        // Written beside and renamed over, so the new file cannot reuse the old inode number.
+        await File.WriteAllTextAsync(Full("f.new"), "bbbb");
+        File.Move(Full("f.new"), Full("f"), overwrite: true);
+        var now = await _agent.StatAsync("f");
+        Assert.NotEqual(before.Inode, now.Inode);
+
+        var result = await _agent.RunAsync(new DeleteOp("f", Expect.Is(before with { MtimeNs = now.MtimeNs }), Recursive: false));
+
+        Assert.Equal(OpStatus.Conflict, result.Status);
+        Assert.Equal("bbbb", await File.ReadAllTextAsync(Full("f")));
+    }
+
+    [Fact]
+    public async Task Delete_NonEmptyDirectoryWithoutRecursive_IsConflict()
+    {
+        await WriteAsync("d/f", "x");
+        var d = await _agent.StatAsync("d");
+
+        var result = await _agent.RunAsync(new DeleteOp("d", Expect.Is(d), Recursive: false));
+
+        Assert.Equal(OpStatus.Conflict, result.Status);
+        Assert.Contains("not empty", result.Message);
+        Assert.True(File.Exists(Full("d/f")));
+    }
+
+    [Fact]
+    public async Task Delete_EmptyDirectory_Removes()
+    {
+        Directory.CreateDirectory(Full("d"));
+        var d = await _agent.StatAsync("d");
+
+        var result = await _agent.RunAsync(new DeleteOp("d", Expect.Is(d), Recursive: false));
+
+        Assert.Equal(OpStatus.Ok, result.Status);
+        Assert.False(Directory.Exists(Full("d")));
+    }
+
+    [Fact]
+    public async Task Delete_DirectoryRecursive_WholeTreeToTrash()
+    {
+        await WriteAsync("d/a/f", "x");
+        var d = await _agent.StatAsync("d");
+
+        var result = await _agent.RunAsync(new DeleteOp("d", Expect.Is(d), Recursive: true));
+
+        Assert.Equal(OpStatus.Ok, result.Status);
+        Assert.False(Directory.Exists(Full("d")));
+        var trashed = Directory.GetDirectories(Full(".psync/trash")).Single();
+        Assert.Equal("x", await File.ReadAllTextAsync(Path.Combine(trashed, "a/f")));
+    }
+
+    [Fact]
+    public async Task Commit_Absent_RenamesStagedFileIntoPlace()
+    {
+        await WriteAsync(".psync/stage/b1/dir/new.txt", "staged");
+        Directory.CreateDirectory(Full("dir"));
+
+        var result = await _agent.RunAsync(new CommitOp(".psync/stage/b1/dir/new.txt", "dir/new.txt", Expect.Absent));
+
+        Assert.Equal(OpStatus.Ok, result.Status);
+        Assert.Equal(6, result.State.Size);
+        Assert.Equal("staged", await File.ReadAllTextAsync(Full("dir/new.txt")));
+        Assert.False(File.Exists(Full(".psync/stage/b1/dir/new.txt"))); // renamed, not copied
+    }
+
+    [Fact]
+    public async Task Commit_OverExpectedVersion_OldVersionToTrash()
+    {
+        var old = await WriteAsync("f", "old");
+        await WriteAsync(".psync/stage/b1/f", "new");
+
+        var result = await _agent.RunAsync(new CommitOp(".psync/stage/b1/f", "f", Expect.Is(old)));
+
+        Assert.Equal(OpStatus.Ok, result.Status);
+        Assert.Equal("new", await File.ReadAllTextAsync(Full("f")));
+        Assert.Equal(["old"], TrashContents());
+    }
+
+    [Fact]
+    public async Task Commit_TargetChangedMeanwhile_IsConflictAndBothVersionsKept()
+    {
+        var old = await WriteAsync("f", "old");
+        var mine = await WriteAsync("f", "user's newer edit");
+        await WriteAsync(".psync/stage/b1/f", "from the other side");
+
+        var result = await _agent.RunAsync(new CommitOp(".psync/stage/b1/f", "f", Expect.Is(old)));
+
+        Assert.Equal(OpStatus.Conflict, result.Status);
+        Assert.Equal(mine, result.State);
+        Assert.Equal("user's newer edit", await File.ReadAllTextAsync(Full("f")));
+        Assert.Equal("from the other side", await File.ReadAllTextAsync(Full(".psync/stage/b1/f")));
+    }
+
+    [Fact]
+    public async Task Commit_TargetCreatedWhereAbsentExpected_IsConflict()
+    {
+        var theirs = await WriteAsync("f", "created here");
+        await WriteAsync(".psync/stage/b1/f", "from the other side");
+
+        var result = await _agent.RunAsync(new CommitOp(".psync/stage/b1/f", "f", Expect.Absent));
+
+        Assert.Equal(OpStatus.Conflict, result.Status);
+        Assert.Equal(theirs, result.State);
+        Assert.Equal("created here", await File.ReadAllTextAsync(Full("f")));
+    }
+
+    [Fact]
+    public async Task Commit_StagedPathOutsideStage_IsRefused()
+    {
+        await WriteAsync("elsewhere", "x");
+
+        var result = await _agent.RunAsync(new CommitOp("elsewhere", "f", Expect.Absent));
+
+        Assert.Equal(OpStatus.Error, result.Status);
+        Assert.False(File.Exists(Full("f")));
+    }
+
+    [Fact]
+    public async Task SetAttr_ModeAndMtime_AreApplied()
+    {
+        var f = await WriteAsync("f", "x");
+        const long mtime = 1_600_000_000_123_456_789;
+
+        var result = await _agent.RunAsync(new SetAttrOp("f", Expect.Is(f), 0x1C0, mtime));
+
+        Assert.Equal(OpStatus.Ok, result.Status);
+        Assert.Equal(0x1C0u, result.State.Mode);
+        Assert.Equal(mtime, result.State.MtimeNs);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Full("f")));
+    }
+
+    [Fact]
+    public async Task SetAttr_ContentChanged_IsConflict()
+    {
+        var before = await WriteAsync("f", "x");
+        await WriteAsync("f", "longer now");
+
+        var result = await _agent.RunAsync(new SetAttrOp("f", Expect.Is(before), 0x1C0, null));
+
+        Assert.Equal(OpStatus.Conflict, result.Status);
+        Assert.NotEqual(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Full("f")));
+    }
+
+    [Fact]
+    public async Task Symlink_CreateAndReplace_NeverFollowed()
+    {
+        var created = await _agent.RunAsync(new SymlinkOp("link", "/etc/passwd", Expect.Absent));
+        Assert.Equal(OpStatus.Ok, created.Status);
+        Assert.Equal("/etc/passwd", created.State.LinkTarget);
+
+        var replaced = await _agent.RunAsync(new SymlinkOp("link", "../other", Expect.Is(created.State)));
+
+        Assert.Equal(OpStatus.Ok, replaced.Status);
+        Assert.Equal("../other", new FileInfo(Full("link")).LinkTarget);
+        Assert.Single(TrashContents()); // the old link is kept
+    }
+
+    [Fact]
+    public async Task Symlink_ExpectationWrong_IsConflict()
+    {
+        var f = await WriteAsync("link", "a file now");
+
+        var result = await _agent.RunAsync(new SymlinkOp("link", "target", Expect.Absent));
+
+        Assert.Equal(OpStatus.Conflict, result.Status);
+        Assert.Equal(f, result.State);
+        Assert.Equal("a file now", await File.ReadAllTextAsync(Full("link")));
+    }
+
+    [Fact]
+    public async Task Hash_File_IsSha256()
+    {
+        await WriteAsync("f", "hash me");
+
+        var result = await _agent.RunAsync(new HashOp("f"));
+
+        Assert.Equal(OpStatus.Ok, result.Status);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData("hash me"u8)), result.Data);
+    }
+
+    [Fact]
+    public async Task RemoveStage_Batch_RemovesWhatIsLeft()
+    {
+        await WriteAsync(".psync/stage/b7/x/y", "left over");
+
+        var result = await _agent.RunAsync(new RemoveStageOp("b7"));
+
+        Assert.Equal(OpStatus.Ok, result.Status);
+        Assert.False(Directory.Exists(Full(".psync/stage/b7")));
+        Assert.Equal(OpStatus.Error, (await _agent.RunAsync(new RemoveStageOp("../../x"))).Status);
+    }
+
+    [Theory]
+    [InlineData("../escape")]
+    [InlineData("/etc/passwd")]
+    [InlineData("a/../../escape")]
+    [InlineData("a/./b")]
+    [InlineData("a//b")]
+    [InlineData("")]
+    [InlineData(".psync/trash/x")]
+    public async Task AnyOperation_PathNotConfined_IsRefused(string path)
+    {
+        var results = new[]
+        {
+            await _agent.RunAsync(new MkdirOp(path, 0x1ED, Expect.Absent)),
+            await _agent.RunAsync(new DeleteOp(path, Expect.Anything, Recursive: true)),
+            await _agent.RunAsync(new SymlinkOp(path, "x", Expect.Absent)),
+            await _agent.RunAsync(new MoveOp(".psync/x", path, Expect.Anything, Expect.Anything)),
+        };
+
+        Assert.All(results, r => Assert.Equal(OpStatus.Error, r.Status));
+        Assert.True(File.Exists("/etc/passwd"));
+    }
+
+    [Fact]
+    public async Task AnyOperation_SymlinkedParentLeadingOutside_IsRefused()
+    {
+        var outside = Directory.CreateTempSubdirectory("psync-outside-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(outside, "victim"), "outside");
+        File.CreateSymbolicLink(Full("out"), outside);
+
+        var delete = await _agent.RunAsync(new DeleteOp("out/victim", Expect.Anything, Recursive: false));
+        var mkdir = await _agent.RunAsync(new MkdirOp("out/newdir", 0x1ED, Expect.Absent));
+        var stat = await _agent.StatAsync("out/victim");
+
+        Assert.Equal(OpStatus.Error, delete.Status);
+        Assert.Contains("symlinked parents are never followed", delete.Message);
+        Assert.Equal(OpStatus.Error, mkdir.Status);
+        Assert.Equal(FileState.Absent, stat);
+        Assert.Equal("outside", await File.ReadAllTextAsync(Path.Combine(outside, "victim")));
+        Assert.False(Directory.Exists(Path.Combine(outside, "newdir")));
+        Directory.Delete(outside, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("line\nbreak")]
+    [InlineData("co:lon")]
+    [InlineData("-leading-dash")]
+    [InlineData("spaces and * star")]
+    [InlineData("bad\uDCFF\uDCFEutf8")]
+    public async Task Operations_OddNames_RoundTripExactly(string name)
+    {
+        var made = await _agent.RunAsync(new MkdirOp(name, 0x1ED, Expect.Absent));
+        var linked = await _agent.RunAsync(new SymlinkOp($"{name}/link", name, Expect.Absent));
+        var moved = await _agent.RunAsync(new MoveOp($"{name}/link", $"{name}/{name}", Expect.Is(linked.State), Expect.Absent));
+
+        Assert.Equal(OpStatus.Ok, made.Status);
+        Assert.Equal(OpStatus.Ok, moved.Status);
+        Assert.Equal(name, moved.State.LinkTarget);
+        var scanned = (await _agent.ScanAsync()).Select(e => e.Path).ToList();
+        Assert.Equal([name, $"{name}/{name}"], scanned);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Psync.Engine.Agents;
+using Psync.Protocol;
+using Xunit.Abstractions;
+
+namespace Psync.Agent.Tests;
+
+public sealed class ScanTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private AgentSession _agent = null!;
+
+    public async Task InitializeAsync() => _agent = await AgentSession.StartAsync();
+
+    public async Task DisposeAsync() => await _agent.DisposeAsync();
+
+    [Fact]
+    public async Task Scan_Tree_IsInPathOrderWithStatesAndWithoutOwnArea()
+    {
+        foreach (var dir in new[] { "a", "a/x", "a-c", "b" })
+        {
+            Directory.CreateDirectory(_agent.Full(dir));
+        }
+        await File.WriteAllTextAsync(_agent.Full("a/x/f"), "12345");
+        await File.WriteAllTextAsync(_agent.Full("a-c/g"), "");
+        File.CreateSymbolicLink(_agent.Full("b/link"), "../a");
+        await File.WriteAllTextAsync(_agent.Full(".psync/stage/hidden"), "not synced");
+
+        var entries = await _agent.ScanAsync();
+
+        Assert.Equal(["a", "a/x", "a/x/f", "a-c", "a-c/g", "b", "b/link"], entries.Select(e => e.Path));
+        Assert.Equal(entries.Select(e => e.Path).Order(PathOrder.Instance), entries.Select(e => e.Path));
+        var f = entries.Single(e => e.Path == "a/x/f").State;
+        Assert.Equal((EntryKind.File, 5L), (f.Kind, f.Size));
+        Assert.Equal("../a", entries.Single(e => e.Path == "b/link").State.LinkTarget);
+    }
+
+    [Fact]
+    public async Task Scan_ExcludesAndTempfiles_AreLeftOutWithTheirSubtrees()
+    {
+        Directory.CreateDirectory(_agent.Full("build/obj"));
+        await File.WriteAllTextAsync(_agent.Full("build/obj/x.o"), "");
+        await File.WriteAllTextAsync(_agent.Full("keep.txt"), "");
+        await File.WriteAllTextAsync(_agent.Full(".keep.txt.swp"), "");
+        await _agent.Connection.ConfigureAsync([@"^build$"], [@"\.swp$"]);
+
+        var entries = await _agent.ScanAsync();
+
+        Assert.Equal(["keep.txt"], entries.Select(e => e.Path));
+    }
+
+    [Fact]
+    public async Task Scan_HundredThousandFiles_StreamsAllInOrder()
+    {
+        const int dirs = 100;
+        const int perDir = 1000;
+        for (var d = 0; d < dirs; d++)
+        {
+            var dir = _agent.Full($"d{d:D3}");
+            Directory.CreateDirectory(dir);
+            for (var i = 0; i < perDir; i++)
+            {
+                File.Create(Path.Combine(dir, $"f{i:D4}")).Dispose();
+            }
+        }
+        var pid = _agent.Connection.ProcessId!.Value;
+        var summary = new ScanSummary();
+
+        var watch = Stopwatch.StartNew();
+        var count = 0;
+        string? previous = null;
+        var ordered = true;
+        await foreach (var entry in _agent.Connection.ScanAsync(summary))
+        {
+            ordered &= previous is null || PathOrder.Instance.Compare(previous, entry.Path) < 0;
+            previous = entry.Path;
+            count++;
+        }
+        watch.Stop();
+        var peakKb = PeakMemoryKb(pid);
+
+        Assert.Equal(dirs + (dirs * perDir), count);
+        Assert.Equal(count, summary.Count);
+        Assert.True(ordered);
+        output.WriteLine($"scan of {count} entries: {watch.ElapsedMilliseconds} ms, agent peak RSS {peakKb / 1024.0:F1} MiB");
+    }
+
+    private static long PeakMemoryKb(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        return -1;
+    }
+}

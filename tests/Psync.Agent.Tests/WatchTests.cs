@@ -1,0 +1,144 @@
+using Psync.Protocol;
+
+namespace Psync.Agent.Tests;
+
+public sealed class WatchTests : IAsyncLifetime
+{
+    private AgentSession _agent = null!;
+
+    public async Task InitializeAsync()
+    {
+        _agent = await AgentSession.StartAsync();
+        await _agent.Connection.ConfigureAsync([@"(^|/)node_modules$"], [@"\.tmp$", @"(^|/)~[^/]*$"]);
+        await _agent.WatchAsync();
+    }
+
+    public async Task DisposeAsync() => await _agent.DisposeAsync();
+
+    private string Full(string rel) => _agent.Full(rel);
+
+    [Fact]
+    public async Task Watch_FileWritten_ReportsItsNewState()
+    {
+        await File.WriteAllTextAsync(Full("new.txt"), "12345");
+
+        var change = await _agent.WaitForChangeAsync("new.txt", c => c.State.Size == 5);
+
+        Assert.Equal(ChangeKind.Changed, change.Kind);
+        Assert.Equal(EntryKind.File, change.State.Kind);
+        Assert.Equal(new FileInfo(Full("new.txt")).Length, change.State.Size);
+    }
+
+    [Fact]
+    public async Task Watch_NestedDirectories_ReportsDeepFile()
+    {
+        Directory.CreateDirectory(Full("a/b/c"));
+        File.Create(Full("a/b/c/f")).Dispose();
+
+        var change = await _agent.WaitForChangeAsync("a/b/c/f");
+
+        Assert.Equal(EntryKind.File, change.State.Kind);
+    }
+
+    [Fact]
+    public async Task Watch_Rename_IsOneMoveWithTheNewState()
+    {
+        await File.WriteAllTextAsync(Full("old.txt"), "x");
+        await _agent.WaitForChangeAsync("old.txt");
+
+        File.Move(Full("old.txt"), Full("new.txt"));
+        var change = await _agent.WaitForChangeAsync("new.txt");
+
+        Assert.Equal(ChangeKind.Moved, change.Kind);
+        Assert.Equal("old.txt", change.FromPath);
+        Assert.Equal(EntryKind.File, change.State.Kind);
+    }
+
+    [Fact]
+    public async Task Watch_Delete_ReportsAbsent()
+    {
+        await File.WriteAllTextAsync(Full("f"), "x");
+        await _agent.WaitForChangeAsync("f");
+
+        File.Delete(Full("f"));
+
+        await _agent.WaitForChangeAsync("f", c => !c.State.Exists);
+    }
+
+    [Fact]
+    public async Task Watch_TempfileRenamedToRealName_IsChangeOfRealName()
+    {
+        await File.WriteAllTextAsync(Full("doc.txt.tmp"), "draft");
+        File.Move(Full("doc.txt.tmp"), Full("doc.txt"));
+
+        var change = await _agent.WaitForChangeAsync("doc.txt");
+
+        Assert.Equal(ChangeKind.Changed, change.Kind);
+        Assert.Equal(5, change.State.Size);
+        Assert.DoesNotContain(_agent.SeenChanges, c => c.Path.EndsWith(".tmp", StringComparison.Ordinal) || c.FromPath is not null);
+    }
+
+    [Fact]
+    public async Task Watch_ExcludedAndOwnArea_AreNotReported()
+    {
+        Directory.CreateDirectory(Full("node_modules/pkg"));
+        await File.WriteAllTextAsync(Full("node_modules/pkg/index.js"), "x");
+        await File.WriteAllTextAsync(Full("~lock.doc"), "x");
+        await File.WriteAllTextAsync(Full(".psync/stage/s"), "x");
+        await File.WriteAllTextAsync(Full("sentinel"), "x");
+
+        await _agent.WaitForChangeAsync("sentinel");
+
+        Assert.Equal(["sentinel"], _agent.SeenChanges.Select(c => c.Path).Distinct());
+    }
+
+    [Fact]
+    public async Task Watch_OddNames_RoundTrip()
+    {
+        string[] names = ["line\nbreak", "co:lon", "-dash", "bad\uDCFF\uDCFE"];
+        foreach (var name in names)
+        {
+            // The agent creates them: .NET cannot name a file with invalid UTF-8.
+            Assert.Equal(OpStatus.Ok, (await _agent.RunAsync(new MkdirOp(name, 0x1ED, Expect.Absent))).Status);
+        }
+
+        foreach (var name in names)
+        {
+            var change = await _agent.WaitForChangeAsync(name);
+            Assert.Equal(EntryKind.Directory, change.State.Kind);
+        }
+    }
+
+    [Fact]
+    public async Task Watch_OwnCommit_IsNotReportedAsMove()
+    {
+        await File.WriteAllTextAsync(Full(".psync/stage/f"), "staged");
+        var result = await _agent.RunAsync(new CommitOp(".psync/stage/f", "f", Expect.Absent));
+        Assert.Equal(OpStatus.Ok, result.Status);
+
+        var change = await _agent.WaitForChangeAsync("f");
+
+        // Reported as the plain state it now has, which equals the engine's index: no echo.
+        Assert.Equal(ChangeKind.Changed, change.Kind);
+        Assert.Equal(result.State, change.State);
+    }
+}
+
+public sealed class WatchLimitTests
+{
+    [Fact]
+    public async Task Watch_WatchLimitExceeded_AsksForRescan()
+    {
+        var root = Directory.CreateTempSubdirectory("psync-agent-").FullName;
+        foreach (var d in new[] { "a", "b", "c", "d", "e" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, d));
+        }
+        await using var agent = await AgentSession.StartAsync(root, new Dictionary<string, string> { ["CINOTIFY_MAX_WATCHES"] = "3" });
+
+        await agent.Connection.WatchAsync();
+
+        var rescan = await agent.WaitForAsync<RescanNeeded>(_ => true);
+        Assert.Contains("max_user_watches = 3", rescan.Reason);
+    }
+}
