@@ -9,6 +9,7 @@ namespace Psync.Agent;
 internal sealed class AgentHost(string root, string cinotify, Stream input, Stream outputStream)
 {
     private readonly FrameWriter _output = new(outputStream);
+    private readonly Sequence _seq = new();
     private PathFilter _filter = PathFilter.None;
 
     public static string Version { get; } =
@@ -27,7 +28,7 @@ internal sealed class AgentHost(string root, string cinotify, Stream input, Stre
                 ReadLimit("max_user_watches"), ReadLimit("max_queued_events"), ReadLimit("max_user_instances"),
                 File.Exists(cinotify)), ct).ConfigureAwait(false);
             var background = new List<Task>();
-            var ops = fs is null ? null : new OpExecutor(fs, new Trash(fs, TimeProvider.System));
+            var ops = fs is null ? null : new OpExecutor(fs, new Trash(fs, TimeProvider.System), _seq);
             while (await Frames.ReadAsync(input, ct).ConfigureAwait(false) is { } message)
             {
                 switch (message)
@@ -36,15 +37,15 @@ internal sealed class AgentHost(string root, string cinotify, Stream input, Stre
                         _filter = new PathFilter(c.Excludes, c.Tempfiles);
                         break;
                     case Watch when fs is not null:
-                        var watcher = new Watcher(fs, () => _filter, _output, cinotify);
+                        var watcher = new Watcher(fs, () => _filter, _output, cinotify, _seq);
                         background.Add(Task.Run(() => watcher.RunAsync(cts.Token), cts.Token));
                         break;
                     case Scan s when fs is not null:
-                        var scanner = new Scanner(fs, _filter, _output, s.RequestId);
+                        var scanner = new Scanner(fs, _filter, _output, s.RequestId, _seq);
                         background.Add(Task.Run(() => scanner.RunAsync(cts.Token), cts.Token));
                         break;
                     case Scan s:
-                        await _output.SendAsync(new ScanDone(s.RequestId, 0, $"root {root} does not exist", []), ct).ConfigureAwait(false);
+                        await _output.SendAsync(new ScanDone(s.RequestId, 0, $"root {root} does not exist", [], 0), ct).ConfigureAwait(false);
                         break;
                     case OpRequest r when ops is not null:
                         await _output.SendAsync(ops.Execute(r.RequestId, r.Op), ct).ConfigureAwait(false);

@@ -8,7 +8,7 @@ namespace Psync.Agent;
 /// Streams the whole tree in <see cref="PathOrder"/>: a depth-first walk with siblings sorted,
 /// sent in batches, so memory holds one directory listing per level, not the tree.
 /// </summary>
-internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, int requestId)
+internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, int requestId, Sequence seq)
 {
     private const int BatchSize = 2048;
     private readonly List<ScanEntry> _batch = new(BatchSize);
@@ -18,6 +18,7 @@ internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, 
     public async Task RunAsync(CancellationToken ct)
     {
         string? error = null;
+        var startSeq = seq.Next();
         try
         {
             await WalkAsync(fs.RootFd, string.Empty, ct).ConfigureAwait(false);
@@ -27,29 +28,30 @@ internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, 
         {
             error = e.Message;
         }
-        await output.SendAsync(new ScanDone(requestId, _count, error, _unreadable), ct).ConfigureAwait(false);
+        await output.SendAsync(new ScanDone(requestId, _count, error, _unreadable, startSeq), ct).ConfigureAwait(false);
     }
 
     private async Task WalkAsync(int dirFd, string prefix, CancellationToken ct)
     {
-        var entries = Tree.List(dirFd)
-            .Select(e => (Name: PathCodec.Decode(e.Name), Raw: e.Name))
-            .OrderBy(e => e.Name, StringComparer.Ordinal)
-            .ToList();
-        foreach (var (name, raw) in entries)
+        var entries = Tree.List(dirFd);
+        entries.Sort((x, y) => PathOrder.CompareNames(x.Name, y.Name));
+        foreach (var entry in entries)
         {
+            var raw = entry.Name;
+            var name = PathCodec.Decode(raw);
             var path = prefix.Length == 0 ? name : $"{prefix}/{name}";
             if (filter.Skips(path))
             {
                 continue;
             }
             var leaf = RelPath.Z(raw);
+            var number = seq.Next();
             var state = RootFs.Stat(dirFd, leaf);
             if (!state.Exists)
             {
                 continue; // gone since the listing
             }
-            _batch.Add(new ScanEntry(path, state));
+            _batch.Add(new ScanEntry(path, state, number));
             _count++;
             if (_batch.Count >= BatchSize)
             {

@@ -10,7 +10,7 @@ namespace Psync.Agent;
 /// states, and sends one <see cref="Changes"/> message per read of its output (so a burst is a
 /// few messages, and a lone change is sent at once).
 /// </summary>
-internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter output, string cinotify)
+internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter output, string cinotify, Sequence seq)
 {
     private readonly List<(ChangeKind Kind, string Path, string? From)> _pending = [];
     private readonly Dictionary<string, int> _pendingIndex = new(StringComparer.Ordinal);
@@ -213,7 +213,8 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
         {
             try
             {
-                changes.Add(new Change(kind, path, from, fs.Stat(path)));
+                var number = seq.Next();
+                changes.Add(new Change(kind, path, from, fs.Stat(path), number));
             }
             catch (IOException e)
             {

@@ -22,9 +22,9 @@ public abstract record Message
             MessageType.Changes => Changes.Read(ref r),
             MessageType.RescanNeeded => new RescanNeeded(r.Str()),
             MessageType.ScanEntries => ScanEntries.Read(ref r),
-            MessageType.ScanDone => new ScanDone(r.I32(), r.I64(), r.OptStr(), r.Strs()),
+            MessageType.ScanDone => new ScanDone(r.I32(), r.I64(), r.OptStr(), r.Strs(), r.I64()),
             MessageType.WatchReady => new WatchReady(r.I64()),
-            MessageType.OpResult => new OpResult(r.I32(), (OpStatus)r.U8(), r.State(), r.OptStr(), r.OptStr()),
+            MessageType.OpResult => new OpResult(r.I32(), (OpStatus)r.U8(), r.State(), r.OptStr(), r.OptStr(), r.I64()),
             MessageType.Log => new Log((LogLevel)r.U8(), r.Str()),
             MessageType.RootGone => new RootGone(r.Str()),
             MessageType.Configure => new Configure(r.Strs(), r.Strs()),
@@ -99,13 +99,13 @@ public enum ChangeKind : byte
     Moved = 1,
 }
 
-/// <summary>One change on the agent's side, with the new state it found by lstat.</summary>
-public sealed record Change(ChangeKind Kind, string Path, string? FromPath, FileState State)
-{
-    public static Change Of(string path, FileState state) => new(ChangeKind.Changed, path, null, state);
-
-    public static Change Move(string from, string to, FileState state) => new(ChangeKind.Moved, to, from, state);
-}
+/// <summary>
+/// One change on the agent's side, with the new state it found by lstat. <see cref="Seq"/> orders
+/// every state the agent reports: a change takes its number just before its lstat, an operation
+/// result just after the operation, so a change numbered below an operation's result may predate
+/// it and is superseded (any later change brings a new event with a higher number).
+/// </summary>
+public sealed record Change(ChangeKind Kind, string Path, string? FromPath, FileState State, long Seq);
 
 /// <summary>A batch of changes seen by the watcher (one per read of cinotify's output).</summary>
 public sealed record Changes(IReadOnlyList<Change> Items) : Message
@@ -121,6 +121,7 @@ public sealed record Changes(IReadOnlyList<Change> Items) : Message
             w.Str(c.Path);
             w.OptStr(c.FromPath);
             w.State(c.State);
+            w.I64(c.Seq);
         }
     }
 
@@ -134,7 +135,7 @@ public sealed record Changes(IReadOnlyList<Change> Items) : Message
         var items = new List<Change>(Math.Min(n, 4096));
         for (var i = 0; i < n; i++)
         {
-            items.Add(new Change((ChangeKind)r.U8(), r.Str(), r.OptStr(), r.State()));
+            items.Add(new Change((ChangeKind)r.U8(), r.Str(), r.OptStr(), r.State(), r.I64()));
         }
         return new Changes(items);
     }
@@ -156,7 +157,8 @@ public sealed record RootGone(string Reason) : Message
     public override void Write(WireWriter w) => w.Str(Reason);
 }
 
-public sealed record ScanEntry(string Path, FileState State);
+/// <summary>One path of a scan; <see cref="Seq"/> as in <see cref="Change"/>.</summary>
+public sealed record ScanEntry(string Path, FileState State, long Seq);
 
 /// <summary>Part of a scan's answer, in <see cref="PathOrder"/>.</summary>
 public sealed record ScanEntries(int RequestId, IReadOnlyList<ScanEntry> Entries) : Message
@@ -171,6 +173,7 @@ public sealed record ScanEntries(int RequestId, IReadOnlyList<ScanEntry> Entries
         {
             w.Str(e.Path);
             w.State(e.State);
+            w.I64(e.Seq);
         }
     }
 
@@ -185,7 +188,7 @@ public sealed record ScanEntries(int RequestId, IReadOnlyList<ScanEntry> Entries
         var entries = new ScanEntry[n];
         for (var i = 0; i < n; i++)
         {
-            entries[i] = new ScanEntry(r.Str(), r.State());
+            entries[i] = new ScanEntry(r.Str(), r.State(), r.I64());
         }
         return new ScanEntries(id, entries);
     }
@@ -194,9 +197,10 @@ public sealed record ScanEntries(int RequestId, IReadOnlyList<ScanEntry> Entries
 /// <summary>
 /// The end of a scan: how many entries were sent, or why it stopped. <see cref="Unreadable"/>
 /// lists directories whose contents could not be read: what lies below them is unknown, not
-/// deleted.
+/// deleted. <see cref="StartSeq"/> is the sequence number when the scan began: a path missing
+/// from the scan was absent at some moment after it.
 /// </summary>
-public sealed record ScanDone(int RequestId, long Count, string? Error, IReadOnlyList<string> Unreadable) : Message
+public sealed record ScanDone(int RequestId, long Count, string? Error, IReadOnlyList<string> Unreadable, long StartSeq) : Message
 {
     public override MessageType Type => MessageType.ScanDone;
 
@@ -206,6 +210,7 @@ public sealed record ScanDone(int RequestId, long Count, string? Error, IReadOnl
         w.I64(Count);
         w.OptStr(Error);
         w.Strs(Unreadable);
+        w.I64(StartSeq);
     }
 }
 
@@ -227,9 +232,10 @@ public enum OpStatus : byte
 
 /// <summary>
 /// The answer to an <see cref="OpRequest"/>. On success <see cref="State"/> is the path's new
-/// state; on conflict, the state actually found. <see cref="Data"/> carries a hash.
+/// state; on conflict, the state actually found. <see cref="Data"/> carries a hash. <see cref="Seq"/>
+/// is taken after the operation: any reported state of its paths with a lower number is older.
 /// </summary>
-public sealed record OpResult(int RequestId, OpStatus Status, FileState State, string? Message, string? Data) : Message
+public sealed record OpResult(int RequestId, OpStatus Status, FileState State, string? Message, string? Data, long Seq = 0) : Message
 {
     public override MessageType Type => MessageType.OpResult;
 
@@ -240,6 +246,7 @@ public sealed record OpResult(int RequestId, OpStatus Status, FileState State, s
         w.State(State);
         w.OptStr(Message);
         w.OptStr(Data);
+        w.I64(Seq);
     }
 }
 

@@ -10,13 +10,15 @@ namespace Psync.Agent.Fs;
 /// state the engine expects (compare-and-swap) and answers a conflict instead of overwriting;
 /// anything removed or replaced goes to the trash.
 /// </summary>
-internal sealed unsafe class OpExecutor(RootFs fs, Trash trash)
+internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
 {
     private const string StageDir = ".psync/stage";
     private const string TmpDir = ".psync/tmp";
     private long _tmpSeq;
 
-    public OpResult Execute(int id, Operation op)
+    public OpResult Execute(int id, Operation op) => Run(id, op) with { Seq = seq.Next() };
+
+    private OpResult Run(int id, Operation op)
     {
         try
         {
