@@ -1,0 +1,124 @@
+using Microsoft.Data.Sqlite;
+using Psync.Protocol;
+
+namespace Psync.Engine.Index;
+
+public sealed partial class StateIndex
+{
+    /// <summary>
+    /// Every entry in <see cref="PathOrder"/>, streamed from the file: memory stays flat however
+    /// big the index is. Reads a snapshot of the committed index taken when the walk starts, so
+    /// writing while walking is safe (the walk does not see those writes).
+    /// </summary>
+    /// <remarks>Dispose the enumerator (foreach does) so that its read snapshot is released.</remarks>
+    public IEnumerable<IndexEntry> Enumerate()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Walk(null, null);
+    }
+
+    /// <summary>
+    /// The entries strictly below <paramref name="dir"/> (not <paramref name="dir"/> itself), in
+    /// <see cref="PathOrder"/>, streamed like <see cref="Enumerate"/>. An empty path means the
+    /// root: every entry.
+    /// </summary>
+    public IEnumerable<IndexEntry> EnumerateBelow(string dir)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (dir is { Length: 0 })
+        {
+            return Walk(null, null);
+        }
+        var key = Key(dir);
+        return Walk(Append(key, 0), Append(key, 1));
+    }
+
+    private IEnumerable<IndexEntry> Walk(byte[]? lo, byte[]? hi)
+    {
+        var connection = RentReader();
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = lo is null
+                ? $"SELECT {StateIndexSchema.Columns} FROM entries ORDER BY path"
+                : $"SELECT {StateIndexSchema.Columns} FROM entries WHERE path >= $lo AND path < $hi ORDER BY path";
+            if (lo is not null)
+            {
+                command.Parameters.AddWithValue("$lo", lo);
+                command.Parameters.AddWithValue("$hi", hi);
+            }
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                yield return ReadEntry(reader, null);
+            }
+        }
+        finally
+        {
+            ReturnReader(connection);
+        }
+    }
+
+    // Walks read on their own connection: in WAL mode it holds a stable snapshot while the main
+    // connection keeps writing, which one shared connection could not promise.
+    private SqliteConnection RentReader()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var connection = _idleReader;
+        _idleReader = null;
+        if (connection is null)
+        {
+            connection = new SqliteConnection(_connectionString);
+            connection.Open();
+        }
+        return connection;
+    }
+
+    private void ReturnReader(SqliteConnection connection)
+    {
+        if (_disposed || _idleReader is not null)
+        {
+            connection.Dispose();
+        }
+        else
+        {
+            _idleReader = connection;
+        }
+    }
+
+    private static IndexEntry ReadEntry(SqliteDataReader reader, string? knownPath)
+    {
+        var path = knownPath ?? PathOrder.FromSortKey(reader.GetFieldValue<byte[]>(0));
+        var kind = (EntryKind)reader.GetInt64(1);
+        var size = reader.GetInt64(2);
+        var target = reader.IsDBNull(3) ? null : PathCodec.Decode(reader.GetFieldValue<byte[]>(3));
+        var left = new FileState(kind, size, reader.GetInt64(4), unchecked((uint)reader.GetInt64(5)), unchecked((ulong)reader.GetInt64(6)), reader.GetInt64(7), target);
+        var right = new FileState(kind, size, reader.GetInt64(8), unchecked((uint)reader.GetInt64(9)), unchecked((ulong)reader.GetInt64(10)), reader.GetInt64(11), target);
+        return new IndexEntry(path, left, right);
+    }
+
+    /// <summary>
+    /// The smallest key above every key of the subtree at <paramref name="key"/>: a descendant is
+    /// key‖0x00‖…, and nothing else can start with key‖0x00.
+    /// </summary>
+    private static byte[] Successor(byte[] key) => Append(key, 1);
+
+    private static byte[] Append(byte[] key, byte last)
+    {
+        var result = new byte[key.Length + 1];
+        key.CopyTo(result, 0);
+        result[^1] = last;
+        return result;
+    }
+
+    /// <summary>The BLOB key of a relative path, after checking it is one.</summary>
+    private static byte[] Key(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.Length == 0 || path[0] == '/' || path[^1] == '/' || path.Contains("//", StringComparison.Ordinal) || path.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{PathCodec.Display(path)}' is not a relative path.", nameof(path));
+        }
+        return PathOrder.SortKey(path);
+    }
+}

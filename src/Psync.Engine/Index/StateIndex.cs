@@ -1,0 +1,319 @@
+using Microsoft.Data.Sqlite;
+using Psync.Protocol;
+
+namespace Psync.Engine.Index;
+
+/// <summary>
+/// The per-pair state index: for each relative path, the last state on which both sides agreed
+/// (see <see cref="IndexEntry"/>). One SQLite file in the pair's data folder, keyed by
+/// <see cref="PathOrder.SortKey"/>, so a million paths cost disk, not memory, and every walk comes
+/// out in <see cref="PathOrder"/>.
+/// </summary>
+/// <remarks>
+/// <para>Not thread-safe: one pair runner owns the index and calls it from one logical flow.</para>
+/// <para>Each write outside an <see cref="IndexTransaction"/> is its own transaction; inside one,
+/// all writes commit or roll back together. Bulk work belongs in a transaction.</para>
+/// <para><see cref="Enumerate"/> and <see cref="EnumerateBelow"/> read on a connection of their
+/// own, so writing while an enumeration is open is safe: the enumeration sees the committed index
+/// as it was when it started (its first <c>MoveNext</c>), and none of the later writes, nor the
+/// uncommitted writes of an open <see cref="IndexTransaction"/>. <see cref="Get"/> and
+/// <see cref="Count"/> see every write, committed or not.</para>
+/// </remarks>
+public sealed partial class StateIndex : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly string _connectionString;
+    private readonly SqliteCommand _get;
+    private readonly SqliteCommand _put;
+    private readonly SqliteCommand _remove;
+    private readonly SqliteCommand _removeRange;
+    private readonly SqliteCommand _removeAll;
+    private readonly SqliteCommand _moveRange;
+    private readonly SqliteCommand _count;
+    private readonly SqliteCommand _getMeta;
+    private readonly SqliteCommand _setMeta;
+    private readonly SqliteCommand[] _commands;
+    private IndexTransaction? _transaction;
+    private SqliteConnection? _idleReader;
+    private bool _disposed;
+
+    private StateIndex(SqliteConnection connection, string connectionString)
+    {
+        _connection = connection;
+        _connectionString = connectionString;
+        _get = Command($"SELECT {StateIndexSchema.Columns} FROM entries WHERE path = $path", "$path");
+        _put = Command(
+            $"INSERT OR REPLACE INTO entries ({StateIndexSchema.Columns}) VALUES " +
+            "($path, $kind, $size, $target, $lm, $lmode, $lino, $lc, $rm, $rmode, $rino, $rc)",
+            "$path", "$kind", "$size", "$target", "$lm", "$lmode", "$lino", "$lc", "$rm", "$rmode", "$rino", "$rc");
+        _remove = Command("DELETE FROM entries WHERE path = $path", "$path");
+        _removeRange = Command("DELETE FROM entries WHERE path >= $lo AND path < $hi", "$lo", "$hi");
+        _removeAll = Command("DELETE FROM entries");
+        // || on blobs copies the bytes (embedded zeros included) into a text value; the cast
+        // turns it back into a blob without touching a byte. substr on a blob counts bytes.
+        _moveRange = Command(
+            "UPDATE entries SET path = CAST($to || substr(path, $skip) AS BLOB) WHERE path >= $lo AND path < $hi",
+            "$to", "$skip", "$lo", "$hi");
+        _count = Command("SELECT COUNT(*) FROM entries");
+        _getMeta = Command("SELECT value FROM meta WHERE key = $key", "$key");
+        _setMeta = Command("INSERT OR REPLACE INTO meta (key, value) VALUES ($key, $value)", "$key", "$value");
+        _commands = [_get, _put, _remove, _removeRange, _removeAll, _moveRange, _count, _getMeta, _setMeta];
+    }
+
+    /// <summary>
+    /// Opens the index at <paramref name="databasePath"/>, creating the folder, the file and the
+    /// tables when missing. The file is put in WAL mode with synchronous=NORMAL.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The file has a schema version this build does not know (a newer Psync wrote it).</exception>
+    /// <exception cref="InvalidDataException">The file is a SQLite database but not a state index.</exception>
+    public static StateIndex Open(string databasePath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        var fullPath = Path.GetFullPath(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            // Without pooling, Dispose really closes the file, so a data folder can be deleted.
+            Pooling = false,
+        }.ToString();
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            Pragma(connection, "PRAGMA journal_mode=WAL");
+            Pragma(connection, "PRAGMA synchronous=NORMAL");
+            StateIndexSchema.Ensure(connection, fullPath);
+            return new StateIndex(connection, connectionString);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The entry for <paramref name="path"/>, or null when the index has none.</summary>
+    public IndexEntry? Get(string path)
+    {
+        var key = Key(path);
+        _get.Parameters[0].Value = key;
+        using var reader = Run(_get).ExecuteReader();
+        return reader.Read() ? ReadEntry(reader, path) : null;
+    }
+
+    /// <summary>Inserts or replaces the entry for <paramref name="entry"/>'s path.</summary>
+    /// <exception cref="ArgumentException">
+    /// A side is absent, the kinds differ, a file's sizes or a symlink's targets differ, or the
+    /// path is not a relative path (empty, leading or trailing '/', empty component).
+    /// </exception>
+    public void Put(IndexEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var (left, right) = (entry.Left, entry.Right);
+        if (!left.Exists || !right.Exists)
+        {
+            throw new ArgumentException($"Both sides of an index entry must exist ({PathCodec.Display(entry.Path)}: {left} / {right}).", nameof(entry));
+        }
+        if (left.Kind != right.Kind)
+        {
+            throw new ArgumentException($"Both sides of an index entry must have the same kind ({PathCodec.Display(entry.Path)}: {left} / {right}).", nameof(entry));
+        }
+        // Size and target are stored once; refusing a mismatch beats silently keeping only Left's.
+        if ((left.Kind == EntryKind.File && left.Size != right.Size)
+            || (left.Kind == EntryKind.Symlink && !string.Equals(left.LinkTarget, right.LinkTarget, StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"The sides of an index entry must agree on content ({PathCodec.Display(entry.Path)}: {left} / {right}).", nameof(entry));
+        }
+        var p = _put.Parameters;
+        p[0].Value = Key(entry.Path);
+        p[1].Value = (long)left.Kind;
+        p[2].Value = left.Size;
+        p[3].Value = left.LinkTarget is null ? DBNull.Value : PathCodec.Encode(left.LinkTarget);
+        p[4].Value = left.MtimeNs;
+        p[5].Value = (long)left.Mode;
+        p[6].Value = unchecked((long)left.Inode);
+        p[7].Value = left.CtimeNs;
+        p[8].Value = right.MtimeNs;
+        p[9].Value = (long)right.Mode;
+        p[10].Value = unchecked((long)right.Inode);
+        p[11].Value = right.CtimeNs;
+        Run(_put).ExecuteNonQuery();
+    }
+
+    /// <summary>Removes the entry for <paramref name="path"/> only, not what lies below it.</summary>
+    /// <returns>True when there was an entry.</returns>
+    public bool Remove(string path)
+    {
+        _remove.Parameters[0].Value = Key(path);
+        return Run(_remove).ExecuteNonQuery() > 0;
+    }
+
+    /// <summary>
+    /// Removes <paramref name="path"/> and every entry below it. An empty path means the root:
+    /// everything.
+    /// </summary>
+    /// <returns>How many entries were removed.</returns>
+    public int RemoveTree(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.Length == 0)
+        {
+            return Run(_removeAll).ExecuteNonQuery();
+        }
+        var key = Key(path);
+        return RemoveRange(key, Successor(key));
+    }
+
+    /// <summary>
+    /// Records a rename of <paramref name="from"/> (a file, or a directory with all its
+    /// entries) to <paramref name="to"/>. Whatever the index held at or below
+    /// <paramref name="to"/> is replaced: afterwards the subtree at <paramref name="to"/> holds
+    /// exactly what the one at <paramref name="from"/> held (possibly nothing), and
+    /// <paramref name="from"/> holds nothing. Runs in one transaction.
+    /// </summary>
+    /// <returns>How many entries were moved; 0 when <paramref name="from"/> equals <paramref name="to"/>.</returns>
+    /// <exception cref="ArgumentException">One path lies below the other (no rename can do that).</exception>
+    public int MoveTree(string from, string to)
+    {
+        var fromKey = Key(from);
+        var toKey = Key(to);
+        if (from == to)
+        {
+            return 0;
+        }
+        if (PathOrder.IsSameOrBelow(to, from) || PathOrder.IsSameOrBelow(from, to))
+        {
+            throw new ArgumentException($"Cannot move {PathCodec.Display(from)} to {PathCodec.Display(to)}: one lies below the other.", nameof(to));
+        }
+        return InTransaction(() =>
+        {
+            RemoveRange(toKey, Successor(toKey));
+            var p = _moveRange.Parameters;
+            p[0].Value = toKey;
+            p[1].Value = (long)fromKey.Length + 1;
+            p[2].Value = fromKey;
+            p[3].Value = Successor(fromKey);
+            return Run(_moveRange).ExecuteNonQuery();
+        });
+    }
+
+    /// <summary>How many entries the index holds (a full count, not free on a big index).</summary>
+    public long Count() => (long)Run(_count).ExecuteScalar()!;
+
+    /// <summary>A value stored with <see cref="SetMeta"/>, or null.</summary>
+    public string? GetMeta(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        _getMeta.Parameters[0].Value = key;
+        return Run(_getMeta).ExecuteScalar() as string;
+    }
+
+    /// <summary>
+    /// Stores a small named value next to the entries (for example when the last full reconcile
+    /// ended). Joins an open <see cref="IndexTransaction"/> like any write.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is the reserved schema version key.</exception>
+    public void SetMeta(string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        if (key == StateIndexSchema.VersionKey)
+        {
+            throw new ArgumentException($"The meta key '{key}' is reserved for the index itself.", nameof(key));
+        }
+        _setMeta.Parameters[0].Value = key;
+        _setMeta.Parameters[1].Value = value;
+        Run(_setMeta).ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Starts a batch: every write until the returned transaction is committed or disposed goes
+    /// into one SQLite transaction. Dispose without <see cref="IndexTransaction.Commit"/> rolls
+    /// the batch back.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A batch is already open (they do not nest).</exception>
+    public IndexTransaction Begin()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_transaction is not null)
+        {
+            throw new InvalidOperationException("An index transaction is already open; they do not nest.");
+        }
+        _transaction = new IndexTransaction(this, _connection.BeginTransaction());
+        return _transaction;
+    }
+
+    /// <summary>Closes the file. An open <see cref="IndexTransaction"/> is rolled back.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        _transaction?.Dispose();
+        foreach (var command in _commands)
+        {
+            command.Dispose();
+        }
+        _idleReader?.Dispose();
+        _idleReader = null;
+        _connection.Dispose();
+    }
+
+    internal void EndTransaction(IndexTransaction transaction)
+    {
+        if (ReferenceEquals(_transaction, transaction))
+        {
+            _transaction = null;
+        }
+    }
+
+    private int RemoveRange(byte[] lo, byte[] hi)
+    {
+        _removeRange.Parameters[0].Value = lo;
+        _removeRange.Parameters[1].Value = hi;
+        return Run(_removeRange).ExecuteNonQuery();
+    }
+
+    /// <summary>Runs <paramref name="action"/> in the open batch, or in a transaction of its own.</summary>
+    private T InTransaction<T>(Func<T> action)
+    {
+        if (_transaction is not null)
+        {
+            return action();
+        }
+        using var transaction = Begin();
+        var result = action();
+        transaction.Commit();
+        return result;
+    }
+
+    private SqliteCommand Run(SqliteCommand command)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        // Microsoft.Data.Sqlite refuses a command without the connection's open transaction.
+        command.Transaction = _transaction?.Inner;
+        return command;
+    }
+
+    private SqliteCommand Command(string sql, params string[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+        return command;
+    }
+
+    private static void Pragma(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

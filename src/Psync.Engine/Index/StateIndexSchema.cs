@@ -1,0 +1,90 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Psync.Engine.Index;
+
+/// <summary>The index file's tables, and the check that a file is one this build understands.</summary>
+internal static class StateIndexSchema
+{
+    /// <summary>The version this build writes; bump it with every change to the tables.</summary>
+    public const int Version = 1;
+
+    /// <summary>The meta key that holds the version; callers cannot set it.</summary>
+    public const string VersionKey = "schema_version";
+
+    // Paths are BLOB keys (PathOrder.SortKey): SQLite TEXT would mangle the lone surrogates that
+    // stand for invalid UTF-8, and memcmp order on the key is PathOrder.
+    private const string CreateSql = """
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE entries (
+            path BLOB PRIMARY KEY NOT NULL,
+            kind INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            link_target BLOB,
+            l_mtime_ns INTEGER NOT NULL,
+            l_mode INTEGER NOT NULL,
+            l_ino INTEGER NOT NULL,
+            l_ctime_ns INTEGER NOT NULL,
+            r_mtime_ns INTEGER NOT NULL,
+            r_mode INTEGER NOT NULL,
+            r_ino INTEGER NOT NULL,
+            r_ctime_ns INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """;
+
+    /// <summary>The columns every read selects, in the order <see cref="StateIndex"/> reads them.</summary>
+    public const string Columns =
+        "path, kind, size, link_target, l_mtime_ns, l_mode, l_ino, l_ctime_ns, r_mtime_ns, r_mode, r_ino, r_ctime_ns";
+
+    /// <summary>Creates the tables in an empty file, or checks the version of an existing one.</summary>
+    /// <exception cref="NotSupportedException">The file was written by a newer or unknown schema.</exception>
+    /// <exception cref="InvalidDataException">The file is a SQLite database but not a state index.</exception>
+    public static void Ensure(SqliteConnection connection, string databasePath)
+    {
+        using var transaction = connection.BeginTransaction();
+        var tables = new List<string>();
+        using (var list = connection.CreateCommand())
+        {
+            list.Transaction = transaction;
+            list.CommandText = "SELECT name FROM sqlite_schema WHERE type = 'table'";
+            using var reader = list.ExecuteReader();
+            while (reader.Read())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        if (tables.Count == 0)
+        {
+            using var create = connection.CreateCommand();
+            create.Transaction = transaction;
+            create.CommandText = CreateSql + "INSERT INTO meta (key, value) VALUES ($key, $value);";
+            create.Parameters.AddWithValue("$key", VersionKey);
+            create.Parameters.AddWithValue("$value", Version.ToString(CultureInfo.InvariantCulture));
+            create.ExecuteNonQuery();
+            transaction.Commit();
+            return;
+        }
+
+        if (!tables.Contains("meta") || !tables.Contains("entries"))
+        {
+            throw new InvalidDataException($"{databasePath} is a SQLite database but not a Psync state index.");
+        }
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT value FROM meta WHERE key = $key";
+        read.Parameters.AddWithValue("$key", VersionKey);
+        var found = read.ExecuteScalar() as string;
+        if (found != Version.ToString(CultureInfo.InvariantCulture))
+        {
+            throw new NotSupportedException(
+                $"The state index {databasePath} has schema version '{found ?? "(none)"}', but this Psync build " +
+                $"only understands version {Version}. It was probably written by a newer Psync; upgrade Psync, " +
+                "or delete the file to rebuild the index with a full reconcile.");
+        }
+        transaction.Commit();
+    }
+}
