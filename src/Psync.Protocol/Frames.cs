@@ -80,6 +80,24 @@ public sealed class FrameWriter(Stream stream) : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends several messages back to back, in order, with one flush.</summary>
+    public async Task SendManyAsync(IEnumerable<Message> messages, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            foreach (var message in messages)
+            {
+                await stream.WriteAsync(Frames.Encode(message, _wire), ct).ConfigureAwait(false);
+            }
+            await stream.FlushAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await stream.DisposeAsync().ConfigureAwait(false);

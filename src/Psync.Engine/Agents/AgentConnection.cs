@@ -38,6 +38,9 @@ public sealed class AgentConnection : IAsyncDisposable
     /// <summary>Changes, WatchReady, RescanNeeded, RootGone and Log messages, in the order the agent sent them. Completes when the connection ends.</summary>
     public ChannelReader<Message> Events => _events.Reader;
 
+    /// <summary>The local agent's process id (for resource figures); null for a remote agent.</summary>
+    public int? ProcessId { get; init; }
+
     /// <summary>Completes when the agent's stream ends; faulted if it broke.</summary>
     public Task Completion => _reader;
 
@@ -68,6 +71,33 @@ public sealed class AgentConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends several operations in order without waiting between them (the agent applies them in that order) and returns their answers in the same order.</summary>
+    public async Task<OpResult[]> RunManyAsync(IReadOnlyList<Operation> ops, CancellationToken ct = default)
+    {
+        var requests = new OpRequest[ops.Count];
+        var waits = new Task<OpResult>[ops.Count];
+        for (var i = 0; i < ops.Count; i++)
+        {
+            var id = Interlocked.Increment(ref _nextId);
+            var tcs = new TaskCompletionSource<OpResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _ops[id] = tcs;
+            requests[i] = new OpRequest(id, ops[i]);
+            waits[i] = tcs.Task;
+        }
+        try
+        {
+            await _writer.SendManyAsync(requests, ct).ConfigureAwait(false);
+            return await Task.WhenAll(waits).WaitAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var request in requests)
+            {
+                _ops.TryRemove(request.RequestId, out _);
+            }
+        }
+    }
+
     /// <summary>
     /// Streams the agent's tree in <see cref="PathOrder"/>. Entries arrive with backpressure, so
     /// do not wait for an operation on this connection while enumerating.
@@ -90,6 +120,7 @@ public sealed class AgentConnection : IAsyncDisposable
                     }
                     summary.Count = done.Count;
                     summary.Unreadable = done.Unreadable;
+                    summary.StartSeq = done.StartSeq;
                     yield break;
                 }
                 foreach (var entry in ((ScanEntries)message).Entries)
@@ -178,6 +209,9 @@ public sealed class ScanSummary
 
     /// <summary>Directories whose contents are unknown (unreadable): nothing below them may be taken as deleted.</summary>
     public IReadOnlyList<string> Unreadable { get; set; } = [];
+
+    /// <summary>The agent's sequence number when the scan began: a path the scan did not list was absent after it.</summary>
+    public long StartSeq { get; set; }
 }
 
 /// <summary>The agent failed, went away, or answered something unusable.</summary>

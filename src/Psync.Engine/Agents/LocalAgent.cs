@@ -21,7 +21,7 @@ public static class LocalAgent
     }
 
     /// <summary>Starts an agent on <paramref name="root"/>; stderr lines go to <paramref name="onStderr"/>.</summary>
-    public static AgentConnection Start(string agentPath, string root, Action<string>? onStderr = null)
+    public static AgentConnection Start(string agentPath, string root, Action<string>? onStderr = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(agentPath)
         {
@@ -30,6 +30,10 @@ public static class LocalAgent
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
+        }
         psi.ArgumentList.Add("--root");
         psi.ArgumentList.Add(root);
         var process = Process.Start(psi) ?? throw new AgentException($"cannot start {agentPath}");
@@ -41,7 +45,10 @@ public static class LocalAgent
             }
         };
         process.BeginErrorReadLine();
-        return new AgentConnection(process.StandardInput.BaseStream, process.StandardOutput.BaseStream, new ProcessOwner(process));
+        return new AgentConnection(process.StandardInput.BaseStream, process.StandardOutput.BaseStream, new ProcessOwner(process))
+        {
+            ProcessId = process.Id,
+        };
     }
 
     /// <summary>Ends the agent process with its connection.</summary>

@@ -1,0 +1,154 @@
+using Psync.Engine.Index;
+using Psync.Engine.Sync;
+using Psync.Protocol;
+
+namespace Psync.Engine.Planning;
+
+/// <summary>
+/// The decision table. For each changed path it compares the newest state of each side with the
+/// index (the last state both agreed on): one side changed → propagate it; both changed to the
+/// same → agree; both changed differently → conflict (a modification beats a deletion); neither
+/// changed → nothing, which is what suppresses the echo of every write of our own.
+/// </summary>
+internal static class Planner
+{
+    public static List<SyncAction> Plan(IEnumerable<PathWork> paths, Func<string, IndexEntry?> index, bool force)
+    {
+        var plan = new List<SyncAction>();
+        foreach (var work in paths)
+        {
+            PlanPath(work, index(work.Path), force, plan);
+        }
+        return plan;
+    }
+
+    /// <summary>True when <paramref name="now"/> is not the agreed state (a replaced file counts, by inode).</summary>
+    public static bool Differs(in FileState now, FileState? agreed) =>
+        agreed is not { } known
+            ? now.Exists
+            : !(now.SameAttributes(known) && (now.Kind != EntryKind.File || known.Inode == 0 || now.Inode == known.Inode));
+
+    private static void PlanPath(PathWork work, IndexEntry? entry, bool force, List<SyncAction> plan)
+    {
+        var left = work.Left?.State ?? entry?.Left ?? FileState.Absent;
+        var right = work.Right?.State ?? entry?.Right ?? FileState.Absent;
+        if (left.Kind == EntryKind.Other || right.Kind == EntryKind.Other)
+        {
+            plan.Add(new SkipAction(work, "devices, FIFOs and sockets are not synced"));
+            return;
+        }
+        var leftChanged = Differs(left, entry?.Left);
+        var rightChanged = Differs(right, entry?.Right);
+        if (!leftChanged && !rightChanged)
+        {
+            return;
+        }
+        if (leftChanged != rightChanged)
+        {
+            var source = leftChanged ? Side.Left : Side.Right;
+            Propagate(work, entry, source, leftChanged ? left : right, leftChanged ? right : left, force, plan);
+            return;
+        }
+        // Both changed.
+        if (left.SameAttributes(right))
+        {
+            plan.Add(new AgreeAction(work, left, right));
+        }
+        else if (!left.Exists || !right.Exists)
+        {
+            // A modification beats a deletion: bring the surviving version back.
+            var source = left.Exists ? Side.Left : Side.Right;
+            Propagate(work, entry, source, left.Exists ? left : right, FileState.Absent, force, plan);
+        }
+        else if (left.SameContent(right))
+        {
+            // Same content, other permissions (or two directories): the left mode wins, nothing to lose.
+            plan.Add(left.Kind == EntryKind.Directory || left.Kind == EntryKind.Symlink
+                ? new AgreeAction(work, left, right)
+                : new AttrAction(work, Side.Right, left, Expect.Is(right)));
+        }
+        else
+        {
+            plan.Add(new ConflictAction(work, left, right, Loser(left, right)));
+        }
+    }
+
+    /// <summary>The newer version keeps the name; a directory always keeps it (renaming a tree away helps nobody); on a tie the right loses.</summary>
+    private static Side Loser(in FileState left, in FileState right)
+    {
+        if (left.Kind == EntryKind.Directory)
+        {
+            return Side.Right;
+        }
+        if (right.Kind == EntryKind.Directory)
+        {
+            return Side.Left;
+        }
+        return left.MtimeNs >= right.MtimeNs ? Side.Right : Side.Left;
+    }
+
+    private static void Propagate(PathWork work, IndexEntry? entry, Side from, FileState source, FileState target, bool force, List<SyncAction> plan)
+    {
+        var to = from.Other();
+        var expect = Expect.Is(target);
+        switch (source.Kind)
+        {
+            case EntryKind.Absent:
+                if (entry is null)
+                {
+                    return; // never propagate the delete of a path whose state we never knew
+                }
+                if (!target.Exists)
+                {
+                    plan.Add(new AgreeAction(work, FileState.Absent, FileState.Absent));
+                    return;
+                }
+                plan.Add(new DeleteAction(work, to, expect, Recursive: force));
+                return;
+            case EntryKind.Directory:
+                if (target.Kind == EntryKind.Directory)
+                {
+                    plan.Add((source.Mode & 0xFFF) == (target.Mode & 0xFFF)
+                        ? new AgreeAction(work, Pick(from, source, target, Side.Left), Pick(from, source, target, Side.Right))
+                        : new AttrAction(work, to, source, expect));
+                    return;
+                }
+                if (target.Exists)
+                {
+                    plan.Add(new DeleteAction(work, to, expect, Recursive: false));
+                }
+                plan.Add(new MkdirAction(work, to, source));
+                return;
+            case EntryKind.File:
+                if (target.Kind == EntryKind.Directory)
+                {
+                    plan.Add(new DeleteAction(work, to, expect, Recursive: force));
+                    expect = Expect.Absent;
+                }
+                else if (target.Kind == EntryKind.File && source.SameContent(target))
+                {
+                    plan.Add(source.SameAttributes(target)
+                        ? new AgreeAction(work, Pick(from, source, target, Side.Left), Pick(from, source, target, Side.Right))
+                        : new AttrAction(work, to, source, expect));
+                    return;
+                }
+                plan.Add(new TransferAction(work, to, source, expect));
+                return;
+            case EntryKind.Symlink:
+                if (target.Kind == EntryKind.Directory)
+                {
+                    plan.Add(new DeleteAction(work, to, expect, Recursive: force));
+                    expect = Expect.Absent;
+                }
+                else if (target.Kind == EntryKind.Symlink && source.LinkTarget == target.LinkTarget)
+                {
+                    plan.Add(new AgreeAction(work, Pick(from, source, target, Side.Left), Pick(from, source, target, Side.Right)));
+                    return;
+                }
+                plan.Add(new SymlinkAction(work, to, source, expect));
+                return;
+        }
+    }
+
+    private static FileState Pick(Side from, in FileState source, in FileState target, Side want) => from == want ? source : target;
+}

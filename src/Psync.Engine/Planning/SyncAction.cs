@@ -1,0 +1,32 @@
+using Psync.Engine.Sync;
+using Psync.Protocol;
+
+namespace Psync.Engine.Planning;
+
+/// <summary>One step of a plan. <see cref="Work"/> is what it was planned from, put back when the step cannot finish.</summary>
+internal abstract record SyncAction(PathWork Work)
+{
+    public string Path => Work.Path;
+}
+
+/// <summary>Copy the file from the other side to <paramref name="Target"/> (rsync into staging, then a compare-and-swap commit).</summary>
+internal sealed record TransferAction(PathWork Work, Side Target, FileState Source, Expect Expect) : SyncAction(Work);
+
+/// <summary>Move the path on <paramref name="Target"/> to the trash (an empty directory is removed).</summary>
+internal sealed record DeleteAction(PathWork Work, Side Target, Expect Expect, bool Recursive) : SyncAction(Work);
+
+internal sealed record MkdirAction(PathWork Work, Side Target, FileState Source) : SyncAction(Work);
+
+internal sealed record SymlinkAction(PathWork Work, Side Target, FileState Source, Expect Expect) : SyncAction(Work);
+
+/// <summary>Same content, other permission bits: copy the mode.</summary>
+internal sealed record AttrAction(PathWork Work, Side Target, FileState Source, Expect Expect) : SyncAction(Work);
+
+/// <summary>Both sides already agree: record it in the index (both absent: forget the path).</summary>
+internal sealed record AgreeAction(PathWork Work, FileState Left, FileState Right) : SyncAction(Work);
+
+/// <summary>Both sides changed the path differently: the <paramref name="Loser"/>'s version is renamed to a conflict copy, then both sync.</summary>
+internal sealed record ConflictAction(PathWork Work, FileState Left, FileState Right, Side Loser) : SyncAction(Work);
+
+/// <summary>Something that is not synced (a device, FIFO or socket).</summary>
+internal sealed record SkipAction(PathWork Work, string Reason) : SyncAction(Work);

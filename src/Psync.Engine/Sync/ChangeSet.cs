@@ -1,0 +1,218 @@
+using Psync.Protocol;
+
+namespace Psync.Engine.Sync;
+
+/// <summary>A state one agent reported for a path, with the agent's sequence number for it.</summary>
+internal readonly record struct Observed(FileState State, long Seq);
+
+/// <summary>The newest reported state of one path on each side (null: not reported, assume the index).</summary>
+internal sealed class PathWork(string path)
+{
+    public string Path { get; } = path;
+
+    public Observed? Left { get; set; }
+
+    public Observed? Right { get; set; }
+
+    /// <summary>When it was last reported (TimeProvider timestamp); held items wait from here.</summary>
+    public long Touched { get; set; }
+
+    /// <summary>Not before this timestamp (a retry after an error).</summary>
+    public long NotBefore { get; set; }
+
+    public Observed? Get(Side side) => side == Side.Left ? Left : Right;
+
+    public void Set(Side side, Observed? value)
+    {
+        if (side == Side.Left)
+        {
+            Left = value;
+        }
+        else
+        {
+            Right = value;
+        }
+    }
+
+    /// <summary>Deletes wait for the hold, so a save dance (rename away, write, delete) arrives as one modification.</summary>
+    public bool IsHeld => Left?.State.Exists == false || Right?.State.Exists == false;
+}
+
+/// <summary>A rename one side reported; applied as a rename on the other side when the index agrees.</summary>
+internal sealed record MoveHint(Side Side, string From, string To, FileState State, long Seq, long Touched);
+
+/// <summary>
+/// The coalescer: what changed since the last plan, newest state per path and side. Changes that
+/// arrive while a batch runs simply accumulate here and form the next batch (group commit). Not
+/// thread-safe: the pair's loop owns it.
+/// </summary>
+internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
+{
+    private static readonly TimeSpan OpMemory = TimeSpan.FromMinutes(2);
+
+    private readonly Dictionary<string, PathWork> _paths = new(StringComparer.Ordinal);
+    private readonly List<MoveHint> _moves = [];
+    private readonly Dictionary<string, (long Seq, long At)>[] _opSeq = [new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
+
+    public int Count => _paths.Count + _moves.Count;
+
+    public bool IsEmpty => Count == 0;
+
+    /// <summary>Records that <paramref name="side"/> has <paramref name="state"/> at <paramref name="path"/>.</summary>
+    public void Report(Side side, string path, FileState state, long seq)
+    {
+        if (_opSeq[(int)side].TryGetValue(path, out var op) && seq < op.Seq)
+        {
+            return; // read before our own operation on it finished: superseded
+        }
+        var work = GetOrAdd(path);
+        if (work.Get(side) is { } current && current.Seq > seq)
+        {
+            return;
+        }
+        work.Set(side, new Observed(state, seq));
+        work.Touched = clock.GetTimestamp();
+    }
+
+    /// <summary>Puts back what a batch could not finish, to be planned again (after <paramref name="delay"/>).</summary>
+    public void Requeue(PathWork work, TimeSpan delay)
+    {
+        foreach (var side in new[] { Side.Left, Side.Right })
+        {
+            if (work.Get(side) is { } o)
+            {
+                Report(side, work.Path, o.State, o.Seq);
+            }
+        }
+        if (_paths.TryGetValue(work.Path, out var requeued) && delay > TimeSpan.Zero)
+        {
+            requeued.NotBefore = clock.GetTimestamp() + (long)(delay.TotalSeconds * clock.TimestampFrequency);
+        }
+    }
+
+    /// <summary>A rename on <paramref name="side"/>; the paths involved are also reported as plain changes, so a rename that cannot be applied as one still syncs.</summary>
+    public void ReportMove(Side side, string from, string to, FileState state, long seq)
+    {
+        // What this side reported below the old name now lives below the new one.
+        foreach (var work in _paths.Values.Where(w => w.Path.Length > from.Length && PathOrder.IsSameOrBelow(w.Path, from) && w.Get(side) is not null).ToList())
+        {
+            var moved = work.Get(side)!.Value;
+            work.Set(side, null);
+            if (work.Left is null && work.Right is null)
+            {
+                _paths.Remove(work.Path);
+            }
+            Report(side, to + work.Path[from.Length..], moved.State, moved.Seq);
+        }
+        Report(side, from, FileState.Absent, seq);
+        Report(side, to, state, seq);
+        _moves.Add(new MoveHint(side, from, to, state, seq, clock.GetTimestamp()));
+    }
+
+    /// <summary>Our own operation on <paramref name="path"/> finished at <paramref name="seq"/>: older reports of it are echoes or stale.</summary>
+    public void NoteOwnWrite(Side side, string path, long seq)
+    {
+        var now = clock.GetTimestamp();
+        var seen = _opSeq[(int)side];
+        if (!seen.TryGetValue(path, out var op) || op.Seq < seq)
+        {
+            seen[path] = (seq, now);
+        }
+        if (_paths.TryGetValue(path, out var work) && work.Get(side) is { } o && o.Seq < seq)
+        {
+            work.Set(side, null);
+            if (work.Left is null && work.Right is null)
+            {
+                _paths.Remove(path);
+            }
+        }
+    }
+
+    /// <summary>Takes what is due: every path not held, and held ones (deletes, renames) once the hold has passed.</summary>
+    public (List<MoveHint> Moves, List<PathWork> Paths) TakeReady()
+    {
+        var now = clock.GetTimestamp();
+        var holdTicks = (long)(hold.TotalSeconds * clock.TimestampFrequency);
+        var moves = new List<MoveHint>();
+        var busy = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var move in _moves.ToList())
+        {
+            if (now - move.Touched >= holdTicks)
+            {
+                moves.Add(move);
+                _moves.Remove(move);
+            }
+            else
+            {
+                busy.Add(move.From);
+                busy.Add(move.To);
+            }
+        }
+        var paths = new List<PathWork>();
+        foreach (var work in _paths.Values)
+        {
+            var due = work.NotBefore <= now
+                && !busy.Contains(work.Path)
+                && (!work.IsHeld || now - work.Touched >= holdTicks);
+            if (due)
+            {
+                paths.Add(work);
+            }
+        }
+        foreach (var work in paths)
+        {
+            _paths.Remove(work.Path);
+        }
+        paths.Sort((a, b) => PathOrder.Instance.Compare(a.Path, b.Path));
+        PruneOps(now);
+        return (moves, paths);
+    }
+
+    /// <summary>How long until something held becomes due; null when nothing waits.</summary>
+    public TimeSpan? NextDue()
+    {
+        if (IsEmpty)
+        {
+            return null;
+        }
+        var now = clock.GetTimestamp();
+        var holdTicks = (long)(hold.TotalSeconds * clock.TimestampFrequency);
+        var due = long.MaxValue;
+        foreach (var move in _moves)
+        {
+            due = Math.Min(due, move.Touched + holdTicks);
+        }
+        foreach (var work in _paths.Values)
+        {
+            var at = Math.Max(work.NotBefore, work.IsHeld ? work.Touched + holdTicks : 0);
+            due = Math.Min(due, at);
+        }
+        return TimeSpan.FromSeconds(Math.Max(0, due - now) / (double)clock.TimestampFrequency);
+    }
+
+    private PathWork GetOrAdd(string path)
+    {
+        if (!_paths.TryGetValue(path, out var work))
+        {
+            work = new PathWork(path);
+            _paths[path] = work;
+        }
+        return work;
+    }
+
+    private void PruneOps(long now)
+    {
+        var limit = (long)(OpMemory.TotalSeconds * clock.TimestampFrequency);
+        foreach (var seen in _opSeq)
+        {
+            if (seen.Count < 1024)
+            {
+                continue;
+            }
+            foreach (var key in seen.Where(kv => now - kv.Value.At > limit).Select(kv => kv.Key).ToList())
+            {
+                seen.Remove(key);
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using Psync.Engine.Index;
+using Psync.Protocol;
+
+namespace Psync.Engine.Sync;
+
+/// <summary>
+/// Settles a recorded conflict. Keeping the version that already has the name removes the
+/// conflict copy on both sides (to the trash); keeping the other version moves the copy back
+/// over the name on both sides (the displaced version goes to the trash). Keeping both only marks
+/// it resolved. Nothing is unlinked, so a wrong choice can be undone from the trash.
+/// </summary>
+internal sealed class ConflictResolver(PairContext ctx)
+{
+    public async Task ResolveAsync(long id, ConflictResolution resolution, CancellationToken ct)
+    {
+        var conflict = ctx.Journal.Conflicts.FirstOrDefault(c => c.Id == id)
+            ?? throw new ArgumentException($"no conflict {id}");
+        if (resolution != ConflictResolution.KeepBoth)
+        {
+            var keep = resolution == ConflictResolution.KeepLeft ? Side.Left : Side.Right;
+            var copy = ctx.Index.Get(conflict.ConflictCopy)
+                ?? throw new InvalidOperationException($"the conflict copy {PathCodec.Display(conflict.ConflictCopy)} is not in sync yet; try again when the pair is idle");
+            var name = ctx.Index.Get(conflict.Path);
+            if (keep == conflict.Loser)
+            {
+                await MoveBackAsync(conflict, copy, name, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await DeleteCopyAsync(copy, ct).ConfigureAwait(false);
+            }
+        }
+        ctx.Journal.MarkResolved(id);
+        ctx.Journal.Record("resolved", null, conflict.Path, $"conflict {id}: {resolution}");
+    }
+
+    private async Task DeleteCopyAsync(IndexEntry copy, CancellationToken ct)
+    {
+        foreach (var side in new[] { Side.Left, Side.Right })
+        {
+            var state = side == Side.Left ? copy.Left : copy.Right;
+            var result = await ctx.Agent(side).RunAsync(new DeleteOp(copy.Path, Expect.Is(state), Recursive: false), ct).ConfigureAwait(false);
+            Check(result, copy.Path);
+            ctx.Changes.NoteOwnWrite(side, copy.Path, result.Seq);
+        }
+        ctx.Index.RemoveTree(copy.Path);
+    }
+
+    private async Task MoveBackAsync(ConflictRecord conflict, IndexEntry copy, IndexEntry? name, CancellationToken ct)
+    {
+        var states = new FileState[2];
+        foreach (var side in new[] { Side.Left, Side.Right })
+        {
+            var from = side == Side.Left ? copy.Left : copy.Right;
+            var to = name is null ? Expect.Absent : Expect.Is(side == Side.Left ? name.Left : name.Right);
+            var result = await ctx.Agent(side).RunAsync(new MoveOp(copy.Path, conflict.Path, Expect.Is(from), to), ct).ConfigureAwait(false);
+            Check(result, conflict.Path);
+            ctx.Changes.NoteOwnWrite(side, copy.Path, result.Seq);
+            ctx.Changes.NoteOwnWrite(side, conflict.Path, result.Seq);
+            states[(int)side] = result.State;
+        }
+        ctx.Index.RemoveTree(copy.Path);
+        ctx.Index.Put(new IndexEntry(conflict.Path, states[0], states[1]));
+    }
+
+    private static void Check(OpResult result, string path)
+    {
+        if (result.Status != OpStatus.Ok)
+        {
+            throw new InvalidOperationException($"{PathCodec.Display(path)} changed meanwhile ({result.Message}); nothing more was done");
+        }
+    }
+}

@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using Psync.Engine.Index;
+using Psync.Engine.Planning;
+using Psync.Engine.Transfer;
+using Psync.Protocol;
+
+namespace Psync.Engine.Sync;
+
+/// <summary>
+/// Carries out a plan: conflicts first (the losing version is renamed to its conflict copy),
+/// then deletes (deepest first), directories, links and attributes, then one rsync per
+/// direction with a compare-and-swap commit per file. Whatever does not finish goes back to the
+/// change set with the observations it was planned from, so nothing is forgotten.
+/// </summary>
+internal sealed class Executor(PairContext ctx)
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private long _batch;
+
+    public async Task ExecuteAsync(List<SyncAction> plan, CancellationToken ct)
+    {
+        if (plan.Count == 0)
+        {
+            return;
+        }
+        ctx.Journal.SetQueue([.. plan.Where(a => a is not AgreeAction).Select(ToQueueItem)]);
+        if (ctx.Options.DryRun)
+        {
+            foreach (var action in plan.Where(a => a is not AgreeAction))
+            {
+                ctx.Journal.Record(KindOf(action), TargetOf(action), action.Path, "dry run: not done");
+            }
+            ctx.Journal.SetQueue([]);
+            return;
+        }
+        using (var tx = ctx.Index.Begin())
+        {
+            foreach (var conflict in plan.OfType<ConflictAction>())
+            {
+                await ConflictAsync(conflict, ct).ConfigureAwait(false);
+            }
+            foreach (var skip in plan.OfType<SkipAction>())
+            {
+                ctx.Journal.Record("skip", null, skip.Path, skip.Reason);
+            }
+            foreach (var side in new[] { Side.Left, Side.Right })
+            {
+                // Deepest first, so a directory is empty by the time its own delete comes.
+                var deletes = plan.OfType<DeleteAction>().Where(a => a.Target == side).Reverse().ToList();
+                await RunOpsAsync(side, deletes, d => new DeleteOp(d.Path, d.Expect, d.Recursive), OnDeleted, ct).ConfigureAwait(false);
+                var mkdirs = plan.OfType<MkdirAction>().Where(a => a.Target == side).ToList();
+                await RunOpsAsync(side, mkdirs, m => new MkdirOp(m.Path, m.Source.Mode, Expect.Absent), (a, r) => Agreed(a, ((MkdirAction)a).Source, side, r, "mkdir"), ct).ConfigureAwait(false);
+                var links = plan.OfType<SymlinkAction>().Where(a => a.Target == side).ToList();
+                await RunOpsAsync(side, links, l => new SymlinkOp(l.Path, l.Source.LinkTarget ?? "", l.Expect), (a, r) => Agreed(a, ((SymlinkAction)a).Source, side, r, "symlink"), ct).ConfigureAwait(false);
+                var attrs = plan.OfType<AttrAction>().Where(a => a.Target == side).ToList();
+                await RunOpsAsync(side, attrs, a => new SetAttrOp(a.Path, a.Expect, a.Source.Mode, a.Source.Kind == EntryKind.File ? a.Source.MtimeNs : null), (a, r) => Agreed(a, ((AttrAction)a).Source, side, r, "attr"), ct).ConfigureAwait(false);
+            }
+            foreach (var side in new[] { Side.Left, Side.Right })
+            {
+                var transfers = plan.OfType<TransferAction>().Where(a => a.Target == side).ToList();
+                if (transfers.Count > 0)
+                {
+                    await TransferAsync(side, transfers, ct).ConfigureAwait(false);
+                }
+            }
+            foreach (var agree in plan.OfType<AgreeAction>())
+            {
+                if (agree.Left.Exists && agree.Right.Exists)
+                {
+                    ctx.Index.Put(new IndexEntry(agree.Path, agree.Left, agree.Right));
+                }
+                else
+                {
+                    ctx.Index.RemoveTree(agree.Path);
+                }
+            }
+            tx.Commit();
+        }
+        ctx.Journal.SetQueue([]);
+    }
+
+    private async Task RunOpsAsync<T>(Side side, List<T> actions, Func<T, Operation> toOp, Action<SyncAction, OpResult> onOk, CancellationToken ct)
+        where T : SyncAction
+    {
+        if (actions.Count == 0)
+        {
+            return;
+        }
+        var watch = Stopwatch.StartNew();
+        var results = await ctx.Agent(side).RunManyAsync([.. actions.Select(toOp)], ct).ConfigureAwait(false);
+        for (var i = 0; i < actions.Count; i++)
+        {
+            Handle(side, actions[i], results[i], onOk, watch.Elapsed / actions.Count);
+        }
+    }
+
+    private void Handle(Side side, SyncAction action, OpResult result, Action<SyncAction, OpResult> onOk, TimeSpan duration)
+    {
+        switch (result.Status)
+        {
+            case OpStatus.Ok:
+                ctx.Changes.NoteOwnWrite(side, action.Path, result.Seq);
+                onOk(action, result);
+                break;
+            case OpStatus.Conflict when action is DeleteAction { Recursive: false } && result.State.Kind == EntryKind.Directory:
+                // Files appeared in a directory the other side deleted: a modification beats a
+                // deletion. Forget the directory's agreed state and let a reconcile bring it back.
+                ctx.Index.Remove(action.Path);
+                ctx.ReconcileRequested = true;
+                ctx.Journal.Record("kept", side, action.Path, "not deleted: it holds files the other side never had");
+                break;
+            case OpStatus.Conflict:
+                // The target is not what the plan assumed: plan again with what is really there.
+                ctx.Changes.Requeue(action.Work, TimeSpan.Zero);
+                ctx.Changes.Report(side, action.Path, result.State, result.Seq);
+                ctx.Journal.Record("changed", side, action.Path, $"{KindOf(action)} deferred: {result.Message}", duration);
+                break;
+            default:
+                ctx.Changes.Requeue(action.Work, RetryDelay);
+                ctx.Journal.Record("error", side, action.Path, $"{KindOf(action)} failed: {result.Message}", duration);
+                break;
+        }
+    }
+
+    private void OnDeleted(SyncAction action, OpResult result)
+    {
+        var target = ((DeleteAction)action).Target;
+        ctx.Index.RemoveTree(action.Path);
+        ctx.Journal.Record("delete", target, action.Path, "deleted on the other side; kept in .psync/trash");
+    }
+
+    private void Agreed(SyncAction action, FileState source, Side target, OpResult result, string kind)
+    {
+        var (left, right) = target == Side.Right ? (source, result.State) : (result.State, source);
+        ctx.Index.Put(new IndexEntry(action.Path, left, right));
+        ctx.Journal.Record(kind, target, action.Path, "");
+    }
+
+    private async Task ConflictAsync(ConflictAction conflict, CancellationToken ct)
+    {
+        var loser = conflict.Loser;
+        var loserState = loser == Side.Left ? conflict.Left : conflict.Right;
+        var now = ctx.Clock.GetUtcNow();
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var copy = ConflictNames.For(conflict.Path, loser, now, attempt);
+            var result = await ctx.Agent(loser).RunAsync(new MoveOp(conflict.Path, copy, Expect.Is(loserState), Expect.Absent), ct).ConfigureAwait(false);
+            if (result.Status == OpStatus.Ok)
+            {
+                // Both versions live on: the winner's observation goes back in, the loser's name is now free.
+                ctx.Changes.Requeue(conflict.Work, TimeSpan.Zero);
+                ctx.Changes.NoteOwnWrite(loser, conflict.Path, result.Seq);
+                ctx.Changes.Report(loser, conflict.Path, FileState.Absent, result.Seq);
+                ctx.Changes.Report(loser, copy, result.State, result.Seq);
+                ctx.Journal.AddConflict(conflict.Path, conflict.Left, conflict.Right, loser, copy);
+                ctx.Journal.Record("conflict", loser, conflict.Path, $"both sides changed; the {loser.Name()} version is kept as {PathCodec.Display(copy)}");
+                return;
+            }
+            if (result.Status == OpStatus.Conflict && result.Message?.StartsWith("target", StringComparison.Ordinal) == true)
+            {
+                continue; // that copy name is taken: try the next
+            }
+            Handle(loser, conflict, result, (_, _) => { }, TimeSpan.Zero);
+            return;
+        }
+    }
+
+    private async Task TransferAsync(Side target, List<TransferAction> transfers, CancellationToken ct)
+    {
+        var source = target.Other();
+        var batch = $"{ctx.Clock.GetUtcNow():yyyyMMddHHmmss}-{Environment.ProcessId}-{Interlocked.Increment(ref _batch)}";
+        var watch = Stopwatch.StartNew();
+        RsyncResult rsync;
+        try
+        {
+            rsync = await Rsync.TransferAsync(ctx.Root(source), ctx.Root(target), batch, [.. transfers.Select(t => t.Path)], ctx.Options.RsyncExtra, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception)
+        {
+            rsync = new RsyncResult(-1, 0, 0, e.Message);
+        }
+        if (!rsync.Usable)
+        {
+            foreach (var t in transfers)
+            {
+                ctx.Changes.Requeue(t.Work, RetryDelay);
+            }
+            ctx.Journal.Record("error", target, "", $"rsync of {transfers.Count} file(s) failed (exit {rsync.ExitCode}): {rsync.Errors}", watch.Elapsed);
+            await RemoveStageAsync(target, batch, ct).ConfigureAwait(false);
+            return;
+        }
+        var stage = Rsync.StagePath(batch);
+        var results = await ctx.Agent(target).RunManyAsync(
+            [.. transfers.Select(t => new CommitOp($"{stage}/{t.Path}", t.Path, t.Expect))], ct).ConfigureAwait(false);
+        var committed = 0;
+        for (var i = 0; i < transfers.Count; i++)
+        {
+            var t = transfers[i];
+            var result = results[i];
+            if (result.Status == OpStatus.Ok)
+            {
+                committed++;
+                // What arrived is what the source had when rsync read it (rsync -a keeps size and mtime).
+                var sent = t.Source with { Size = result.State.Size, MtimeNs = result.State.MtimeNs };
+                ctx.Changes.NoteOwnWrite(target, t.Path, result.Seq);
+                ctx.Index.Put(target == Side.Right ? new IndexEntry(t.Path, sent, result.State) : new IndexEntry(t.Path, result.State, sent));
+                ctx.Journal.Record("transfer", target, t.Path, $"{result.State.Size} bytes", watch.Elapsed);
+            }
+            else
+            {
+                Handle(target, t, result, (_, _) => { }, watch.Elapsed);
+            }
+        }
+        ctx.Journal.CountTransfer(committed, rsync.LiteralBytes);
+        await RemoveStageAsync(target, batch, ct).ConfigureAwait(false);
+    }
+
+    private async Task RemoveStageAsync(Side side, string batch, CancellationToken ct) =>
+        await ctx.Agent(side).RunAsync(new RemoveStageOp(batch), ct).ConfigureAwait(false);
+
+    private static QueueItem ToQueueItem(SyncAction action) => new(KindOf(action), TargetOf(action) ?? Side.Right, action.Path, Running: false);
+
+    private static string KindOf(SyncAction action) => action switch
+    {
+        TransferAction => "transfer",
+        DeleteAction => "delete",
+        MkdirAction => "mkdir",
+        SymlinkAction => "symlink",
+        AttrAction => "attr",
+        ConflictAction => "conflict",
+        SkipAction => "skip",
+        _ => "agree",
+    };
+
+    private static Side? TargetOf(SyncAction action) => action switch
+    {
+        TransferAction t => t.Target,
+        DeleteAction d => d.Target,
+        MkdirAction m => m.Target,
+        SymlinkAction s => s.Target,
+        AttrAction a => a.Target,
+        ConflictAction c => c.Loser,
+        _ => null,
+    };
+}

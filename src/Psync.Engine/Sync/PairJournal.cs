@@ -1,0 +1,202 @@
+using Psync.Protocol;
+
+namespace Psync.Engine.Sync;
+
+/// <summary>
+/// What a pair shows the world: status, queue, recent history, counters and conflicts. Written
+/// by the pair's loop, read from any thread; subscribers are called outside the lock.
+/// </summary>
+internal sealed class PairJournal(TimeProvider clock, int historySize = 2000)
+{
+    private readonly Lock _lock = new();
+    private readonly Queue<HistoryEvent> _history = new();
+    private readonly List<ConflictRecord> _conflicts = [];
+    private readonly List<Action<PairNotification>> _subscribers = [];
+    private IReadOnlyList<QueueItem> _queue = [];
+    private PairStatus _status = new(PairState.Starting, null, clock.GetUtcNow(), null);
+    private long _files, _bytes, _rsyncRuns, _deletes, _moves, _conflictCount, _errors, _reconciles;
+    private long _nextConflictId;
+
+    public PairStatus Status
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _status;
+            }
+        }
+    }
+
+    public IReadOnlyList<QueueItem> Queue
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _queue;
+            }
+        }
+    }
+
+    public IReadOnlyList<HistoryEvent> History
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _history];
+            }
+        }
+    }
+
+    public IReadOnlyList<ConflictRecord> Conflicts
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _conflicts];
+            }
+        }
+    }
+
+    public PairCounters Counters
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new PairCounters(_files, _bytes, _rsyncRuns, _deletes, _moves, _conflictCount, _errors, _reconciles);
+            }
+        }
+    }
+
+    /// <summary>Raised for every history event, outside the lock (the CLI prints, the web app stores).</summary>
+    public event Action<HistoryEvent>? Recorded;
+
+    public IDisposable Subscribe(Action<PairNotification> callback)
+    {
+        lock (_lock)
+        {
+            _subscribers.Add(callback);
+        }
+        return new Subscription(this, callback);
+    }
+
+    public void SetStatus(PairState state, string? reason = null)
+    {
+        lock (_lock)
+        {
+            if (_status.State == state && _status.Reason == reason)
+            {
+                return;
+            }
+            var lastSync = state == PairState.Idle && _status.State != PairState.Idle ? clock.GetUtcNow() : _status.LastSync;
+            _status = new PairStatus(state, reason, clock.GetUtcNow(), lastSync);
+        }
+        Notify(PairNotification.Status);
+    }
+
+    public void SetQueue(IReadOnlyList<QueueItem> queue)
+    {
+        lock (_lock)
+        {
+            _queue = queue;
+        }
+        Notify(PairNotification.Queue);
+    }
+
+    public void Record(string kind, Side? target, string path, string detail, TimeSpan duration = default)
+    {
+        var e = new HistoryEvent(clock.GetUtcNow(), kind, target, path, detail, duration);
+        lock (_lock)
+        {
+            _history.Enqueue(e);
+            while (_history.Count > historySize)
+            {
+                _history.Dequeue();
+            }
+            switch (kind)
+            {
+                case "delete":
+                    _deletes++;
+                    break;
+                case "move":
+                    _moves++;
+                    break;
+                case "error":
+                    _errors++;
+                    break;
+                case "reconcile":
+                    _reconciles++;
+                    break;
+            }
+        }
+        Recorded?.Invoke(e);
+        Notify(PairNotification.History);
+    }
+
+    public void CountTransfer(int files, long bytes)
+    {
+        lock (_lock)
+        {
+            _files += files;
+            _bytes += bytes;
+            _rsyncRuns++;
+        }
+    }
+
+    public ConflictRecord AddConflict(string path, FileState left, FileState right, Side loser, string copy)
+    {
+        ConflictRecord record;
+        lock (_lock)
+        {
+            record = new ConflictRecord(++_nextConflictId, path, left, right, loser, copy, clock.GetUtcNow(), Resolved: false);
+            _conflicts.Add(record);
+            _conflictCount++;
+        }
+        Notify(PairNotification.Conflicts);
+        return record;
+    }
+
+    public ConflictRecord? MarkResolved(long id)
+    {
+        ConflictRecord? record;
+        lock (_lock)
+        {
+            var i = _conflicts.FindIndex(c => c.Id == id);
+            if (i < 0)
+            {
+                return null;
+            }
+            record = _conflicts[i] = _conflicts[i] with { Resolved = true };
+        }
+        Notify(PairNotification.Conflicts);
+        return record;
+    }
+
+    private void Notify(PairNotification what)
+    {
+        Action<PairNotification>[] subscribers;
+        lock (_lock)
+        {
+            subscribers = [.. _subscribers];
+        }
+        foreach (var subscriber in subscribers)
+        {
+            subscriber(what);
+        }
+    }
+
+    private sealed class Subscription(PairJournal journal, Action<PairNotification> callback) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (journal._lock)
+            {
+                journal._subscribers.Remove(callback);
+            }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Psync.Engine.Planning;
+using Psync.Protocol;
+
+namespace Psync.Engine.Sync;
+
+/// <summary>An agent's message, tagged with its side and the session that started the agent (a new agent counts its sequence numbers from 1 again).</summary>
+internal sealed record AgentMessage(int Generation, Side Side, Message Message);
+
+/// <summary>An agent's stream ended.</summary>
+internal sealed record AgentGone(int Generation, Side Side, Exception? Error);
+
+/// <summary>A request from outside the loop (pause, resume, reconcile, confirm deletes, resolve).</summary>
+internal sealed record Command(string Name, long Arg = 0, ConflictResolution Resolution = default, TaskCompletionSource? Done = null, string? Text = null);
+
+/// <summary>
+/// The loop of one running pair: drains what the agents report into the change set, plans what
+/// is due, executes it (changes arriving meanwhile form the next batch), and reconciles at start,
+/// on request, and on a timer. Single-threaded: it alone touches the index and the change set.
+/// </summary>
+internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, int generation, ILogger log)
+{
+    private readonly Executor _executor = new(ctx);
+    private readonly MoveApplier _moves = new(ctx);
+    private readonly Reconciler _reconciler = new(ctx);
+    private bool _paused;
+    private bool _deletesConfirmed;
+    private long _lastReconcile;
+
+    /// <summary>Set while nothing is pending or running.</summary>
+    public Action<bool>? IdleChanged { get; init; }
+
+    /// <summary>Runs until cancelled, an agent goes away (throws <see cref="Agents.AgentException"/>), or, with <paramref name="once"/>, until all is done.</summary>
+    public async Task RunAsync(bool reconcileFirst, bool once, CancellationToken ct)
+    {
+        ctx.ReconcileRequested = reconcileFirst;
+        while (!ct.IsCancellationRequested)
+        {
+            while (inbox.TryRead(out var item))
+            {
+                await HandleAsync(item, ct).ConfigureAwait(false);
+            }
+            if (!ctx.Changes.IsEmpty)
+            {
+                IdleChanged?.Invoke(false);
+            }
+            if (_paused)
+            {
+                if (once)
+                {
+                    return;
+                }
+                IdleChanged?.Invoke(true);
+                await HandleAsync(await inbox.ReadAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                continue;
+            }
+            if (ctx.ReconcileRequested || ReconcileDue())
+            {
+                await ReconcileAsync(ct).ConfigureAwait(false);
+                continue;
+            }
+            var (moves, paths) = ctx.Changes.TakeReady();
+            if (moves.Count > 0 || paths.Count > 0)
+            {
+                IdleChanged?.Invoke(false);
+                ctx.Journal.SetStatus(PairState.Syncing);
+                await _moves.ApplyAsync(moves, ct).ConfigureAwait(false);
+                var plan = Planner.Plan(paths, ctx.Index.Get, ctx.Options.Force);
+                if (DeleteGuard(plan) is { } reason)
+                {
+                    foreach (var work in paths)
+                    {
+                        ctx.Changes.Requeue(work, TimeSpan.Zero);
+                    }
+                    Pause(reason);
+                    continue;
+                }
+                await _executor.ExecuteAsync(plan, ct).ConfigureAwait(false);
+                continue;
+            }
+            if (ctx.Changes.IsEmpty)
+            {
+                ctx.Journal.SetStatus(PairState.Idle);
+                IdleChanged?.Invoke(true);
+                if (once)
+                {
+                    return;
+                }
+            }
+            await WaitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private bool ReconcileDue() =>
+        ctx.Clock.GetElapsedTime(_lastReconcile) >= ctx.Options.ReconcileInterval;
+
+    private async Task ReconcileAsync(CancellationToken ct)
+    {
+        IdleChanged?.Invoke(false);
+        ctx.ReconcileRequested = false;
+        ctx.Journal.SetStatus(PairState.Reconciling);
+        _lastReconcile = ctx.Clock.GetTimestamp();
+        if (await _reconciler.RunAsync(ct).ConfigureAwait(false) is { } reason)
+        {
+            Pause(reason);
+        }
+    }
+
+    /// <summary>Waits for the next message, the next held change to come due, or the next periodic reconcile.</summary>
+    private async Task WaitAsync(CancellationToken ct)
+    {
+        var wait = ctx.Options.ReconcileInterval - ctx.Clock.GetElapsedTime(_lastReconcile);
+        if (ctx.Changes.NextDue() is { } due && due < wait)
+        {
+            wait = due;
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
+        try
+        {
+            await inbox.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // time for something held or the periodic reconcile
+        }
+    }
+
+    private string? DeleteGuard(List<SyncAction> plan)
+    {
+        var deletes = plan.Count(a => a is DeleteAction);
+        if (_deletesConfirmed || deletes < ctx.Options.MinDeletesGuarded)
+        {
+            _deletesConfirmed = false;
+            return null;
+        }
+        var known = ctx.Index.Count();
+        return deletes > ctx.Options.MaxDeleteShare * known
+            ? $"the plan would delete {deletes} of {known} synced paths (over {ctx.Options.MaxDeleteShare:P0}); confirm to go ahead"
+            : null;
+    }
+
+    private void Pause(string reason)
+    {
+        _paused = true;
+        ctx.Journal.SetStatus(PairState.Paused, reason);
+        ctx.Journal.Record("pause", null, "", reason);
+        log.LogWarning("Pair {Pair} paused: {Reason}", ctx.Options.Name, reason);
+    }
+
+    private async Task HandleAsync(object item, CancellationToken ct)
+    {
+        switch (item)
+        {
+            case AgentMessage old when old.Generation != generation:
+                break; // from an agent of an earlier session
+            case AgentGone old when old.Generation != generation:
+                break;
+            case AgentMessage { Message: Changes changes } m:
+                foreach (var c in changes.Items)
+                {
+                    if (c.Kind == ChangeKind.Moved && c.FromPath is not null)
+                    {
+                        ctx.Changes.ReportMove(m.Side, c.FromPath, c.Path, c.State, c.Seq);
+                    }
+                    else
+                    {
+                        ctx.Changes.Report(m.Side, c.Path, c.State, c.Seq);
+                    }
+                }
+                break;
+            case AgentMessage { Message: RescanNeeded rescan } m:
+                ctx.ReconcileRequested = true;
+                ctx.Journal.Record("rescan", m.Side, "", rescan.Reason);
+                break;
+            case AgentMessage { Message: RootGone gone } m:
+                Pause($"the {m.Side.Name()} root {ctx.Root(m.Side)}: {gone.Reason}");
+                break;
+            case AgentMessage { Message: Log line } m:
+                log.Log(line.Level switch
+                {
+                    Protocol.LogLevel.Error => Microsoft.Extensions.Logging.LogLevel.Error,
+                    Protocol.LogLevel.Warning => Microsoft.Extensions.Logging.LogLevel.Warning,
+                    Protocol.LogLevel.Info => Microsoft.Extensions.Logging.LogLevel.Information,
+                    _ => Microsoft.Extensions.Logging.LogLevel.Debug,
+                }, "{Side} agent: {Text}", m.Side.Name(), line.Text);
+                if (line.Level >= Protocol.LogLevel.Warning)
+                {
+                    ctx.Journal.Record("warning", m.Side, "", line.Text);
+                }
+                break;
+            case AgentMessage:
+                break;
+            case AgentGone gone:
+                throw new Agents.AgentException($"the {gone.Side.Name()} agent went away{(gone.Error is null ? "" : ": " + gone.Error.Message)}", gone.Error);
+            case Command command:
+                await CommandAsync(command, ct).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task CommandAsync(Command command, CancellationToken ct)
+    {
+        switch (command.Name)
+        {
+            case "pause":
+                Pause(command.Text ?? "paused by request");
+                break;
+            case "resume":
+                _paused = false;
+                ctx.ReconcileRequested = true;
+                ctx.Journal.Record("resume", null, "", "resumed; reconciling");
+                break;
+            case "reconcile":
+                ctx.ReconcileRequested = true;
+                break;
+            case "confirm":
+                _deletesConfirmed = true;
+                _paused = false;
+                ctx.Journal.Record("resume", null, "", "deletes confirmed");
+                break;
+            case "resolve":
+                try
+                {
+                    await new ConflictResolver(ctx).ResolveAsync(command.Arg, command.Resolution, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+                {
+                    command.Done?.TrySetException(e);
+                    return;
+                }
+                break;
+        }
+        command.Done?.TrySetResult();
+    }
+}

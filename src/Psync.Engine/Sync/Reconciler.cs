@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Psync.Engine.Agents;
+using Psync.Engine.Index;
+using Psync.Engine.Planning;
+using Psync.Protocol;
+
+namespace Psync.Engine.Sync;
+
+/// <summary>
+/// Reconcile instead of trusting events: both agents scan (streamed, in <see cref="PathOrder"/>)
+/// and the two scans are merged with the index, three ways. Every path where a side differs from
+/// the index goes into the change set with the scanned states, and the planner decides as for
+/// any change. Nothing is lost by an overflow, a restart or a disconnect.
+/// </summary>
+internal sealed class Reconciler(PairContext ctx)
+{
+    private readonly record struct Report(Side Side, string Path, FileState State, long Seq);
+
+    /// <summary>Returns null when done, or the reason the pair must pause (a root that is suddenly empty).</summary>
+    public async Task<string?> RunAsync(CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var summaries = new[] { new ScanSummary(), new ScanSummary() };
+        var reports = new List<Report>();
+        await using var left = ctx.Agent(Side.Left).ScanAsync(summaries[0], ct).GetAsyncEnumerator(ct);
+        await using var right = ctx.Agent(Side.Right).ScanAsync(summaries[1], ct).GetAsyncEnumerator(ct);
+        using var index = ctx.Index.Enumerate().GetEnumerator();
+        var l = await NextAsync(left).ConfigureAwait(false);
+        var r = await NextAsync(right).ConfigureAwait(false);
+        var i = index.MoveNext() ? index.Current : null;
+        long indexed = 0;
+        while (l is not null || r is not null || i is not null)
+        {
+            var path = Min(l?.Path, r?.Path, i?.Path);
+            var le = l?.Path == path ? l : null;
+            var re = r?.Path == path ? r : null;
+            var ie = i?.Path == path ? i : null;
+            Merge(path, le, re, ie, reports);
+            if (le is not null)
+            {
+                l = await NextAsync(left).ConfigureAwait(false);
+            }
+            if (re is not null)
+            {
+                r = await NextAsync(right).ConfigureAwait(false);
+            }
+            if (ie is not null)
+            {
+                indexed++;
+                i = index.MoveNext() ? index.Current : null;
+            }
+        }
+        foreach (var side in new[] { Side.Left, Side.Right })
+        {
+            if (summaries[(int)side].Count == 0 && indexed > 0)
+            {
+                return $"the {side.Name()} root {ctx.Root(side)} is empty, but {indexed} paths were in sync: is it mounted? Resume once it is right.";
+            }
+        }
+        foreach (var report in reports)
+        {
+            var summary = summaries[(int)report.Side];
+            if (report.Seq < 0 && summary.Unreadable.Any(u => PathOrder.IsSameOrBelow(report.Path, u) && report.Path != u))
+            {
+                continue; // below an unreadable directory: unknown, not deleted
+            }
+            ctx.Changes.Report(report.Side, report.Path, report.State, report.Seq < 0 ? summary.StartSeq : report.Seq);
+        }
+        ctx.Journal.Record("reconcile", null, "", $"scanned {summaries[0].Count} left, {summaries[1].Count} right, {indexed} indexed: {reports.Count / 2} paths to look at", watch.Elapsed);
+        return null;
+    }
+
+    private static void Merge(string path, ScanEntry? l, ScanEntry? r, IndexEntry? i, List<Report> reports)
+    {
+        var left = l?.State ?? FileState.Absent;
+        var right = r?.State ?? FileState.Absent;
+        if (!Planner.Differs(left, i?.Left) && !Planner.Differs(right, i?.Right))
+        {
+            return;
+        }
+        // Seq -1: absent from the scan, numbered with the scan's start once it is known.
+        reports.Add(new Report(Side.Left, path, left, l?.Seq ?? -1));
+        reports.Add(new Report(Side.Right, path, right, r?.Seq ?? -1));
+    }
+
+    private static string Min(string? a, string? b, string? c)
+    {
+        var min = a ?? b ?? c!;
+        if (b is not null && PathOrder.Instance.Compare(b, min) < 0)
+        {
+            min = b;
+        }
+        if (c is not null && PathOrder.Instance.Compare(c, min) < 0)
+        {
+            min = c;
+        }
+        return min;
+    }
+
+    private static async ValueTask<ScanEntry?> NextAsync(IAsyncEnumerator<ScanEntry> scan) =>
+        await scan.MoveNextAsync().ConfigureAwait(false) ? scan.Current : null;
+}

@@ -1,0 +1,252 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Psync.Engine.Agents;
+using Psync.Engine.Index;
+using Psync.Engine.Sync;
+using Psync.Protocol;
+
+namespace Psync.Engine;
+
+/// <summary>
+/// One sync pair: keeps <see cref="PairOptions.LeftRoot"/> and <see cref="PairOptions.RightRoot"/>
+/// identical in both directions. The web app and the CLI both drive pairs through this class.
+/// </summary>
+public sealed class SyncPair : IAsyncDisposable
+{
+    private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _log;
+    private readonly TimeProvider _clock;
+    private readonly PairJournal _journal;
+    private readonly Channel<object> _inbox = Channel.CreateUnbounded<object>();
+    private readonly Lock _idleLock = new();
+    private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _generation;
+
+    public SyncPair(PairOptions options, ILoggerFactory? loggers = null, TimeProvider? clock = null)
+    {
+        Options = options;
+        _loggers = loggers ?? NullLoggerFactory.Instance;
+        _log = _loggers.CreateLogger<SyncPair>();
+        _clock = clock ?? TimeProvider.System;
+        _journal = new PairJournal(_clock);
+    }
+
+    public PairOptions Options { get; }
+
+    public PairStatus Status => _journal.Status;
+
+    public PairCounters Counters => _journal.Counters;
+
+    /// <summary>Operations pending and running now.</summary>
+    public IReadOnlyList<QueueItem> Queue => _journal.Queue;
+
+    /// <summary>The most recent history events (the newest last).</summary>
+    public IReadOnlyList<HistoryEvent> History => _journal.History;
+
+    public IReadOnlyList<ConflictRecord> Conflicts => _journal.Conflicts;
+
+    /// <summary>Raised for each history event as it happens (outside any lock).</summary>
+    public event Action<HistoryEvent>? Recorded
+    {
+        add => _journal.Recorded += value;
+        remove => _journal.Recorded -= value;
+    }
+
+    /// <summary>Calls <paramref name="onChange"/> (never under a lock) when status, queue, history or conflicts change. Dispose to stop.</summary>
+    public IDisposable Subscribe(Action<PairNotification> onChange) => _journal.Subscribe(onChange);
+
+    /// <summary>Starts both agents, reconciles (unless <see cref="PairOptions.SkipInitialSync"/>), then syncs changes until <paramref name="ct"/> is cancelled. An agent that fails is restarted with backoff, and the pair reconciles after each restart.</summary>
+    /// <exception cref="PairException">The pair cannot start (agent missing, remote not supported, bad pattern).</exception>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var reconcile = !Options.SkipInitialSync;
+        var attempt = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await RunSessionAsync(watch: true, reconcile, once: false, ct).ConfigureAwait(false);
+                attempt = 0;
+            }
+            catch (AgentException e) when (!ct.IsCancellationRequested)
+            {
+                attempt++;
+                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(attempt, 7))));
+                _journal.Record("error", null, "", e.Message);
+                _journal.SetStatus(PairState.Error, $"{e.Message}; restarting (attempt {attempt}, next in {delay.TotalSeconds:F1}s)");
+                await Task.Delay(delay, _clock, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            reconcile = true; // after any restart, events may have been missed
+        }
+        _journal.SetStatus(PairState.Stopped);
+    }
+
+    /// <summary>psync -s: starts, reconciles both trees once, applies the plan, and returns (the status says whether a guard paused it).</summary>
+    public async Task SyncOnceAsync(CancellationToken ct)
+    {
+        await RunSessionAsync(watch: false, reconcile: true, once: true, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Completes when nothing is pending or running (or the pair is paused).</summary>
+    public Task WaitIdleAsync(CancellationToken ct)
+    {
+        lock (_idleLock)
+        {
+            return _idle.Task.WaitAsync(ct);
+        }
+    }
+
+    public void Pause(string reason) => Send(new Command("pause", Text: reason));
+
+    public void Resume() => Send(new Command("resume"));
+
+    /// <summary>Scans both trees and merges them with the index, as at start.</summary>
+    public void RequestReconcile() => Send(new Command("reconcile"));
+
+    /// <summary>Lets a plan that a delete guard paused go ahead.</summary>
+    public void ConfirmDeletes() => Send(new Command("confirm"));
+
+    public async Task ResolveConflictAsync(long id, ConflictResolution resolution, CancellationToken ct)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Send(new Command("resolve", id, resolution, done));
+        await done.Task.WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _inbox.Writer.TryComplete();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Send(Command command) => _inbox.Writer.TryWrite(command);
+
+    private void SetIdle(bool idle)
+    {
+        lock (_idleLock)
+        {
+            if (idle)
+            {
+                _idle.TrySetResult();
+            }
+            else if (_idle.Task.IsCompleted)
+            {
+                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    private async Task RunSessionAsync(bool watch, bool reconcile, bool once, CancellationToken ct)
+    {
+        if (Options.RemoteHost is not null)
+        {
+            throw new PairException($"remote pairs (-r {Options.RemoteHost}) need the SSH transport, which this version does not have yet");
+        }
+        SetIdle(false);
+        _journal.SetStatus(PairState.Starting);
+        var agentPath = Options.AgentPath ?? LocalAgent.Locate();
+        await using var left = Start(agentPath, Options.LeftRoot, Side.Left);
+        await using var right = Start(agentPath, Options.RightRoot, Side.Right);
+        foreach (var (side, agent) in new[] { (Side.Left, left), (Side.Right, right) })
+        {
+            var hello = await agent.HelloAsync(HelloTimeout, ct).ConfigureAwait(false);
+            if (hello.Protocol != Message.ProtocolVersion)
+            {
+                throw new PairException($"the {side.Name()} agent speaks protocol {hello.Protocol}, this engine {Message.ProtocolVersion}");
+            }
+            if (!hello.RootExists || !hello.RootWritable)
+            {
+                var reason = $"the {side.Name()} root {hello.Root} {(hello.RootExists ? "is not writable" : "does not exist")}";
+                _journal.SetStatus(PairState.Paused, reason);
+                _journal.Record("pause", side, "", reason);
+                SetIdle(true);
+                if (once)
+                {
+                    return;
+                }
+                await WaitForResumeAsync(ct).ConfigureAwait(false);
+                throw new AgentException("resumed: starting again");
+            }
+            await agent.ConfigureAsync(Options.Excludes, Options.Tempfiles, ct).ConfigureAwait(false);
+        }
+        using var index = StateIndex.Open(Path.Combine(Options.DataDir, "index.db"));
+        var context = new PairContext(Options, left, right, index, new ChangeSet(_clock, Options.DeleteHold), _journal, _clock);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var generation = Interlocked.Increment(ref _generation);
+        var pumps = new List<Task>();
+        try
+        {
+            if (watch)
+            {
+                await StartWatchAsync(left, Side.Left, generation, pumps, stop.Token).ConfigureAwait(false);
+                await StartWatchAsync(right, Side.Right, generation, pumps, stop.Token).ConfigureAwait(false);
+            }
+            var session = new PairSession(context, _inbox.Reader, generation, _log) { IdleChanged = SetIdle };
+            await session.RunAsync(reconcile, once, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // stopping
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(pumps).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private AgentConnection Start(string agentPath, string root, Side side) =>
+        LocalAgent.Start(agentPath, root, line => _log.LogWarning("{Side} agent: {Line}", side.Name(), line));
+
+    /// <summary>Starts watching and waits until the watch is in place, so that no change between it and the scan is missed.</summary>
+    private async Task StartWatchAsync(AgentConnection agent, Side side, int generation, List<Task> pumps, CancellationToken ct)
+    {
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        pumps.Add(PumpAsync(agent, side, generation, ready, ct));
+        await agent.WatchAsync(ct).ConfigureAwait(false);
+        await ready.Task.WaitAsync(HelloTimeout, ct).ConfigureAwait(false);
+    }
+
+    private async Task PumpAsync(AgentConnection agent, Side side, int generation, TaskCompletionSource ready, CancellationToken ct)
+    {
+        Exception? error = null;
+        try
+        {
+            await foreach (var message in agent.Events.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                if (message is WatchReady)
+                {
+                    ready.TrySetResult();
+                }
+                await _inbox.Writer.WriteAsync(new AgentMessage(generation, side, message), ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (Exception e) when (e is AgentException or ChannelClosedException)
+        {
+            error = e;
+        }
+        ready.TrySetException(new AgentException($"the {side.Name()} agent went away before its watch was ready", error));
+        _inbox.Writer.TryWrite(new AgentGone(generation, side, error));
+    }
+
+    private async Task WaitForResumeAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            if (await _inbox.Reader.ReadAsync(ct).ConfigureAwait(false) is Command { Name: "resume" })
+            {
+                return;
+            }
+        }
+    }
+}
+
+/// <summary>A pair cannot start or go on; the message says why in words a user can act on.</summary>
+public sealed class PairException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Psync.Protocol;
+
+namespace Psync.Engine.Transfer;
+
+/// <summary>What one rsync run did.</summary>
+public sealed record RsyncResult(int ExitCode, long LiteralBytes, long BytesSent, string Errors)
+{
+    /// <summary>0, or a partial transfer (23, 24) where what did arrive can still be committed.</summary>
+    public bool Usable => ExitCode is 0 or 23 or 24;
+}
+
+/// <summary>
+/// Runs rsync for one batch in one direction: the files named on stdin (NUL-separated raw bytes,
+/// so no file name ever reaches a command line or a shell) are copied into the target's staging
+/// folder, with the live file as the delta basis, for the agent to commit.
+/// </summary>
+public static partial class Rsync
+{
+    /// <summary>Where a batch is staged, relative to the target root.</summary>
+    public static string StagePath(string batch) => $".psync/stage/{batch}";
+
+    public static async Task<RsyncResult> TransferAsync(
+        string sourceRoot, string targetRoot, string batch, IReadOnlyList<string> paths, IReadOnlyList<string> extra, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo("rsync")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in Arguments(sourceRoot, targetRoot, batch, extra))
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(psi) ?? throw new IOException("cannot start rsync");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await using (var input = process.StandardInput.BaseStream)
+        {
+            foreach (var path in paths)
+            {
+                await input.WriteAsync(PathCodec.Encode(path), ct).ConfigureAwait(false);
+                input.WriteByte(0);
+            }
+        }
+        try
+        {
+            await process.WaitForExitAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        var output = await stdout.ConfigureAwait(false);
+        return new RsyncResult(process.ExitCode, Number(LiteralData(), output), Number(BytesSent(), output), (await stderr.ConfigureAwait(false)).Trim());
+    }
+
+    /// <summary>The argument list (exposed for tests): the roots are absolute, so rsync never mistakes them for host:path.</summary>
+    public static IReadOnlyList<string> Arguments(string sourceRoot, string targetRoot, string batch, IReadOnlyList<string> extra)
+    {
+        var args = new List<string>
+        {
+            "-a",
+            "--files-from=-",
+            "--from0",
+            "--stats",
+            // Relative to the destination folder .psync/stage/<batch>/: the live tree is the basis.
+            "--copy-dest=../../..",
+        };
+        args.AddRange(extra);
+        args.Add(sourceRoot.TrimEnd('/') + "/");
+        args.Add(targetRoot.TrimEnd('/') + "/" + StagePath(batch) + "/");
+        return args;
+    }
+
+    private static long Number(Regex pattern, string output)
+    {
+        var match = pattern.Match(output);
+        return match.Success ? long.Parse(match.Groups[1].Value.Replace(",", "", StringComparison.Ordinal).Replace(".", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) : 0;
+    }
+
+    [GeneratedRegex(@"Literal data: ([\d,.]+)")]
+    private static partial Regex LiteralData();
+
+    [GeneratedRegex(@"Total bytes sent: ([\d,.]+)")]
+    private static partial Regex BytesSent();
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Text;
+using Psync.Protocol;
+using Psync.Engine.Sync;
+
+namespace Psync.Engine.Tests.Sync;
+
+/// <summary>Two temp trees kept in sync by a real <see cref="SyncPair"/> (real agents, cinotify and rsync).</summary>
+internal sealed class PairHarness : IAsyncDisposable
+{
+    public static readonly TimeSpan Converge = TimeSpan.FromSeconds(2);
+
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _run;
+
+    private PairHarness(string dir, PairOptions options)
+    {
+        Dir = dir;
+        Options = options;
+        Pair = new SyncPair(options);
+    }
+
+    public string Dir { get; }
+
+    public PairOptions Options { get; }
+
+    public SyncPair Pair { get; private set; }
+
+    public string Left => Options.LeftRoot;
+
+    public string Right => Options.RightRoot;
+
+    public static PairHarness Create(Func<PairOptions, PairOptions>? configure = null)
+    {
+        var dir = Directory.CreateTempSubdirectory("psync-pair-").FullName;
+        var options = new PairOptions
+        {
+            Name = "test",
+            LeftRoot = Directory.CreateDirectory(Path.Combine(dir, "left")).FullName,
+            RightRoot = Directory.CreateDirectory(Path.Combine(dir, "right")).FullName,
+            DataDir = Path.Combine(dir, "data"),
+        };
+        return new PairHarness(dir, configure?.Invoke(options) ?? options);
+    }
+
+    public string L(string rel) => Path.Combine(Left, rel);
+
+    public string R(string rel) => Path.Combine(Right, rel);
+
+    /// <summary>Starts the pair and waits for the first reconcile to finish.</summary>
+    public async Task StartAsync()
+    {
+        _run = Pair.RunAsync(_stop.Token);
+        await WaitUntilAsync(() => Pair.Status.State is PairState.Idle or PairState.Paused || _run.IsCompleted, TimeSpan.FromSeconds(15), "the pair to start");
+        if (_run.IsFaulted)
+        {
+            await _run;
+        }
+    }
+
+    /// <summary>Stops the pair (as Ctrl-C would) and makes a new one on the same data folder, not started.</summary>
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        if (_run is not null)
+        {
+            await _run.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        await Pair.DisposeAsync();
+        _run = null;
+    }
+
+    public async Task RestartAsync()
+    {
+        Pair = new SyncPair(Options);
+        _stop.TryReset();
+        await StartAsync();
+    }
+
+    /// <summary>Waits until both trees are identical (names, kinds, sizes, mtimes, modes, link targets, contents) and the pair is idle.</summary>
+    public async Task WaitConvergedAsync(TimeSpan? within = null)
+    {
+        var deadline = within ?? Converge;
+        string? last = null;
+        await WaitUntilAsync(() =>
+        {
+            var left = Snapshot(Left);
+            var right = Snapshot(Right);
+            last = Diff(left, right);
+            return last is null && Pair.Status.State == PairState.Idle;
+        }, deadline, "both trees to converge", () => $"{last}; status {Pair.Status}; history:\n{string.Join('\n', Pair.History.TakeLast(30))}");
+    }
+
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan deadline, string what, Func<string>? explain = null)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (watch.Elapsed > deadline)
+            {
+                throw new TimeoutException($"waited {deadline.TotalSeconds:F1}s for {what}: {explain?.Invoke()}");
+            }
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Every entry below <paramref name="root"/> but .psync: path, type, size, mtime, mode, link target (raw bytes from find), plus file contents.</summary>
+    public static SortedDictionary<string, string> Snapshot(string root)
+    {
+        var psi = new ProcessStartInfo("find") { RedirectStandardOutput = true };
+        foreach (var arg in new[] { root, "-mindepth", "1", "-path", Path.Combine(root, ".psync"), "-prune", "-o", "-printf", @"%P\0%y %s %T@ %m %l\0" })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(psi)!;
+        using var buffer = new MemoryStream();
+        process.StandardOutput.BaseStream.CopyTo(buffer);
+        process.WaitForExit();
+        var fields = buffer.ToArray().AsSpan();
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        while (!fields.IsEmpty)
+        {
+            var a = fields.IndexOf((byte)0);
+            var name = PathCodec.Decode(fields[..a]);
+            fields = fields[(a + 1)..];
+            var b = fields.IndexOf((byte)0);
+            var info = Encoding.UTF8.GetString(fields[..b]);
+            fields = fields[(b + 1)..];
+            if (info.StartsWith("d ", StringComparison.Ordinal))
+            {
+                info = "d " + info.Split(' ')[3]; // a directory's size and mtime follow its contents
+            }
+            else if (info.StartsWith("f ", StringComparison.Ordinal) && !name.Any(char.IsSurrogate))
+            {
+                try
+                {
+                    info += " " + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(root, name))))[..16];
+                }
+                catch (IOException)
+                {
+                    info += " (changing)";
+                }
+            }
+            result[name] = info;
+        }
+        return result;
+    }
+
+    public static string? Diff(SortedDictionary<string, string> left, SortedDictionary<string, string> right)
+    {
+        foreach (var (path, info) in left)
+        {
+            if (!right.TryGetValue(path, out var other))
+            {
+                return $"only left: {PathCodec.Display(path)}";
+            }
+            if (other != info)
+            {
+                return $"differs: {PathCodec.Display(path)}: left {info}, right {other}";
+            }
+        }
+        var extra = right.Keys.FirstOrDefault(k => !left.ContainsKey(k));
+        return extra is null ? null : $"only right: {PathCodec.Display(extra)}";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stop.Dispose();
+        try
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
+}
