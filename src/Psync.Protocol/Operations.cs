@@ -41,7 +41,7 @@ public abstract record Operation
             OpCode.Delete => new DeleteOp(r.Str(), r.Expect(), r.Bool()),
             OpCode.Commit => new CommitOp(r.Str(), r.Str(), r.Expect()),
             OpCode.SetAttr => new SetAttrOp(r.Str(), r.Expect(), r.Bool() ? r.U32() : null, r.Bool() ? r.I64() : null),
-            OpCode.Symlink => new SymlinkOp(r.Str(), r.Str(), r.Expect()),
+            OpCode.Symlink => new SymlinkOp(r.Str(), r.Str(), r.Expect(), r.I64()),
             OpCode.Hash => new HashOp(r.Str()),
             OpCode.RemoveStage => new RemoveStageOp(r.Str()),
             _ => throw new ProtocolException($"unknown operation {(byte)code}"),
@@ -132,8 +132,8 @@ public sealed record SetAttrOp(string Path, Expect Expect, uint? Mode, long? Mti
     }
 }
 
-/// <summary>Create or replace a symbolic link (never followed).</summary>
-public sealed record SymlinkOp(string Path, string Target, Expect Expect) : Operation
+/// <summary>Create or replace a symbolic link (never followed), with the link's own mtime (0: now).</summary>
+public sealed record SymlinkOp(string Path, string Target, Expect Expect, long MtimeNs = 0) : Operation
 {
     public override OpCode Code => OpCode.Symlink;
 
@@ -142,6 +142,7 @@ public sealed record SymlinkOp(string Path, string Target, Expect Expect) : Oper
         w.Str(Path);
         w.Str(Target);
         w.Expect(Expect);
+        w.I64(MtimeNs);
     }
 }
 

@@ -35,6 +35,19 @@ public sealed class ScanTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scan_Twice_ListsTheSameTree()
+    {
+        Directory.CreateDirectory(_agent.Full("x"));
+        await File.WriteAllTextAsync(_agent.Full("x/inside"), "in");
+
+        var first = await _agent.ScanAsync();
+        var second = await _agent.ScanAsync();
+
+        Assert.Equal(["x", "x/inside"], first.Select(e => e.Path));
+        Assert.Equal(first.Select(e => (e.Path, e.State)), second.Select(e => (e.Path, e.State)));
+    }
+
+    [Fact]
     public async Task Scan_ExcludesAndTempfiles_AreLeftOutWithTheirSubtrees()
     {
         Directory.CreateDirectory(_agent.Full("build/obj"));

@@ -200,7 +200,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
             {
                 var times = stackalloc Libc.Timespec[2];
                 times[0] = new Libc.Timespec { Sec = 0, Nsec = Libc.UtimeOmit };
-                times[1] = new Libc.Timespec { Sec = Math.DivRem(mtime, 1_000_000_000L, out var ns) - (ns < 0 ? 1 : 0), Nsec = ns < 0 ? ns + 1_000_000_000L : ns };
+                times[1] = ToTimespec(mtime);
                 if (Libc.utimensat(parent.Fd, p, times, Libc.AtSymlinkNoFollow) != 0)
                 {
                     throw new ErrnoException(Libc.Errno, $"set mtime of {PathCodec.Display(o.Path)}");
@@ -208,6 +208,12 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
             }
         }
         return Ok(id, RootFs.Stat(parent.Fd, parent.Leaf));
+    }
+
+    private static Libc.Timespec ToTimespec(long ns)
+    {
+        var sec = Math.DivRem(ns, 1_000_000_000L, out var rest);
+        return rest < 0 ? new Libc.Timespec { Sec = sec - 1, Nsec = rest + 1_000_000_000L } : new Libc.Timespec { Sec = sec, Nsec = rest };
     }
 
     private OpResult Symlink(int id, SymlinkOp o)
@@ -230,6 +236,13 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
                 if (Libc.symlinkat(t, tmpFd, n) != 0)
                 {
                     throw new ErrnoException(Libc.Errno, $"symlink {PathCodec.Display(o.Path)}");
+                }
+                if (o.MtimeNs != 0)
+                {
+                    var times = stackalloc Libc.Timespec[2];
+                    times[0] = new Libc.Timespec { Sec = 0, Nsec = Libc.UtimeOmit };
+                    times[1] = ToTimespec(o.MtimeNs);
+                    Libc.utimensat(tmpFd, n, times, Libc.AtSymlinkNoFollow);
                 }
             }
             if (trash.Displace(parent, o.Expect) is { } found)

@@ -32,6 +32,8 @@ internal static unsafe class Tree
             Libc.close(own);
             throw new ErrnoException(errno, "opendir");
         }
+        // A dup shares the file offset: an earlier listing of the same descriptor left it at the end.
+        Libc.rewinddir(dir);
         var result = new List<Entry>();
         try
         {

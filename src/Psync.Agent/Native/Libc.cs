@@ -86,6 +86,9 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int closedir(nint dir);
 
+    [LibraryImport("libc")]
+    public static partial void rewinddir(nint dir);
+
     [LibraryImport("libc", SetLastError = true)]
     public static partial int dup(int fd);
 

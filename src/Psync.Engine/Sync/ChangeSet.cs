@@ -20,6 +20,9 @@ internal sealed class PathWork(string path)
     /// <summary>Not before this timestamp (a retry after an error).</summary>
     public long NotBefore { get; set; }
 
+    /// <summary>How often planning it was put off to wait for related changes.</summary>
+    public int Deferrals { get; set; }
+
     public Observed? Get(Side side) => side == Side.Left ? Left : Right;
 
     public void Set(Side side, Observed? value)
@@ -84,9 +87,13 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
                 Report(side, work.Path, o.State, o.Seq);
             }
         }
-        if (_paths.TryGetValue(work.Path, out var requeued) && delay > TimeSpan.Zero)
+        if (_paths.TryGetValue(work.Path, out var requeued))
         {
-            requeued.NotBefore = clock.GetTimestamp() + (long)(delay.TotalSeconds * clock.TimestampFrequency);
+            requeued.Deferrals = Math.Max(requeued.Deferrals, work.Deferrals);
+            if (delay > TimeSpan.Zero)
+            {
+                requeued.NotBefore = clock.GetTimestamp() + (long)(delay.TotalSeconds * clock.TimestampFrequency);
+            }
         }
     }
 

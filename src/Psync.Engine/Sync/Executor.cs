@@ -51,7 +51,7 @@ internal sealed class Executor(PairContext ctx)
                 var mkdirs = plan.OfType<MkdirAction>().Where(a => a.Target == side).ToList();
                 await RunOpsAsync(side, mkdirs, m => new MkdirOp(m.Path, m.Source.Mode, Expect.Absent), (a, r) => Agreed(a, ((MkdirAction)a).Source, side, r, "mkdir"), ct).ConfigureAwait(false);
                 var links = plan.OfType<SymlinkAction>().Where(a => a.Target == side).ToList();
-                await RunOpsAsync(side, links, l => new SymlinkOp(l.Path, l.Source.LinkTarget ?? "", l.Expect), (a, r) => Agreed(a, ((SymlinkAction)a).Source, side, r, "symlink"), ct).ConfigureAwait(false);
+                await RunOpsAsync(side, links, l => new SymlinkOp(l.Path, l.Source.LinkTarget ?? "", l.Expect, l.Source.MtimeNs), (a, r) => Agreed(a, ((SymlinkAction)a).Source, side, r, "symlink"), ct).ConfigureAwait(false);
                 var attrs = plan.OfType<AttrAction>().Where(a => a.Target == side).ToList();
                 await RunOpsAsync(side, attrs, a => new SetAttrOp(a.Path, a.Expect, a.Source.Mode, a.Source.Kind == EntryKind.File ? a.Source.MtimeNs : null), (a, r) => Agreed(a, ((AttrAction)a).Source, side, r, "attr"), ct).ConfigureAwait(false);
             }

@@ -66,7 +66,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
                 IdleChanged?.Invoke(false);
                 ctx.Journal.SetStatus(PairState.Syncing);
                 await _moves.ApplyAsync(moves, ct).ConfigureAwait(false);
-                var plan = Planner.Plan(paths, ctx.Index.Get, ctx.Options.Force);
+                var plan = DeferIncompleteDirectoryDeletes(Planner.Plan(paths, ctx.Index.Get, ctx.Options.Force));
                 if (DeleteGuard(plan) is { } reason)
                 {
                     foreach (var work in paths)
@@ -125,6 +125,32 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
         {
             // time for something held or the periodic reconcile
         }
+    }
+
+    /// <summary>
+    /// A directory deleted (or replaced) on one side is removed on the other only after its
+    /// contents: when the index still knows entries below it that this plan does not delete, their
+    /// deletes are most likely still on hold, so the directory waits for them (a few times at most;
+    /// after that the delete goes ahead and a non-empty directory is kept).
+    /// </summary>
+    private List<SyncAction> DeferIncompleteDirectoryDeletes(List<SyncAction> plan)
+    {
+        var deleted = plan.OfType<DeleteAction>().Select(d => d.Path).ToHashSet(StringComparer.Ordinal);
+        var deferred = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var delete in plan.OfType<DeleteAction>())
+        {
+            if (delete.Recursive || delete.Expect.State.Kind != EntryKind.Directory || delete.Work.Deferrals >= 3)
+            {
+                continue;
+            }
+            if (ctx.Index.EnumerateBelow(delete.Path).Any(e => !deleted.Contains(e.Path)))
+            {
+                deferred.Add(delete.Path);
+                delete.Work.Deferrals++;
+                ctx.Changes.Requeue(delete.Work, ctx.Options.DeleteHold);
+            }
+        }
+        return deferred.Count == 0 ? plan : [.. plan.Where(a => !deferred.Contains(a.Path))];
     }
 
     private string? DeleteGuard(List<SyncAction> plan)

@@ -1,5 +1,8 @@
+using Psync.Engine.Sync;
+
 namespace Psync.Engine.Tests.Sync;
 
+/// <summary>Each kind of change, made on each side, converges on the other within 2 s of the last write.</summary>
 public sealed class BasicSyncTests : IAsyncLifetime
 {
     private PairHarness _pair = null!;
@@ -12,15 +15,129 @@ public sealed class BasicSyncTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _pair.DisposeAsync();
 
-    [Fact]
-    public async Task Create_OnEitherSide_AppearsOnTheOther()
+    public static TheoryData<Side> Sides() => [Side.Left, Side.Right];
+
+    private string At(Side side, string rel) => side == Side.Left ? _pair.L(rel) : _pair.R(rel);
+
+    private string Other(Side side, string rel) => At(side.Other(), rel);
+
+    [Theory]
+    [MemberData(nameof(Sides))]
+    public async Task CreateModifyAppend_OnOneSide_ArriveOnTheOther(Side side)
     {
-        await File.WriteAllTextAsync(_pair.L("from-left.txt"), "left");
-        await File.WriteAllTextAsync(_pair.R("from-right.txt"), "right");
+        await File.WriteAllTextAsync(At(side, "f.txt"), "one");
+        await _pair.WaitConvergedAsync();
+        await File.WriteAllTextAsync(At(side, "f.txt"), "two, longer");
+        await _pair.WaitConvergedAsync();
+        await File.AppendAllTextAsync(At(side, "f.txt"), " + appended");
+        await _pair.WaitConvergedAsync();
+
+        Assert.Equal("two, longer + appended", await File.ReadAllTextAsync(Other(side, "f.txt")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Sides))]
+    public async Task RenameFile_OnOneSide_IsRenamedOnTheOther(Side side)
+    {
+        await File.WriteAllTextAsync(At(side, "old.txt"), "content");
+        await _pair.WaitConvergedAsync();
+        var sentBefore = _pair.Pair.Counters.FilesTransferred;
+
+        File.Move(At(side, "old.txt"), At(side, "new.txt"));
+        await _pair.WaitConvergedAsync();
+
+        Assert.False(File.Exists(Other(side, "old.txt")));
+        Assert.Equal("content", await File.ReadAllTextAsync(Other(side, "new.txt")));
+        Assert.Equal(sentBefore, _pair.Pair.Counters.FilesTransferred);
+    }
+
+    [Theory]
+    [MemberData(nameof(Sides))]
+    public async Task RenameDirectoryOfThousandFiles_IsOneRenameWithNoDataSent(Side side)
+    {
+        Directory.CreateDirectory(At(side, "big"));
+        for (var i = 0; i < 1000; i++)
+        {
+            await File.WriteAllTextAsync(At(side, $"big/f{i:D4}"), $"file {i}");
+        }
+        await _pair.WaitConvergedAsync(TimeSpan.FromSeconds(10));
+        var before = _pair.Pair.Counters;
+
+        Directory.Move(At(side, "big"), At(side, "renamed"));
+        await _pair.WaitConvergedAsync();
+
+        var after = _pair.Pair.Counters;
+        Assert.Equal(before.FilesTransferred, after.FilesTransferred);
+        Assert.Equal(before.BytesTransferred, after.BytesTransferred);
+        Assert.Equal(before.RsyncRuns, after.RsyncRuns);
+        Assert.Equal(before.Moves + 1, after.Moves);
+        Assert.Equal(1000, Directory.GetFiles(Other(side, "renamed")).Length);
+    }
+
+    [Theory]
+    [MemberData(nameof(Sides))]
+    public async Task DeleteFileAndTree_OnOneSide_GoToTheTrashOnTheOther(Side side)
+    {
+        Directory.CreateDirectory(At(side, "tree/sub"));
+        await File.WriteAllTextAsync(At(side, "tree/sub/deep.txt"), "deep");
+        await File.WriteAllTextAsync(At(side, "tree/top.txt"), "top");
+        await File.WriteAllTextAsync(At(side, "single.txt"), "single");
+        await _pair.WaitConvergedAsync();
+
+        File.Delete(At(side, "single.txt"));
+        Directory.Delete(At(side, "tree"), recursive: true);
+        await _pair.WaitConvergedAsync();
+
+        Assert.False(File.Exists(Other(side, "single.txt")));
+        Assert.False(Directory.Exists(Other(side, "tree")));
+        var trash = Directory.GetFiles(Other(side, ".psync/trash")).Select(File.ReadAllText).Order();
+        Assert.Equal(["deep", "single", "top"], trash);
+    }
+
+    [Theory]
+    [MemberData(nameof(Sides))]
+    public async Task EmptyDirectorySymlinkAndChmod_OnOneSide_ArriveOnTheOther(Side side)
+    {
+        Directory.CreateDirectory(At(side, "empty/nested"));
+        File.CreateSymbolicLink(At(side, "link"), "../outside/target");
+        await File.WriteAllTextAsync(At(side, "script.sh"), "#!/bin/sh");
+        await _pair.WaitConvergedAsync();
+
+        File.SetUnixFileMode(At(side, "script.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await _pair.WaitConvergedAsync();
+
+        Assert.True(Directory.Exists(Other(side, "empty/nested")));
+        Assert.Equal("../outside/target", new FileInfo(Other(side, "link")).LinkTarget);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Other(side, "script.sh")));
+    }
+
+    [Fact]
+    public async Task OneWrite_IsExactlyOneTransferAndNoBounce()
+    {
+        await File.WriteAllTextAsync(_pair.L("once.txt"), "only once");
 
         await _pair.WaitConvergedAsync();
 
-        Assert.Equal("left", await File.ReadAllTextAsync(_pair.R("from-left.txt")));
-        Assert.Equal("right", await File.ReadAllTextAsync(_pair.L("from-right.txt")));
+        Assert.Equal(1, _pair.Pair.Counters.FilesTransferred);
+        var events = _pair.Pair.History.Where(e => e.Path == "once.txt").ToList();
+        Assert.Single(events);
+        Assert.Equal(("transfer", Side.Right), (events[0].Kind, events[0].Target!.Value));
+    }
+
+    [Fact]
+    public async Task FileReplacedByDirectory_AndBack_Converges()
+    {
+        await File.WriteAllTextAsync(_pair.L("x"), "file");
+        await _pair.WaitConvergedAsync();
+
+        File.Delete(_pair.L("x"));
+        Directory.CreateDirectory(_pair.L("x"));
+        await File.WriteAllTextAsync(_pair.L("x/inside"), "in");
+        await _pair.WaitConvergedAsync();
+        Directory.Delete(_pair.R("x"), recursive: true);
+        await File.WriteAllTextAsync(_pair.R("x"), "file again");
+        await _pair.WaitConvergedAsync();
+
+        Assert.Equal("file again", await File.ReadAllTextAsync(_pair.L("x")));
     }
 }
