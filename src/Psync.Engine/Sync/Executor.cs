@@ -138,6 +138,10 @@ internal sealed class Executor(PairContext ctx)
 
     private async Task ConflictAsync(ConflictAction conflict, CancellationToken ct)
     {
+        if (await SameContentAsync(conflict, ct).ConfigureAwait(false))
+        {
+            return;
+        }
         var loser = conflict.Loser;
         var loserState = loser == Side.Left ? conflict.Left : conflict.Right;
         var now = ctx.Clock.GetUtcNow();
@@ -163,6 +167,32 @@ internal sealed class Executor(PairContext ctx)
             Handle(loser, conflict, result, (_, _) => { }, TimeSpan.Zero);
             return;
         }
+    }
+
+    /// <summary>
+    /// Two files of the same size may hold the same bytes with other mtimes (a tree copied
+    /// without exact times): that is no conflict. If the hashes match, the newer one takes the
+    /// older one's mtime and mode, and both sides agree.
+    /// </summary>
+    private async Task<bool> SameContentAsync(ConflictAction conflict, CancellationToken ct)
+    {
+        var (left, right) = (conflict.Left, conflict.Right);
+        if (left.Kind != EntryKind.File || right.Kind != EntryKind.File || left.Size != right.Size)
+        {
+            return false;
+        }
+        var hashes = await Task.WhenAll(
+            ctx.Agent(Side.Left).RunAsync(new HashOp(conflict.Path), ct),
+            ctx.Agent(Side.Right).RunAsync(new HashOp(conflict.Path), ct)).ConfigureAwait(false);
+        if (hashes.Any(h => h.Status != OpStatus.Ok || !h.State.SameContent(h == hashes[0] ? left : right)) || hashes[0].Data != hashes[1].Data)
+        {
+            return false;
+        }
+        var (older, newer) = left.MtimeNs <= right.MtimeNs ? (Side.Left, Side.Right) : (Side.Right, Side.Left);
+        var source = older == Side.Left ? left : right;
+        var result = await ctx.Agent(newer).RunAsync(new SetAttrOp(conflict.Path, Expect.Is(newer == Side.Left ? left : right), source.Mode, source.MtimeNs), ct).ConfigureAwait(false);
+        Handle(newer, conflict, result, (a, r) => Agreed(a, source, newer, r, "attr"), TimeSpan.Zero);
+        return true;
     }
 
     private async Task TransferAsync(Side target, List<TransferAction> transfers, CancellationToken ct)

@@ -14,6 +14,8 @@ namespace Psync.Engine.Sync;
 /// </summary>
 internal sealed class Reconciler(PairContext ctx)
 {
+    private const int EmptyRootGuard = 10;
+
     private readonly record struct Report(Side Side, string Path, FileState State, long Seq);
 
     /// <summary>Returns null when done, or the reason the pair must pause (a root that is suddenly empty).</summary>
@@ -52,7 +54,9 @@ internal sealed class Reconciler(PairContext ctx)
         }
         foreach (var side in new[] { Side.Left, Side.Right })
         {
-            if (summaries[(int)side].Count == 0 && indexed > 0)
+            // An empty side where many paths were in sync looks like a missing mount, not a
+            // person's deletes (a few files deleted is ordinary, and then the trash has them).
+            if (summaries[(int)side].Count == 0 && indexed >= EmptyRootGuard)
             {
                 return $"the {side.Name()} root {ctx.Root(side)} is empty, but {indexed} paths were in sync: is it mounted? Resume once it is right.";
             }

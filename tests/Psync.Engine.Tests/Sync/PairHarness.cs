@@ -10,7 +10,7 @@ internal sealed class PairHarness : IAsyncDisposable
 {
     public static readonly TimeSpan Converge = TimeSpan.FromSeconds(2);
 
-    private readonly CancellationTokenSource _stop = new();
+    private CancellationTokenSource _stop = new();
     private Task? _run;
 
     private PairHarness(string dir, PairOptions options)
@@ -73,7 +73,8 @@ internal sealed class PairHarness : IAsyncDisposable
     public async Task RestartAsync()
     {
         Pair = new SyncPair(Options);
-        _stop.TryReset();
+        _stop.Dispose();
+        _stop = new CancellationTokenSource();
         await StartAsync();
     }
 

@@ -1,0 +1,90 @@
+using System.Runtime.InteropServices;
+using Psync.Protocol;
+
+namespace Psync.Engine.Tests.Sync;
+
+public sealed partial class NamesAndFiltersTests
+{
+    [LibraryImport("libc", SetLastError = true)]
+    private static unsafe partial int open(byte* path, int flags, int mode);
+
+    [LibraryImport("libc")]
+    private static partial int close(int fd);
+
+    /// <summary>Creates a file whose name is arbitrary bytes (.NET cannot name a file with invalid UTF-8).</summary>
+    private static unsafe void CreateRaw(string dir, byte[] name)
+    {
+        var path = PathCodec.Encode(dir).Concat("/"u8.ToArray()).Concat(name).Append((byte)0).ToArray();
+        fixed (byte* p = path)
+        {
+            var fd = open(p, 0x41 /* O_WRONLY|O_CREAT */, 0x1A4);
+            Assert.True(fd >= 0, $"open failed: {Marshal.GetLastPInvokeError()}");
+            close(fd);
+        }
+    }
+
+    [Fact]
+    public async Task OddNames_SyncByteExact()
+    {
+        await using var pair = PairHarness.Create();
+        await pair.StartAsync();
+        byte[][] names =
+        [
+            "new\nline"u8.ToArray(),
+            "co:lon"u8.ToArray(),
+            "with spaces"u8.ToArray(),
+            "-leading-dash"u8.ToArray(),
+            [(byte)'b', (byte)'a', (byte)'d', 0xFF, 0xFE],
+            [.. Enumerable.Repeat((byte)'n', 255)],
+        ];
+
+        foreach (var name in names)
+        {
+            CreateRaw(pair.Left, name);
+        }
+        await pair.WaitConvergedAsync();
+
+        var right = PairHarness.Snapshot(pair.Right).Keys.Select(PathCodec.Encode).ToList();
+        foreach (var name in names)
+        {
+            Assert.Contains(right, r => r.AsSpan().SequenceEqual(name));
+        }
+    }
+
+    [Fact]
+    public async Task ExcludesAndTempfiles_AreNotSynced_TempfileRenamedIs()
+    {
+        await using var pair = PairHarness.Create(o => o with { Excludes = [@"(^|/)cache$"], Tempfiles = [@"\.tmp$"] });
+        await pair.StartAsync();
+
+        Directory.CreateDirectory(pair.L("cache"));
+        await File.WriteAllTextAsync(pair.L("cache/blob"), "x");
+        await File.WriteAllTextAsync(pair.L("draft.tmp"), "draft");
+        await File.WriteAllTextAsync(pair.L("real.txt"), "real");
+        await PairHarness.WaitUntilAsync(() => File.Exists(pair.R("real.txt")), PairHarness.Converge, "real.txt");
+        File.Move(pair.L("draft.tmp"), pair.L("final.txt"));
+        await PairHarness.WaitUntilAsync(() => File.Exists(pair.R("final.txt")), PairHarness.Converge, "final.txt");
+
+        Assert.False(Directory.Exists(pair.R("cache")));
+        Assert.False(File.Exists(pair.R("draft.tmp")));
+        Assert.Equal("draft", await File.ReadAllTextAsync(pair.R("final.txt")));
+    }
+
+    [Fact]
+    public async Task DryRun_ChangesNothing()
+    {
+        await using var pair = PairHarness.Create(o => o with { DryRun = true });
+        await File.WriteAllTextAsync(pair.L("a.txt"), "a");
+        await File.WriteAllTextAsync(pair.R("b.txt"), "b");
+        await pair.StartAsync();
+
+        await File.WriteAllTextAsync(pair.L("c.txt"), "c");
+        await PairHarness.WaitUntilAsync(() => pair.Pair.History.Any(e => e.Path == "c.txt"), PairHarness.Converge, "the dry run to plan c.txt");
+
+        Assert.False(File.Exists(pair.R("a.txt")));
+        Assert.False(File.Exists(pair.L("b.txt")));
+        Assert.False(File.Exists(pair.R("c.txt")));
+        Assert.All(pair.Pair.History.Where(e => e.Path.Length > 0), e => Assert.Contains("dry run", e.Detail));
+        Assert.Equal(0, pair.Pair.Counters.FilesTransferred);
+    }
+}
