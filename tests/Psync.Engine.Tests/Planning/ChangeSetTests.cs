@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Time.Testing;
+using Psync.Engine.Sync;
+using Psync.Protocol;
+
+namespace Psync.Engine.Tests.Planning;
+
+/// <summary>The coalescer, on a fake clock.</summary>
+public sealed class ChangeSetTests
+{
+    private static readonly FileState File1 = new(EntryKind.File, 1, 1, 0x1A4, 1, 1, null);
+    private static readonly FileState File2 = File1 with { Size = 2 };
+    private readonly FakeTimeProvider _clock = new();
+    private readonly ChangeSet _changes;
+
+    public ChangeSetTests() => _changes = new ChangeSet(_clock, TimeSpan.FromMilliseconds(200));
+
+    [Fact]
+    public void TakeReady_Modification_IsDueAtOnce()
+    {
+        _changes.Report(Side.Left, "a", File1, 1);
+
+        var (_, paths) = _changes.TakeReady();
+
+        Assert.Equal("a", Assert.Single(paths).Path);
+        Assert.True(_changes.IsEmpty);
+    }
+
+    [Fact]
+    public void TakeReady_Delete_IsHeldUntilTheHoldPassed()
+    {
+        _changes.Report(Side.Left, "a", FileState.Absent, 1);
+
+        Assert.Empty(_changes.TakeReady().Paths);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), _changes.NextDue());
+        _clock.Advance(TimeSpan.FromMilliseconds(200));
+
+        Assert.Single(_changes.TakeReady().Paths);
+    }
+
+    [Fact]
+    public void TakeReady_SaveDance_ArrivesAsOneModification()
+    {
+        // An editor renames doc to doc~, writes a new doc, deletes doc~.
+        _changes.ReportMove(Side.Left, "doc", "doc~", File1, 1);
+        _changes.Report(Side.Left, "doc", File2, 2);
+        _changes.Report(Side.Left, "doc~", FileState.Absent, 3);
+
+        Assert.Empty(_changes.TakeReady().Paths); // doc waits for the move it is part of
+        _clock.Advance(TimeSpan.FromMilliseconds(200));
+        var (moves, paths) = _changes.TakeReady();
+
+        Assert.Single(moves);
+        Assert.Equal(["doc", "doc~"], paths.Select(p => p.Path));
+        Assert.Equal(File2, paths[0].Left!.Value.State);
+        Assert.False(paths[1].Left!.Value.State.Exists);
+    }
+
+    [Fact]
+    public void Report_OlderThanOwnWrite_IsDropped()
+    {
+        _changes.NoteOwnWrite(Side.Right, "a", 10);
+
+        _changes.Report(Side.Right, "a", File1, 9); // the echo, read before our write finished
+        _changes.Report(Side.Left, "a", File2, 5); // the other side is unaffected
+
+        var work = Assert.Single(_changes.TakeReady().Paths);
+        Assert.Null(work.Right);
+        Assert.Equal(File2, work.Left!.Value.State);
+    }
+
+    [Fact]
+    public void Report_OlderThanWhatIsKnown_DoesNotOverwrite()
+    {
+        _changes.Report(Side.Left, "a", File2, 7);
+        _changes.Report(Side.Left, "a", File1, 6);
+
+        Assert.Equal(File2, Assert.Single(_changes.TakeReady().Paths).Left!.Value.State);
+    }
+
+    [Fact]
+    public void ReportMove_Directory_CarriesPendingChangesBelowIt()
+    {
+        _changes.Report(Side.Left, "dir/f", File2, 1);
+
+        _changes.ReportMove(Side.Left, "dir", "renamed", File1 with { Kind = EntryKind.Directory }, 2);
+        _clock.Advance(TimeSpan.FromMilliseconds(200));
+
+        Assert.Contains(_changes.TakeReady().Paths, p => p.Path == "renamed/f" && p.Left!.Value.State == File2);
+    }
+
+    [Fact]
+    public void Requeue_WithDelay_IsNotDueBeforeIt()
+    {
+        _changes.Report(Side.Left, "a", File1, 1);
+        var work = Assert.Single(_changes.TakeReady().Paths);
+
+        _changes.Requeue(work, TimeSpan.FromSeconds(1));
+
+        Assert.Empty(_changes.TakeReady().Paths);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Single(_changes.TakeReady().Paths);
+    }
+}
