@@ -42,6 +42,9 @@ public sealed record PairOptions
     /// <summary>How often both trees are scanned and merged with the index, whatever the events said.</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How long deleted and replaced versions stay in <c>.psync/trash/</c> on each side.</summary>
+    public TimeSpan TrashRetention { get; init; } = TimeSpan.FromDays(30);
+
     /// <summary>A plan that would delete more than this share of the known tree pauses for confirmation…</summary>
     public double MaxDeleteShare { get; init; } = 0.5;
 

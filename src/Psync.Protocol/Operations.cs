@@ -11,6 +11,7 @@ public enum OpCode : byte
     Symlink = 7,
     Hash = 8,
     RemoveStage = 9,
+    Purge = 10,
 }
 
 /// <summary>
@@ -44,6 +45,7 @@ public abstract record Operation
             OpCode.Symlink => new SymlinkOp(r.Str(), r.Str(), r.Expect(), r.I64()),
             OpCode.Hash => new HashOp(r.Str()),
             OpCode.RemoveStage => new RemoveStageOp(r.Str()),
+            OpCode.Purge => new PurgeOp(r.I64(), r.I64()),
             _ => throw new ProtocolException($"unknown operation {(byte)code}"),
         };
     }
@@ -160,4 +162,20 @@ public sealed record RemoveStageOp(string Name) : Operation
     public override OpCode Code => OpCode.RemoveStage;
 
     protected override void WriteBody(WireWriter w) => w.Str(Name);
+}
+
+/// <summary>
+/// Removes trash entries deleted before <see cref="TrashBeforeUnixMs"/> and staging batches
+/// started before <see cref="StageBeforeUnixMs"/> (left behind by a crash). The number removed
+/// comes back in <see cref="OpResult.Data"/>.
+/// </summary>
+public sealed record PurgeOp(long TrashBeforeUnixMs, long StageBeforeUnixMs) : Operation
+{
+    public override OpCode Code => OpCode.Purge;
+
+    protected override void WriteBody(WireWriter w)
+    {
+        w.I64(TrashBeforeUnixMs);
+        w.I64(StageBeforeUnixMs);
+    }
 }

@@ -355,6 +355,24 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal(OpStatus.Error, (await _agent.RunAsync(new RemoveStageOp("../../x"))).Status);
     }
 
+    [Fact]
+    public async Task Purge_OldTrashAndStaleStage_AreRemovedRecentKept()
+    {
+        Directory.CreateDirectory(Full(".psync/trash/20200101T000000.000Z-1-1"));
+        await File.WriteAllTextAsync(Full(".psync/trash/20200101T000000.000Z-1-2"), "old");
+        await File.WriteAllTextAsync(Full(".psync/trash/29990101T000000.000Z-1-3"), "recent");
+        Directory.CreateDirectory(Full(".psync/stage/20200101000000-1-1/a"));
+        Directory.CreateDirectory(Full(".psync/stage/29990101000000-1-2"));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        var result = await _agent.RunAsync(new PurgeOp(now, now));
+
+        Assert.Equal(OpStatus.Ok, result.Status);
+        Assert.Equal("3", result.Data);
+        Assert.Equal(["29990101T000000.000Z-1-3"], Directory.GetFileSystemEntries(Full(".psync/trash")).Select(Path.GetFileName));
+        Assert.Equal(["29990101000000-1-2"], Directory.GetFileSystemEntries(Full(".psync/stage")).Select(Path.GetFileName));
+    }
+
     [Theory]
     [InlineData("../escape")]
     [InlineData("/etc/passwd")]

@@ -33,6 +33,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
                 SymlinkOp o => Symlink(id, o),
                 HashOp o => Hash(id, o),
                 RemoveStageOp o => RemoveStage(id, o),
+                PurgeOp o => Purge(id, o),
                 _ => Error(id, $"unsupported operation {op.Code}"),
             };
         }
@@ -296,6 +297,41 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
         using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
         var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
         return new OpResult(id, OpStatus.Ok, before, null, hash);
+    }
+
+    private OpResult Purge(int id, PurgeOp o)
+    {
+        var removed = PurgeDir(".psync/trash", "yyyyMMdd'T'HHmmss'.'fff'Z'", o.TrashBeforeUnixMs)
+            + PurgeDir(StageDir, "yyyyMMddHHmmss", o.StageBeforeUnixMs);
+        return new OpResult(id, OpStatus.Ok, FileState.Absent, null, removed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Removes the entries of an own-area folder whose name starts with a time (in <paramref name="format"/>) before the cutoff.</summary>
+    private int PurgeDir(string dir, string format, long beforeUnixMs)
+    {
+        var fd = fs.OpenOwnDir(dir);
+        var removed = 0;
+        try
+        {
+            foreach (var entry in Tree.List(fd))
+            {
+                var name = System.Text.Encoding.ASCII.GetString(entry.Name);
+                var length = format.Replace("'", "", StringComparison.Ordinal).Length;
+                var stamp = name.Length >= length ? name[..length] : "";
+                if (DateTime.TryParseExact(stamp, format, System.Globalization.CultureInfo.InvariantCulture,
+                        System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+                    && new DateTimeOffset(at, TimeSpan.Zero).ToUnixTimeMilliseconds() < beforeUnixMs)
+                {
+                    Tree.Remove(fd, RelPath.Z(entry.Name));
+                    removed++;
+                }
+            }
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+        return removed;
     }
 
     private OpResult RemoveStage(int id, RemoveStageOp o)

@@ -219,6 +219,7 @@ internal sealed class Executor(PairContext ctx)
             await RemoveStageAsync(target, batch, ct).ConfigureAwait(false);
             return;
         }
+        var rsyncTime = watch.Elapsed;
         var stage = Rsync.StagePath(batch);
         var results = await ctx.Agent(target).RunManyAsync(
             [.. transfers.Select(t => new CommitOp($"{stage}/{t.Path}", t.Path, t.Expect))], ct).ConfigureAwait(false);
@@ -242,6 +243,7 @@ internal sealed class Executor(PairContext ctx)
             }
         }
         ctx.Journal.CountTransfer(committed, rsync.LiteralBytes);
+        ctx.Journal.Record("batch", target, "", $"{committed} of {transfers.Count} file(s), {rsync.LiteralBytes} bytes of data: rsync {rsyncTime.TotalMilliseconds:F0} ms, commit {(watch.Elapsed - rsyncTime).TotalMilliseconds:F0} ms", watch.Elapsed);
         await RemoveStageAsync(target, batch, ct).ConfigureAwait(false);
     }
 

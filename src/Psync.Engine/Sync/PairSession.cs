@@ -104,6 +104,26 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
         if (await _reconciler.RunAsync(ct).ConfigureAwait(false) is { } reason)
         {
             Pause(reason);
+            return;
+        }
+        if (!ctx.Options.DryRun)
+        {
+            await PurgeAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Trash older than the retention, and staging left by a crash, go at each reconcile.</summary>
+    private async Task PurgeAsync(CancellationToken ct)
+    {
+        var now = ctx.Clock.GetUtcNow();
+        var op = new PurgeOp((now - ctx.Options.TrashRetention).ToUnixTimeMilliseconds(), (now - TimeSpan.FromHours(1)).ToUnixTimeMilliseconds());
+        foreach (var side in new[] { Side.Left, Side.Right })
+        {
+            var result = await ctx.Agent(side).RunAsync(op, ct).ConfigureAwait(false);
+            if (result.Status == OpStatus.Ok && result.Data is not (null or "0"))
+            {
+                ctx.Journal.Record("purge", side, "", $"{result.Data} trash or stale staging entries older than their retention removed");
+            }
         }
     }
 
