@@ -1,0 +1,81 @@
+using Psync.Engine;
+
+namespace Psync.Cli;
+
+/// <summary>Everything `psync [options] SRC DST` was told; <see cref="ToPairOptions"/> hands the engine its part.</summary>
+internal sealed record CliOptions
+{
+    /// <summary>SRC, absolute.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>DST, absolute (on <see cref="RemoteHost"/> when given), after -T.</summary>
+    public required string Destination { get; init; }
+
+    /// <summary>DST as it was before -T rewrote it; null without -T.</summary>
+    public string? TranslatedFrom { get; init; }
+
+    public string? RemoteHost { get; init; }
+
+    /// <summary>-i: the SSH private key for <see cref="RemoteHost"/>. PairOptions has no slot for it yet.</summary>
+    public string? Identity { get; init; }
+
+    /// <summary>-d: 0 warnings and errors, 1 info, 2 debug (event tracking), 3 trace.</summary>
+    public int DebugLevel { get; init; }
+
+    public IReadOnlyList<string> Tempfiles { get; init; } = [];
+
+    /// <summary>-e regexes and the regexes made from --rsync-excludes, in the order given.</summary>
+    public IReadOnlyList<string> Excludes { get; init; } = [];
+
+    public IReadOnlyList<string> RsyncExtra { get; init; } = [];
+
+    /// <summary>-b: program names; psync exits while one of them runs.</summary>
+    public IReadOnlyList<string> Banned { get; init; } = [];
+
+    public bool DryRun { get; init; }
+
+    public bool SyncOnly { get; init; }
+
+    public bool SkipInitialSync { get; init; }
+
+    public bool Force { get; init; }
+
+    /// <summary>The pair's own data folder (--data-dir, or the default one for this pair).</summary>
+    public required string DataDir { get; init; }
+
+    /// <summary>--hold; null keeps the engine's default.</summary>
+    public TimeSpan? DeleteHold { get; init; }
+
+    /// <summary>--max-delete-share; null keeps the engine's default.</summary>
+    public double? MaxDeleteShare { get; init; }
+
+    public string? AgentPath { get; init; }
+
+    public PairOptions ToPairOptions()
+    {
+        var options = new PairOptions
+        {
+            Name = Path.GetFileName(Source) is { Length: > 0 } name ? name : "root",
+            LeftRoot = Source,
+            RightRoot = Destination,
+            RemoteHost = RemoteHost,
+            DataDir = DataDir,
+            Excludes = Excludes,
+            Tempfiles = Tempfiles,
+            RsyncExtra = RsyncExtra,
+            DryRun = DryRun,
+            Force = Force,
+            SkipInitialSync = SkipInitialSync,
+            AgentPath = AgentPath,
+        };
+        if (DeleteHold is { } hold)
+        {
+            options = options with { DeleteHold = hold };
+        }
+        if (MaxDeleteShare is { } share)
+        {
+            options = options with { MaxDeleteShare = share };
+        }
+        return options;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Reflection;
+using Psync.Engine;
+
+namespace Psync.Cli;
+
+/// <summary>The text of --help and --version.</summary>
+internal static class HelpText
+{
+    public static string Version { get; } =
+        typeof(HelpText).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    public static string Text
+    {
+        get
+        {
+            var defaults = new PairOptions { LeftRoot = "/", RightRoot = "/", DataDir = "/" };
+            var hold = defaults.DeleteHold.TotalMilliseconds.ToString(CultureInfo.InvariantCulture);
+            var share = defaults.MaxDeleteShare.ToString(CultureInfo.InvariantCulture);
+            return $$"""
+                usage: psync [options] SRC DST
+                       psync check [check options] SRC DST
+
+                Keeps the directory trees SRC and DST identical, in both directions, in near real time.
+                SRC is on this host; DST too, or on HOST with -r. Options may come anywhere; -- ends them.
+
+                options:
+                  -h, --help                 show this help and exit
+                  --version                  print the version and exit
+                  -r, --remote-host=[USER@]HOST[:PORT]
+                                             DST is on HOST, reached over SSH (default: DST is on this host)
+                  -i, --identity=FILE        the SSH private key for -r
+                  -d, --debug=LEVEL          log to stderr: 1 info, 2 event tracking, 3 trace
+                                             (default: warnings and errors only)
+                  -t, --tempfiles=REGEX      paths matching REGEX are temporary files, never synced (repeatable)
+                  -e, --excludes=REGEX       paths matching REGEX, and what is below them, are not synced
+                                             (a .NET regex searched in the relative path; repeatable)
+                  --rsync-excludes=PATTERN   like -e, with an rsync glob: * ** ? [...], a leading / anchors
+                                             at the root, a name without / matches at any depth (repeatable)
+                  -x, --extra="OPTIONS"      extra rsync options, e.g. "-L --bwlimit=1000" (split like a shell,
+                                             never run by one; --delete, --inplace, -R and others that would
+                                             undo Psync's staging are refused)
+                  -b, --banned=PROG          exit (code 4) while a program named PROG runs; checked at start
+                                             and every second (repeatable)
+                  -T, --translate=OLD:NEW    replace the leading path element(s) OLD of DST with NEW
+                  -n, --dry-run              plan and log what would be done, change nothing
+                  -s, --sync-only            sync both trees once, then exit
+                  -k, --skip-initial-sync    trust that the trees are in sync: skip the comparison at start
+                  -f, --force                remove a directory deleted on the other side even when it still
+                                             holds files there (they go to the trash)
+                  --data-dir=DIR             keep this pair's state index in DIR (default: a folder per pair in
+                                             $PSYNC_DATA, else $XDG_STATE_HOME/psync, else ~/.local/state/psync)
+                  --hold=MS                  hold deletes and moves MS milliseconds, so an editor's save dance
+                                             arrives as one change (default {{hold}})
+                  --max-delete-share=FRACTION
+                                             pause when a plan would delete more than FRACTION of the tree
+                                             (default {{share}})
+                  --agent=PATH               the psync-agent program (default: $PSYNC_AGENT, else next to psync)
+
+                psync check [check options] SRC DST
+                  Compares two trees on this host as the sync sees them: kind, size, mtime (ns), permission
+                  bits, symlink targets, empty directories. Prints one line per difference and a summary.
+                  -c, --checksum             also compare the contents (SHA-256) of files of equal size
+                  -e, --excludes=REGEX       leave out matching paths, as above (repeatable)
+                  -t, --tempfiles=REGEX      leave out temporary files, as above (repeatable)
+                  --rsync-excludes=PATTERN   leave out matching paths, as above (repeatable)
+                  --agent=PATH               the psync-agent program, as above
+
+                exit codes:
+                  0    ok, or stopped cleanly (Ctrl-C, SIGTERM)
+                  1    sync error (or the pair could not start)
+                  2    usage error
+                  3    paused by a guard (with -s): a root missing or empty, or too many deletes
+                  4    a banned program (-b) is running
+                  130  interrupted twice (a second Ctrl-C quits at once)
+                  check: 0 identical, 1 differences found, 2 error
+
+                """;
+        }
+    }
+}

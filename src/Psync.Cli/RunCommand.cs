@@ -1,0 +1,209 @@
+using Microsoft.Extensions.Logging;
+using Psync.Engine;
+using Psync.Engine.Agents;
+using Psync.Engine.Sync;
+
+namespace Psync.Cli;
+
+/// <summary>`psync [options] SRC DST`: runs one pair until interrupted (or once, with -s), printing its history.</summary>
+internal sealed class RunCommand(CliOptions options, ILoggerFactory loggers, TextWriter stdout, TextWriter stderr)
+{
+    private readonly Lock _gate = new();
+    private HistoryEvent? _lastPrinted;
+    private (PairState, string?)? _lastReported;
+
+    public static async Task<int> MainAsync(IReadOnlyList<string> args)
+    {
+        var parsed = CommandLine.Parse(args);
+        switch (parsed.Action)
+        {
+            case CliAction.Help:
+                await Console.Out.WriteAsync(HelpText.Text);
+                return ExitCodes.Ok;
+            case CliAction.Version:
+                await Console.Out.WriteLineAsync($"psync {HelpText.Version}");
+                return ExitCodes.Ok;
+            case CliAction.UsageError:
+                return ExitCodes.UsageError(Console.Error, parsed.Error!);
+        }
+        var options = parsed.Options!;
+        if (BannedProcesses.FindRunning(options.Banned) is { } banned)
+        {
+            await Console.Error.WriteLineAsync($"psync: banned program '{banned.Name}' is running (pid {banned.Pid}): exiting");
+            return ExitCodes.Banned;
+        }
+        using var interrupts = new Interrupts(Console.Error);
+        using var loggers = new StderrLoggerFactory(Console.Error, StderrLoggerFactory.LevelFor(options.DebugLevel), TimeProvider.System);
+        return await new RunCommand(options, loggers, Console.Out, Console.Error).ExecuteAsync(interrupts.Token);
+    }
+
+    public async Task<int> ExecuteAsync(CancellationToken interrupt)
+    {
+        var log = loggers.CreateLogger("psync");
+        if (options.TranslatedFrom is { } from)
+        {
+            log.LogInformation("-T: DST {From} is {To}", from, options.Destination);
+        }
+        log.LogInformation("syncing {Left} and {Host}{Right}; state in {DataDir}", options.Source, options.RemoteHost is { } h ? h + ":" : "", options.Destination, options.DataDir);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
+        var bannedWatch = options.Banned.Count > 0 ? WatchBannedAsync(stop) : Task.FromResult<RunningProcess?>(null);
+        int code;
+        var pair = new SyncPair(options.ToPairOptions(), loggers);
+        try
+        {
+            using (pair.Subscribe(n => OnChange(pair, n)))
+            {
+                code = await RunPairAsync(pair, stop.Token).ConfigureAwait(false);
+            }
+            if (options.DebugLevel >= 1)
+            {
+                PrintCounters(pair.Counters);
+            }
+        }
+        catch (Exception e) when (e is PairException or AgentException)
+        {
+            await stderr.WriteLineAsync($"psync: {e.Message}").ConfigureAwait(false);
+            code = ExitCodes.SyncError;
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false); // ends the banned watch
+            await pair.DisposeAsync().ConfigureAwait(false);
+        }
+        if (await bannedWatch.ConfigureAwait(false) is { } banned)
+        {
+            await stderr.WriteLineAsync($"psync: banned program '{banned.Name}' started (pid {banned.Pid}): stopped").ConfigureAwait(false);
+            return ExitCodes.Banned;
+        }
+        return code;
+    }
+
+    private async Task<int> RunPairAsync(SyncPair pair, CancellationToken ct)
+    {
+        try
+        {
+            if (options.SyncOnly)
+            {
+                await pair.SyncOnceAsync(ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await pair.RunAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return ExitCodes.Ok;
+        }
+        if (ct.IsCancellationRequested)
+        {
+            return ExitCodes.Ok;
+        }
+        var status = pair.Status;
+        switch (status.State)
+        {
+            case PairState.Idle:
+                return ExitCodes.Ok;
+            case PairState.Stopped when !options.SyncOnly:
+                return ExitCodes.Ok;
+            case PairState.Paused:
+                ReportStatus(status);
+                return ExitCodes.Paused;
+            case PairState.Error:
+                ReportStatus(status);
+                return ExitCodes.SyncError;
+            default:
+                await stderr.WriteLineAsync($"psync: the sync ended in state {status.State}{(status.Reason is { } r ? ": " + r : "")}").ConfigureAwait(false);
+                return ExitCodes.SyncError;
+        }
+    }
+
+    private void OnChange(SyncPair pair, PairNotification notification)
+    {
+        switch (notification)
+        {
+            case PairNotification.History:
+                PrintNewHistory(pair.History);
+                break;
+            case PairNotification.Status:
+                ReportStatus(pair.Status);
+                break;
+        }
+    }
+
+    /// <summary>Prints the events after the last one printed (the pair keeps only the most recent ones).</summary>
+    private void PrintNewHistory(IReadOnlyList<HistoryEvent> history)
+    {
+        lock (_gate)
+        {
+            var start = 0;
+            if (_lastPrinted is not null)
+            {
+                for (var i = history.Count - 1; i >= 0; i--)
+                {
+                    if (ReferenceEquals(history[i], _lastPrinted) || history[i] == _lastPrinted)
+                    {
+                        start = i + 1;
+                        break;
+                    }
+                }
+            }
+            for (var i = start; i < history.Count; i++)
+            {
+                stdout.WriteLine(history[i].ToString());
+            }
+            if (history.Count > 0)
+            {
+                _lastPrinted = history[^1];
+            }
+        }
+    }
+
+    /// <summary>Tells about a pause or an error once, with its reason.</summary>
+    private void ReportStatus(PairStatus status)
+    {
+        lock (_gate)
+        {
+            if (status.State is not (PairState.Paused or PairState.Error))
+            {
+                _lastReported = null;
+                return;
+            }
+            if (_lastReported == (status.State, status.Reason))
+            {
+                return;
+            }
+            _lastReported = (status.State, status.Reason);
+            var what = status.State == PairState.Paused ? "paused" : "error";
+            stderr.WriteLine($"psync: {what}: {status.Reason ?? "no reason given"}");
+        }
+    }
+
+    private void PrintCounters(PairCounters c) =>
+        stderr.WriteLine(
+            $"psync: {c.FilesTransferred} files ({c.BytesTransferred} bytes) transferred in {c.RsyncRuns} rsync runs, "
+            + $"{c.Deletes} deletes, {c.Moves} moves, {c.Conflicts} conflicts, {c.Errors} errors, {c.Reconciles} reconciles");
+
+    /// <summary>Looks for a banned program every second; when one runs, stops the pair and says which.</summary>
+    private async Task<RunningProcess?> WatchBannedAsync(CancellationTokenSource stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop.Token).ConfigureAwait(false))
+            {
+                if (BannedProcesses.FindRunning(options.Banned) is { } found)
+                {
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    return found;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the run ended first
+        }
+        return null;
+    }
+}

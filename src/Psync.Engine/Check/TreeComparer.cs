@@ -1,0 +1,211 @@
+using System.Text.RegularExpressions;
+using Psync.Engine.Agents;
+using Psync.Engine.Sync;
+using Psync.Protocol;
+
+namespace Psync.Engine.Check;
+
+/// <summary>
+/// Compares two trees on this host, as the sync sees them: one agent per root scans its tree in
+/// <see cref="PathOrder"/>, both scans run at once, and the two streams are merge-joined, so
+/// neither tree is held in memory.
+/// </summary>
+public static class TreeComparer
+{
+    /// <summary>Compares <paramref name="leftRoot"/> with <paramref name="rightRoot"/>.</summary>
+    /// <exception cref="CheckException">A root is missing, an agent failed, or a pattern is invalid.</exception>
+    public static async Task<CheckReport> CompareAsync(string leftRoot, string rightRoot, CheckOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(leftRoot);
+        ArgumentNullException.ThrowIfNull(rightRoot);
+        ArgumentNullException.ThrowIfNull(options);
+        ValidatePatterns(options.Excludes);
+        ValidatePatterns(options.Tempfiles);
+        var agentPath = LocateAgent(options);
+        var agents = new List<CheckAgent>();
+        try
+        {
+            var left = CheckAgent.Start(agentPath, leftRoot, "left", agents);
+            var right = CheckAgent.Start(agentPath, rightRoot, "right", agents);
+            await Task.WhenAll(left.HelloAsync(options.StartTimeout, ct), right.HelloAsync(options.StartTimeout, ct)).ConfigureAwait(false);
+            await left.Connection.ConfigureAsync(options.Excludes, options.Tempfiles, ct).ConfigureAwait(false);
+            await right.Connection.ConfigureAsync(options.Excludes, options.Tempfiles, ct).ConfigureAwait(false);
+
+            ContentChecker? content = null;
+            if (options.Checksum)
+            {
+                // Hashes go to agents of their own: an operation must not wait on a connection
+                // whose scan is open, and this way hashing overlaps the scans.
+                var hashLeft = CheckAgent.Start(agentPath, leftRoot, "left", agents);
+                var hashRight = CheckAgent.Start(agentPath, rightRoot, "right", agents);
+                await Task.WhenAll(hashLeft.HelloAsync(options.StartTimeout, ct), hashRight.HelloAsync(options.StartTimeout, ct)).ConfigureAwait(false);
+                content = new ContentChecker(hashLeft.Connection, hashRight.Connection, ct);
+            }
+
+            var merge = new TreeMerge(content);
+            var leftSummary = new ScanSummary();
+            var rightSummary = new ScanSummary();
+            await MergeScansAsync(left, right, leftSummary, rightSummary, merge, ct).ConfigureAwait(false);
+            var found = merge.Finish();
+            if (content is not null)
+            {
+                found.AddRange(await content.FinishAsync().ConfigureAwait(false));
+            }
+            found.AddRange(leftSummary.Unreadable.Select(p => new Difference(p, DifferenceKind.Unreadable, "its contents could not be read on the left")));
+            found.AddRange(rightSummary.Unreadable.Select(p => new Difference(p, DifferenceKind.Unreadable, "its contents could not be read on the right")));
+            var ordered = found.OrderBy(d => d.Path, PathOrder.Instance).ThenBy(d => d.Kind).ToList();
+            return new CheckReport(ordered, merge.LeftCount, merge.RightCount);
+        }
+        catch (AgentException e)
+        {
+            throw new CheckException(e.Message, e);
+        }
+        finally
+        {
+            foreach (var agent in agents)
+            {
+                await agent.Connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task MergeScansAsync(
+        CheckAgent left, CheckAgent right, ScanSummary leftSummary, ScanSummary rightSummary, TreeMerge merge, CancellationToken ct)
+    {
+        var leftScan = left.Connection.ScanAsync(leftSummary, ct).GetAsyncEnumerator(ct);
+        await using var leftDispose = leftScan.ConfigureAwait(false);
+        var rightScan = right.Connection.ScanAsync(rightSummary, ct).GetAsyncEnumerator(ct);
+        await using var rightDispose = rightScan.ConfigureAwait(false);
+
+        // Both requests go out before either answer is awaited, so the agents scan at once.
+        var (hasLeft, hasRight) = await BothNextAsync(left, leftScan, right, rightScan).ConfigureAwait(false);
+        while (hasLeft || hasRight)
+        {
+            var order = !hasLeft ? 1 : !hasRight ? -1 : PathOrder.Instance.Compare(leftScan.Current.Path, rightScan.Current.Path);
+            if (order < 0)
+            {
+                merge.OnlyOn(Side.Left, leftScan.Current);
+                hasLeft = await left.Guard(leftScan.MoveNextAsync().AsTask()).ConfigureAwait(false);
+            }
+            else if (order > 0)
+            {
+                merge.OnlyOn(Side.Right, rightScan.Current);
+                hasRight = await right.Guard(rightScan.MoveNextAsync().AsTask()).ConfigureAwait(false);
+            }
+            else
+            {
+                await merge.BothAsync(leftScan.Current, rightScan.Current, ct).ConfigureAwait(false);
+                (hasLeft, hasRight) = await BothNextAsync(left, leftScan, right, rightScan).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Advances both scans at once; both moves have ended before an error of either is thrown (an enumerator must not be disposed mid-move).</summary>
+    private static async Task<(bool Left, bool Right)> BothNextAsync(
+        CheckAgent left, IAsyncEnumerator<ScanEntry> leftScan, CheckAgent right, IAsyncEnumerator<ScanEntry> rightScan)
+    {
+        var leftNext = left.Guard(leftScan.MoveNextAsync().AsTask());
+        var rightNext = right.Guard(rightScan.MoveNextAsync().AsTask());
+        await Task.WhenAll((Task)leftNext, rightNext).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return (await leftNext.ConfigureAwait(false), await rightNext.ConfigureAwait(false));
+    }
+
+    private static void ValidatePatterns(IReadOnlyList<string> patterns)
+    {
+        foreach (var pattern in patterns)
+        {
+            try
+            {
+                _ = new Regex(pattern, RegexOptions.CultureInvariant);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CheckException($"bad pattern '{pattern}': {e.Message}", e);
+            }
+        }
+    }
+
+    private static string LocateAgent(CheckOptions options)
+    {
+        if (options.AgentPath is { } path)
+        {
+            return File.Exists(path) ? path : throw new CheckException($"psync-agent not found at {path}");
+        }
+        try
+        {
+            return LocalAgent.Locate();
+        }
+        catch (AgentException e)
+        {
+            throw new CheckException(e.Message, e);
+        }
+    }
+
+    /// <summary>One agent process serving one root, with the last line it wrote to stderr (for error messages).</summary>
+    private sealed class CheckAgent
+    {
+        private readonly string _root;
+        private readonly string _side;
+        private string? _lastError;
+
+        private CheckAgent(string root, string side, string agentPath)
+        {
+            _root = root;
+            _side = side;
+            Connection = LocalAgent.Start(agentPath, root, line => Volatile.Write(ref _lastError, line));
+        }
+
+        public AgentConnection Connection { get; }
+
+        public static CheckAgent Start(string agentPath, string root, string side, List<CheckAgent> started)
+        {
+            try
+            {
+                var agent = new CheckAgent(root, side, agentPath);
+                started.Add(agent);
+                return agent;
+            }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or UnauthorizedAccessException)
+            {
+                throw new CheckException($"cannot start {agentPath}: {e.Message}", e);
+            }
+        }
+
+        public async Task HelloAsync(TimeSpan timeout, CancellationToken ct)
+        {
+            Hello hello;
+            try
+            {
+                hello = await Connection.HelloAsync(timeout, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AgentException or TimeoutException)
+            {
+                throw new CheckException($"the agent for the {_side} tree {PathCodec.Display(_root)} did not start: {Explain(e)}", e);
+            }
+            if (hello.Protocol != Message.ProtocolVersion)
+            {
+                throw new CheckException($"the agent for the {_side} tree speaks protocol {hello.Protocol}, not {Message.ProtocolVersion}");
+            }
+            if (!hello.RootExists)
+            {
+                throw new CheckException($"the {_side} tree {PathCodec.Display(_root)} does not exist or is not a readable directory");
+            }
+        }
+
+        /// <summary>Names the side (and what the agent said) when its scan fails.</summary>
+        public async Task<bool> Guard(Task<bool> next)
+        {
+            try
+            {
+                return await next.ConfigureAwait(false);
+            }
+            catch (AgentException e)
+            {
+                throw new CheckException($"{_side} tree {PathCodec.Display(_root)}: {Explain(e)}", e);
+            }
+        }
+
+        private string Explain(Exception e) =>
+            Volatile.Read(ref _lastError) is { } said ? $"{e.Message} (agent: {said})" : e.Message;
+    }
+}
