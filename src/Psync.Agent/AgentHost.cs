@@ -6,7 +6,8 @@ using Psync.Protocol;
 namespace Psync.Agent;
 
 /// <summary>One agent session: hello, then requests from the engine until it hangs up.</summary>
-internal sealed class AgentHost(string root, string cinotify, Stream input, Stream outputStream)
+/// <remarks>With readOnly it scans, stats and hashes only: it creates no <c>.psync/</c> and refuses every change (for psync check).</remarks>
+internal sealed class AgentHost(string root, string cinotify, bool readOnly, Stream input, Stream outputStream)
 {
     private readonly FrameWriter _output = new(outputStream);
     private readonly Sequence _seq = new();
@@ -22,7 +23,7 @@ internal sealed class AgentHost(string root, string cinotify, Stream input, Stre
         try
         {
             fs = TryOpenRoot();
-            var writable = fs is not null && TryPrepareOwnArea(fs);
+            var writable = fs is not null && !readOnly && TryPrepareOwnArea(fs);
             await _output.SendAsync(new Hello(
                 Version, Message.ProtocolVersion, root, fs is not null, writable, RsyncVersion(),
                 ReadLimit("max_user_watches"), ReadLimit("max_queued_events"), ReadLimit("max_user_instances"),
@@ -46,6 +47,9 @@ internal sealed class AgentHost(string root, string cinotify, Stream input, Stre
                         break;
                     case Scan s:
                         await _output.SendAsync(new ScanDone(s.RequestId, 0, $"root {root} does not exist", [], 0), ct).ConfigureAwait(false);
+                        break;
+                    case OpRequest { Op: not (StatOp or HashOp) } r when readOnly:
+                        await _output.SendAsync(new OpResult(r.RequestId, OpStatus.Error, FileState.Absent, "this agent is read-only", null), ct).ConfigureAwait(false);
                         break;
                     case OpRequest r when ops is not null:
                         await _output.SendAsync(ops.Execute(r.RequestId, r.Op), ct).ConfigureAwait(false);

@@ -1,8 +1,9 @@
 using Psync.Agent;
 
-// psync-agent --root DIR [--cinotify PATH]
+// psync-agent --root DIR [--cinotify PATH] [--read-only]
 //   Serves one tree to the Psync engine over stdin/stdout (framed protocol, see Psync.Protocol).
 string? root = null;
+var readOnly = false;
 var cinotify = Environment.GetEnvironmentVariable("PSYNC_CINOTIFY") ?? Path.Combine(AppContext.BaseDirectory, "cinotify");
 for (var i = 0; i < args.Length; i++)
 {
@@ -17,22 +18,22 @@ for (var i = 0; i < args.Length; i++)
         case "--cinotify" when i + 1 < args.Length:
             cinotify = args[++i];
             break;
+        case "--read-only":
+            readOnly = true;
+            break;
         default:
-            await Console.Error.WriteLineAsync($"psync-agent: unknown argument '{args[i]}'\nusage: psync-agent --root DIR [--cinotify PATH] | --version");
+            await Console.Error.WriteLineAsync($"psync-agent: unknown argument '{args[i]}'\nusage: psync-agent --root DIR [--cinotify PATH] [--read-only] | --version");
             return 2;
     }
 }
 if (root is null)
 {
-    await Console.Error.WriteLineAsync("usage: psync-agent --root DIR [--cinotify PATH] | --version");
+    await Console.Error.WriteLineAsync("usage: psync-agent --root DIR [--cinotify PATH] [--read-only] | --version");
     return 2;
 }
 
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-var host = new AgentHost(Path.GetFullPath(root), cinotify, Console.OpenStandardInput(), Console.OpenStandardOutput());
-return await host.RunAsync(stop.Token);
+// A Ctrl-C in the terminal reaches the whole process group: the engine decides when its agents
+// stop (it closes their input), so the agent ignores SIGINT rather than die under it.
+Console.CancelKeyPress += (_, e) => e.Cancel = true;
+var host = new AgentHost(Path.GetFullPath(root), cinotify, readOnly, Console.OpenStandardInput(), Console.OpenStandardOutput());
+return await host.RunAsync(CancellationToken.None);

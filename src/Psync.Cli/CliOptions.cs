@@ -49,6 +49,8 @@ internal sealed record CliOptions
     /// <summary>--max-delete-share; null keeps the engine's default.</summary>
     public double? MaxDeleteShare { get; init; }
 
+    public TimeSpan? TrashRetention { get; init; }
+
     public string? AgentPath { get; init; }
 
     public PairOptions ToPairOptions()
@@ -67,10 +69,15 @@ internal sealed record CliOptions
             Force = Force,
             SkipInitialSync = SkipInitialSync,
             AgentPath = AgentPath,
+            Identity = Identity,
         };
         if (DeleteHold is { } hold)
         {
             options = options with { DeleteHold = hold };
+        }
+        if (TrashRetention is { } trash)
+        {
+            options = options with { TrashRetention = trash };
         }
         if (MaxDeleteShare is { } share)
         {

@@ -21,6 +21,7 @@ internal static class CommandLine
     public static readonly OptionSpec Force = new('f', "force", false);
     public static readonly OptionSpec DataDir = new(null, "data-dir", true);
     public static readonly OptionSpec Hold = new(null, "hold", true);
+    public static readonly OptionSpec TrashDays = new(null, "trash-days", true);
     public static readonly OptionSpec MaxDeleteShare = new(null, "max-delete-share", true);
     public static readonly OptionSpec Agent = new(null, "agent", true);
     public static readonly OptionSpec Identity = new('i', "identity", true);
@@ -28,7 +29,7 @@ internal static class CommandLine
     public static readonly IReadOnlyList<OptionSpec> All =
     [
         Help, Version, RemoteHost, Debug, Tempfiles, Excludes, RsyncExcludes, Extra, Banned, Translate,
-        DryRun, SyncOnly, SkipInitialSync, Force, DataDir, Hold, MaxDeleteShare, Agent, Identity,
+        DryRun, SyncOnly, SkipInitialSync, Force, DataDir, Hold, TrashDays, MaxDeleteShare, Agent, Identity,
     ];
 
     private static readonly OptionParser Parser = new(All);
@@ -63,6 +64,7 @@ internal static class CommandLine
         var debug = 0;
         bool dryRun = false, syncOnly = false, skipInitial = false, force = false;
         TimeSpan? hold = null;
+        TimeSpan? trash = null;
         double? share = null;
         var tempfiles = new List<string>();
         var excludes = new List<string>();
@@ -87,6 +89,7 @@ internal static class CommandLine
                 case var o when o == Force: force = true; break;
                 case var o when o == DataDir: dataDir = env.Absolute(OptionValues.NotEmpty(o, v)); break;
                 case var o when o == Hold: hold = TimeSpan.FromMilliseconds(OptionValues.Integer(o, v, 0, 3_600_000)); break;
+                case var o when o == TrashDays: trash = TimeSpan.FromDays(OptionValues.Integer(o, v, 0, 36_500)); break;
                 case var o when o == MaxDeleteShare: share = OptionValues.Fraction(o, v); break;
                 case var o when o == Agent: agent = env.Absolute(OptionValues.NotEmpty(o, v)); break;
                 case var o when o == Identity: identity = env.Absolute(OptionValues.NotEmpty(o, v)); break;
@@ -138,6 +141,7 @@ internal static class CommandLine
             Force = force,
             DataDir = dataDir ?? DataDirectory.ForPair(env, source, host, destination),
             DeleteHold = hold,
+            TrashRetention = trash,
             MaxDeleteShare = share,
             AgentPath = agent,
         };

@@ -16,6 +16,7 @@ internal static class HelpText
         {
             var defaults = new PairOptions { LeftRoot = "/", RightRoot = "/", DataDir = "/" };
             var hold = defaults.DeleteHold.TotalMilliseconds.ToString(CultureInfo.InvariantCulture);
+            var trashDays = defaults.TrashRetention.TotalDays.ToString(CultureInfo.InvariantCulture);
             var share = defaults.MaxDeleteShare.ToString(CultureInfo.InvariantCulture);
             return $$"""
                 usage: psync [options] SRC DST
@@ -52,6 +53,8 @@ internal static class HelpText
                                              $PSYNC_DATA, else $XDG_STATE_HOME/psync, else ~/.local/state/psync)
                   --hold=MS                  hold deletes and moves MS milliseconds, so an editor's save dance
                                              arrives as one change (default {{hold}})
+                  --trash-days=DAYS          keep deleted and replaced versions in .psync/trash/ on each side
+                                             for DAYS days (default {{trashDays}})
                   --max-delete-share=FRACTION
                                              pause when a plan would delete more than FRACTION of the tree
                                              (default {{share}})

@@ -15,6 +15,9 @@ public sealed record PairOptions
     /// <summary>[user@]host[:port] of the right side; null when both trees are local.</summary>
     public string? RemoteHost { get; init; }
 
+    /// <summary>The SSH private key for <see cref="RemoteHost"/> (psync -i).</summary>
+    public string? Identity { get; init; }
+
     /// <summary>Where the state index and history live (one folder per pair).</summary>
     public required string DataDir { get; init; }
 

@@ -40,4 +40,26 @@ public sealed class HelloTests
         Assert.Contains("does not exist", result.Message);
         Assert.False(Directory.Exists(missing));
     }
+
+    [Fact]
+    public async Task Hello_ReadOnly_CreatesNothingAndRefusesChanges()
+    {
+        var root = Directory.CreateTempSubdirectory("psync-agent-ro-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(root, "f"), "x");
+        var connection = Psync.Engine.Agents.LocalAgent.Start(AgentSession.AgentPath, root, readOnly: true);
+        await using (connection)
+        {
+            var hello = await connection.HelloAsync(AgentSession.Deadline);
+
+            var stat = await connection.RunAsync(new StatOp("f"));
+            var delete = await connection.RunAsync(new DeleteOp("f", Expect.Anything, Recursive: false));
+
+            Assert.False(hello.RootWritable);
+            Assert.Equal(OpStatus.Ok, stat.Status);
+            Assert.Equal(OpStatus.Error, delete.Status);
+            Assert.True(File.Exists(Path.Combine(root, "f")));
+            Assert.False(Directory.Exists(Path.Combine(root, ".psync")));
+        }
+        Directory.Delete(root, recursive: true);
+    }
 }

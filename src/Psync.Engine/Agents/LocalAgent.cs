@@ -21,7 +21,8 @@ public static class LocalAgent
     }
 
     /// <summary>Starts an agent on <paramref name="root"/>; stderr lines go to <paramref name="onStderr"/>.</summary>
-    public static AgentConnection Start(string agentPath, string root, Action<string>? onStderr = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <remarks>With <paramref name="readOnly"/> the agent only scans, stats and hashes; it writes nothing into the tree.</remarks>
+    public static AgentConnection Start(string agentPath, string root, Action<string>? onStderr = null, IReadOnlyDictionary<string, string>? environment = null, bool readOnly = false)
     {
         var psi = new ProcessStartInfo(agentPath)
         {
@@ -36,6 +37,10 @@ public static class LocalAgent
         }
         psi.ArgumentList.Add("--root");
         psi.ArgumentList.Add(root);
+        if (readOnly)
+        {
+            psi.ArgumentList.Add("--read-only");
+        }
         var process = Process.Start(psi) ?? throw new AgentException($"cannot start {agentPath}");
         process.ErrorDataReceived += (_, e) =>
         {

@@ -152,7 +152,7 @@ public static class TreeComparer
         {
             _root = root;
             _side = side;
-            Connection = LocalAgent.Start(agentPath, root, line => Volatile.Write(ref _lastError, line));
+            Connection = LocalAgent.Start(agentPath, root, line => Volatile.Write(ref _lastError, line), readOnly: true);
         }
 
         public AgentConnection Connection { get; }

@@ -37,6 +37,8 @@ public sealed class TreeComparerTests : IDisposable
         Assert.True(report.Identical, string.Join("\n", report.Differences));
         Assert.Equal(5, report.LeftCount);
         Assert.Equal(5, report.RightCount);
+        Assert.False(Directory.Exists(L(".psync")), "check must not write into the trees it compares");
+        Assert.False(Directory.Exists(R(".psync")), "check must not write into the trees it compares");
     }
 
     [Fact]
