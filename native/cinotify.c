@@ -77,6 +77,10 @@ struct ctx {
     const char *root;
     int ifd;
     int root_wd;
+    /* ROOT's parent, watched for ROOT's own name only: IN_DELETE_SELF on ROOT comes only once
+     * nobody holds ROOT open (the agent does), the parent's IN_DELETE comes at once. */
+    int parent_wd;
+    char *root_name;
     long max_watches; /* CINOTIFY_MAX_WATCHES, or -1 */
     unsigned gen;
     struct watch_map watches;
@@ -690,6 +694,14 @@ static int handle_event(struct ctx *c, const struct inotify_event *ev, long long
         return overflow(c);
     if (ev->wd == c->root_wd && (m & (IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT | IN_IGNORED)))
         return root_gone(c);
+    if (ev->wd == c->parent_wd) {
+        if (m & IN_IGNORED)
+            c->parent_wd = -1;
+        else if ((m & (IN_DELETE | IN_MOVED_FROM)) && ev->len &&
+                 strcmp(ev->name, c->root_name) == 0)
+            return root_gone(c);
+        return 0;
+    }
     if (m & IN_IGNORED) {
         map_remove(&c->watches, ev->wd);
         return 0;
@@ -845,6 +857,17 @@ static int start(struct ctx *c, const char *arg) {
         free(empty);
         return out_of_memory(c);
     }
+    char *slash = strrchr(root, '/');
+    if (slash && slash[1] != '\0') {
+        c->root_name = strdup(slash + 1);
+        if (!c->root_name)
+            return out_of_memory(c);
+        *slash = '\0';
+        /* Not fatal: without it a deleted ROOT is still noticed once it is no longer held. */
+        c->parent_wd = inotify_add_watch(c->ifd, slash == root ? "/" : root,
+                                         IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR | IN_DONT_FOLLOW);
+        *slash = '/';
+    }
     /* The root is watched: a failure below is reported as a record, not fatal. */
     struct buf todo = {0};
     int rc = scan_dir(c, "", 0, &todo);
@@ -875,7 +898,7 @@ int main(int argc, char **argv) {
     static char outbuf[64 * 1024];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 
-    struct ctx c = {.ifd = -1, .root_wd = -1, .max_watches = -1};
+    struct ctx c = {.ifd = -1, .root_wd = -1, .parent_wd = -1, .max_watches = -1};
     if (start(&c, argv[1]) == 0)
         run(&c);
 
@@ -887,5 +910,6 @@ int main(int argc, char **argv) {
     if (c.ifd >= 0)
         close(c.ifd);
     free((char *)c.root);
+    free(c.root_name);
     return c.exit_code;
 }

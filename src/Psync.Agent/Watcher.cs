@@ -14,6 +14,7 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
 {
     private readonly List<(ChangeKind Kind, string Path, string? From)> _pending = [];
     private readonly Dictionary<string, int> _pendingIndex = new(StringComparer.Ordinal);
+    private bool _rootGone;
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -21,7 +22,7 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
         while (!ct.IsCancellationRequested)
         {
             var exit = await RunOnceAsync(ct).ConfigureAwait(false);
-            if (ct.IsCancellationRequested || exit == 3)
+            if (ct.IsCancellationRequested || exit == 3 || _rootGone)
             {
                 return; // ROOT_GONE was reported; the engine pauses the pair.
             }
@@ -94,6 +95,15 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
             }
             Buffer.BlockCopy(buffer, consumed, buffer, 0, length - consumed);
             length -= consumed;
+            if (!fs.StillThere())
+            {
+                // What vanished with the root is not a person's deletes: report the root, not them.
+                _pending.Clear();
+                _pendingIndex.Clear();
+                _rootGone = true;
+                await output.SendAsync(new RootGone("the root was deleted, moved or unmounted"), ct).ConfigureAwait(false);
+                return;
+            }
             await FlushAsync(ct).ConfigureAwait(false);
         }
     }
@@ -178,6 +188,7 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
                 await output.SendAsync(new Log(LogLevel.Warning, $"cannot watch {PathCodec.Display(r.Path)}: {r.Arg}"), ct).ConfigureAwait(false);
                 break;
             case "ROOT_GONE":
+                _rootGone = true;
                 await FlushAsync(ct).ConfigureAwait(false);
                 await output.SendAsync(new RootGone("the root was deleted, moved or unmounted"), ct).ConfigureAwait(false);
                 break;

@@ -71,6 +71,14 @@ public sealed class SyncPair : IAsyncDisposable
                 await RunSessionAsync(watch: true, reconcile, once: false, ct).ConfigureAwait(false);
                 attempt = 0;
             }
+            catch (SessionRestart)
+            {
+                attempt = 0;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
             catch (AgentException e) when (!ct.IsCancellationRequested)
             {
                 attempt++;
@@ -168,7 +176,7 @@ public sealed class SyncPair : IAsyncDisposable
                     return;
                 }
                 await WaitForResumeAsync(ct).ConfigureAwait(false);
-                throw new AgentException("resumed: starting again");
+                throw new SessionRestart();
             }
             await agent.ConfigureAsync(Options.Excludes, Options.Tempfiles, ct).ConfigureAwait(false);
         }

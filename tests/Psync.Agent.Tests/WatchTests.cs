@@ -124,6 +124,22 @@ public sealed class WatchTests : IAsyncLifetime
     }
 }
 
+public sealed class RootGoneTests
+{
+    [Fact]
+    public async Task Watch_RootDeleted_ReportsRootGone()
+    {
+        await using var agent = await AgentSession.StartAsync();
+        await File.WriteAllTextAsync(agent.Full("f"), "x");
+        await agent.WatchAsync();
+
+        Directory.Delete(agent.Root, recursive: true);
+
+        var gone = await agent.WaitForAsync<RootGone>(_ => true);
+        Assert.Contains("deleted", gone.Reason);
+    }
+}
+
 public sealed class WatchLimitTests
 {
     [Fact]

@@ -72,6 +72,28 @@ public sealed class CinotifyLifecycleTests
     }
 
     [Fact]
+    public async Task RootGone_RootDeletedWhileHeldOpen_ReportedAtOnce()
+    {
+        // The agent keeps a descriptor on its root, which delays the root's own IN_DELETE_SELF
+        // until that descriptor closes; the parent's IN_DELETE must report it anyway.
+        using var tree = new TempTree();
+        using var holder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "30") { WorkingDirectory = tree.Root })!;
+        try
+        {
+            await using var cinotify = await CinotifyProcess.StartAsync(tree.Root);
+
+            Directory.Delete(tree.Root, recursive: true);
+
+            await cinotify.WaitForAsync(r => r.Event == "ROOT_GONE", CinotifyProcess.DefaultTimeout, "ROOT_GONE");
+            Assert.Equal(3, await cinotify.WaitForExitAsync(CinotifyProcess.DefaultTimeout));
+        }
+        finally
+        {
+            holder.Kill();
+        }
+    }
+
+    [Fact]
     public async Task RootGone_RootMoved_ReportedAndExitsThree()
     {
         using var tree = new TempTree();

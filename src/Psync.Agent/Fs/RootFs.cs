@@ -49,6 +49,27 @@ internal sealed unsafe class RootFs : IDisposable
 
     public int RootFd => _rootFd;
 
+    /// <summary>
+    /// True while the root path still names the directory the agent opened. The agent's own
+    /// descriptor keeps a deleted root alive, so inotify never reports it gone; this notices.
+    /// </summary>
+    public bool StillThere()
+    {
+        Libc.Statx open, named;
+        var path = RelPath.Z(PathCodec.Encode(Root));
+        var empty = new byte[] { 0 };
+        fixed (byte* p = path)
+        fixed (byte* e = empty)
+        {
+            if (Libc.statx(_rootFd, e, Libc.AtEmptyPath, Libc.StatxBasicStats, &open) != 0
+                || Libc.statx(Libc.AtFdCwd, p, 0, Libc.StatxBasicStats, &named) != 0)
+            {
+                return false;
+            }
+        }
+        return open.Ino == named.Ino && open.DevMajor == named.DevMajor && open.DevMinor == named.DevMinor && open.NLink > 0;
+    }
+
     /// <summary>Opens the directory that holds <paramref name="path"/>.</summary>
     public Parent OpenParent(string path, bool allowOwnArea = false)
     {

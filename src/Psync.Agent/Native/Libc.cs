@@ -12,6 +12,7 @@ internal static unsafe partial class Libc
     public const int AtFdCwd = -100;
     public const int AtSymlinkNoFollow = 0x100;
     public const int AtRemoveDir = 0x200;
+    public const int AtEmptyPath = 0x1000;
     public const uint RenameNoReplace = 1;
     public const uint StatxBasicStats = 0x7ff;
 
@@ -135,6 +136,10 @@ internal static unsafe partial class Libc
         public StatxTimestamp BTime;
         public StatxTimestamp CTime;
         public StatxTimestamp MTime;
+        public uint RdevMajor;
+        public uint RdevMinor;
+        public uint DevMajor;
+        public uint DevMinor;
     }
 
     /// <summary>glibc's struct dirent on 64-bit Linux.</summary>

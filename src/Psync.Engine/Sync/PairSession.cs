@@ -26,6 +26,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
     private readonly Reconciler _reconciler = new(ctx);
     private bool _paused;
     private bool _deletesConfirmed;
+    private bool _restartOnResume;
     private long _lastReconcile;
 
     /// <summary>Set while nothing is pending or running.</summary>
@@ -221,6 +222,8 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
                 ctx.Journal.Record("rescan", m.Side, "", rescan.Reason);
                 break;
             case AgentMessage { Message: RootGone gone } m:
+                // Nothing already reported for that side can be trusted now; a resume starts over.
+                _restartOnResume = true;
                 Pause($"the {m.Side.Name()} root {ctx.Root(m.Side)}: {gone.Reason}");
                 break;
             case AgentMessage { Message: Log line } m:
@@ -253,6 +256,9 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
             case "pause":
                 Pause(command.Text ?? "paused by request");
                 break;
+            case "resume" when _restartOnResume:
+                command.Done?.TrySetResult();
+                throw new SessionRestart();
             case "resume":
                 _paused = false;
                 ctx.ReconcileRequested = true;
@@ -281,3 +287,6 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
         command.Done?.TrySetResult();
     }
 }
+
+/// <summary>The session ends so that the pair starts again with fresh agents and a reconcile.</summary>
+internal sealed class SessionRestart() : Exception("restarting the pair");
