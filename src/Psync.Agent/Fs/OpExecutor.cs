@@ -101,20 +101,30 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
         {
             return Conflict(id, target, $"target {PathCodec.Display(o.To)} is a directory");
         }
-        if (trash.Displace(to, o.ExpectTo) is { } found)
+        return Place(id, from.Fd, from.Leaf, to, o.ExpectTo, $"target {PathCodec.Display(o.To)}");
+    }
+
+    /// <summary>
+    /// Renames (fromFd, fromLeaf) to the target: the target's current version goes to the trash
+    /// first if it is as expected, and the rename itself never replaces anything, so a version
+    /// that appears in between is a conflict, not a loss. <paramref name="what"/> names the target in messages.
+    /// </summary>
+    private OpResult Place(int id, int fromFd, byte[] fromLeaf, in Parent target, in Expect expect, string what)
+    {
+        if (trash.Displace(target, expect) is { } found)
         {
-            return Conflict(id, found, $"target {PathCodec.Display(o.To)} is not as expected");
+            return Conflict(id, found, $"{what} is not as expected");
         }
-        if (Trash.TryRename(from.Fd, from.Leaf, to.Fd, to.Leaf, noReplace: true) != 0)
+        if (Trash.TryRename(fromFd, fromLeaf, target.Fd, target.Leaf, noReplace: true) != 0)
         {
             var errno = Libc.Errno;
             if (errno == Libc.EExist)
             {
-                return Conflict(id, RootFs.Stat(to.Fd, to.Leaf), $"target {PathCodec.Display(o.To)} appeared meanwhile");
+                return Conflict(id, RootFs.Stat(target.Fd, target.Leaf), $"{what} appeared meanwhile");
             }
-            throw new ErrnoException(errno, $"move {PathCodec.Display(o.From)} to {PathCodec.Display(o.To)}");
+            throw new ErrnoException(errno, $"rename to {what}");
         }
-        return Ok(id, RootFs.Stat(to.Fd, to.Leaf));
+        return Ok(id, RootFs.Stat(target.Fd, target.Leaf));
     }
 
     private OpResult Delete(int id, DeleteOp o)
@@ -167,20 +177,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
         {
             return Conflict(id, actual, $"{PathCodec.Display(o.Path)} is a directory");
         }
-        if (trash.Displace(target, o.Expect) is { } found)
-        {
-            return Conflict(id, found, $"{PathCodec.Display(o.Path)} changed");
-        }
-        if (Trash.TryRename(staged.Fd, staged.Leaf, target.Fd, target.Leaf, noReplace: true) != 0)
-        {
-            var errno = Libc.Errno;
-            if (errno == Libc.EExist)
-            {
-                return Conflict(id, RootFs.Stat(target.Fd, target.Leaf), $"{PathCodec.Display(o.Path)} appeared meanwhile");
-            }
-            throw new ErrnoException(errno, $"commit {PathCodec.Display(o.Path)}");
-        }
-        return Ok(id, RootFs.Stat(target.Fd, target.Leaf));
+        return Place(id, staged.Fd, staged.Leaf, target, o.Expect, PathCodec.Display(o.Path));
     }
 
     private OpResult SetAttr(int id, SetAttrOp o)
@@ -246,33 +243,23 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
                     Libc.utimensat(tmpFd, n, times, Libc.AtSymlinkNoFollow);
                 }
             }
-            if (trash.Displace(parent, o.Expect) is { } found)
+            try
             {
-                fixed (byte* n = tmp)
-                {
-                    Libc.unlinkat(tmpFd, n, 0);
-                }
-                return Conflict(id, found, $"{PathCodec.Display(o.Path)} changed");
+                return Place(id, tmpFd, tmp, parent, o.Expect, PathCodec.Display(o.Path));
             }
-            if (Trash.TryRename(tmpFd, tmp, parent.Fd, parent.Leaf, noReplace: true) != 0)
+            finally
             {
-                var errno = Libc.Errno;
+                // Gone after a successful rename; left over after a conflict or an error.
                 fixed (byte* n = tmp)
                 {
                     Libc.unlinkat(tmpFd, n, 0);
                 }
-                if (errno == Libc.EExist)
-                {
-                    return Conflict(id, RootFs.Stat(parent.Fd, parent.Leaf), $"{PathCodec.Display(o.Path)} appeared meanwhile");
-                }
-                throw new ErrnoException(errno, $"symlink {PathCodec.Display(o.Path)}");
             }
         }
         finally
         {
             Libc.close(tmpFd);
         }
-        return Ok(id, RootFs.Stat(parent.Fd, parent.Leaf));
     }
 
     private OpResult Hash(int id, HashOp o)
