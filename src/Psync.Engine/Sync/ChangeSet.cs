@@ -53,9 +53,13 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
 {
     private static readonly TimeSpan OpMemory = TimeSpan.FromMinutes(2);
 
+    /// <summary>Held changes wait for a quiet moment, but never longer than this many holds.</summary>
+    private const int MaxHolds = 10;
+
     private readonly Dictionary<string, PathWork> _paths = new(StringComparer.Ordinal);
     private readonly List<MoveHint> _moves = [];
     private readonly Dictionary<string, (long Seq, long At)>[] _opSeq = [new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
+    private long _lastHeldReport;
 
     public int Count => _paths.Count + _moves.Count;
 
@@ -75,6 +79,10 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
         }
         work.Set(side, new Observed(state, seq));
         work.Touched = clock.GetTimestamp();
+        if (!state.Exists)
+        {
+            _lastHeldReport = work.Touched;
+        }
     }
 
     /// <summary>Puts back what a batch could not finish, to be planned again (after <paramref name="delay"/>).</summary>
@@ -114,6 +122,7 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
         Report(side, from, FileState.Absent, seq);
         Report(side, to, state, seq);
         _moves.Add(new MoveHint(side, from, to, state, seq, clock.GetTimestamp()));
+        _lastHeldReport = clock.GetTimestamp();
     }
 
     /// <summary>Our own operation on <paramref name="path"/> finished at <paramref name="seq"/>: older reports of it are echoes or stale.</summary>
@@ -135,16 +144,20 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
         }
     }
 
-    /// <summary>Takes what is due: every path not held, and held ones (deletes, renames) once the hold has passed.</summary>
+    /// <summary>
+    /// Takes what is due: every path not held at once; held ones (deletes, renames) all together
+    /// once no delete or rename has been reported for the hold time, so that a burst (rm -r, a
+    /// save dance) is planned as one.
+    /// </summary>
     public (List<MoveHint> Moves, List<PathWork> Paths) TakeReady()
     {
         var now = clock.GetTimestamp();
-        var holdTicks = (long)(hold.TotalSeconds * clock.TimestampFrequency);
+        var heldDue = HeldDueAt() <= now;
         var moves = new List<MoveHint>();
         var busy = new HashSet<string>(StringComparer.Ordinal);
         foreach (var move in _moves.ToList())
         {
-            if (now - move.Touched >= holdTicks)
+            if (heldDue)
             {
                 moves.Add(move);
                 _moves.Remove(move);
@@ -160,7 +173,7 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
         {
             var due = work.NotBefore <= now
                 && !busy.Contains(work.Path)
-                && (!work.IsHeld || now - work.Touched >= holdTicks);
+                && (!work.IsHeld || heldDue);
             if (due)
             {
                 paths.Add(work);
@@ -183,18 +196,33 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
             return null;
         }
         var now = clock.GetTimestamp();
-        var holdTicks = (long)(hold.TotalSeconds * clock.TimestampFrequency);
-        var due = long.MaxValue;
-        foreach (var move in _moves)
-        {
-            due = Math.Min(due, move.Touched + holdTicks);
-        }
+        var heldDue = HeldDueAt();
+        var due = _moves.Count > 0 ? heldDue : long.MaxValue;
         foreach (var work in _paths.Values)
         {
-            var at = Math.Max(work.NotBefore, work.IsHeld ? work.Touched + holdTicks : 0);
+            var at = Math.Max(work.NotBefore, work.IsHeld ? heldDue : 0);
             due = Math.Min(due, at);
         }
         return TimeSpan.FromSeconds(Math.Max(0, due - now) / (double)clock.TimestampFrequency);
+    }
+
+    /// <summary>When held changes are due: a hold after the last one, at most <see cref="MaxHolds"/> holds after the first still waiting.</summary>
+    private long HeldDueAt()
+    {
+        var holdTicks = (long)(hold.TotalSeconds * clock.TimestampFrequency);
+        var oldest = long.MaxValue;
+        foreach (var move in _moves)
+        {
+            oldest = Math.Min(oldest, move.Touched);
+        }
+        foreach (var work in _paths.Values)
+        {
+            if (work.IsHeld)
+            {
+                oldest = Math.Min(oldest, work.Touched);
+            }
+        }
+        return oldest == long.MaxValue ? long.MaxValue : Math.Min(_lastHeldReport + holdTicks, oldest + (MaxHolds * holdTicks));
     }
 
     private PathWork GetOrAdd(string path)

@@ -38,6 +38,32 @@ public sealed class ChangeSetTests
     }
 
     [Fact]
+    public void TakeReady_BurstOfDeletes_IsTakenTogetherAfterAQuietHold()
+    {
+        _changes.Report(Side.Left, "a", FileState.Absent, 1);
+        _clock.Advance(TimeSpan.FromMilliseconds(150));
+        _changes.Report(Side.Left, "b", FileState.Absent, 2);
+        _clock.Advance(TimeSpan.FromMilliseconds(150));
+
+        Assert.Empty(_changes.TakeReady().Paths); // "a" waited its 200 ms, but "b" came 150 ms ago
+        _clock.Advance(TimeSpan.FromMilliseconds(50));
+
+        Assert.Equal(["a", "b"], _changes.TakeReady().Paths.Select(p => p.Path));
+    }
+
+    [Fact]
+    public void TakeReady_EndlessDeletes_AreNotHeldBeyondTenHolds()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            _changes.Report(Side.Left, $"f{i}", FileState.Absent, i + 1);
+            _clock.Advance(TimeSpan.FromMilliseconds(190));
+        }
+
+        Assert.Equal(12, _changes.TakeReady().Paths.Count);
+    }
+
+    [Fact]
     public void TakeReady_SaveDance_ArrivesAsOneModification()
     {
         // An editor renames doc to doc~, writes a new doc, deletes doc~.
