@@ -8,7 +8,7 @@ namespace Psync.Agent;
 /// Streams the whole tree in <see cref="PathOrder"/>: a depth-first walk with siblings sorted,
 /// sent in batches, so memory holds one directory listing per level, not the tree.
 /// </summary>
-internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, int requestId, Sequence seq)
+internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, int requestId, Sequence seq, string subtree = "")
 {
     private const int BatchSize = 2048;
     private readonly List<ScanEntry> _batch = new(BatchSize);
@@ -21,7 +21,14 @@ internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, 
         var startSeq = seq.Next();
         try
         {
-            await WalkAsync(fs.RootFd, string.Empty, ct).ConfigureAwait(false);
+            if (subtree.Length == 0)
+            {
+                await WalkAsync(fs.RootFd, string.Empty, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await WalkSubtreeAsync(ct).ConfigureAwait(false);
+            }
             await FlushAsync(ct).ConfigureAwait(false);
         }
         catch (IOException e)
@@ -29,6 +36,53 @@ internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, 
             error = e.Message;
         }
         await output.SendAsync(new ScanDone(requestId, _count, error, _unreadable, startSeq), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The subtree's own entry, then, for a directory, what is below it; nothing when it is absent or left out.</summary>
+    private async Task WalkSubtreeAsync(CancellationToken ct)
+    {
+        if (filter.SkipsWithAncestors(subtree))
+        {
+            return;
+        }
+        Parent parent;
+        try
+        {
+            parent = fs.OpenParent(subtree);
+        }
+        catch (ErrnoException e) when (e.Errno is Libc.ENoEnt or Libc.ENotDir or Libc.ELoop)
+        {
+            return;
+        }
+        using (parent)
+        {
+            var number = seq.Next();
+            var state = RootFs.Stat(parent.Fd, parent.Leaf);
+            if (!state.Exists)
+            {
+                return;
+            }
+            _batch.Add(new ScanEntry(subtree, state, number));
+            _count++;
+            if (state.Kind != EntryKind.Directory)
+            {
+                return;
+            }
+            var dir = Tree.OpenDir(parent.Fd, parent.Leaf);
+            if (dir < 0)
+            {
+                _unreadable.Add(subtree);
+                return;
+            }
+            try
+            {
+                await WalkAsync(dir, subtree, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                Libc.close(dir);
+            }
+        }
     }
 
     private async Task WalkAsync(int dirFd, string prefix, CancellationToken ct)

@@ -203,6 +203,16 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
         }
         if (kind == ChangeKind.Moved)
         {
+            // Pending changes below the old name are stat'ed at flush time, after the move: look
+            // for them below the new name.
+            for (var i = 0; i < _pending.Count; i++)
+            {
+                var p = _pending[i];
+                if (p.Kind == ChangeKind.Changed && p.Path.Length > from!.Length && PathOrder.IsSameOrBelow(p.Path, from))
+                {
+                    _pending[i] = p with { Path = path + p.Path[from.Length..] };
+                }
+            }
             _pendingIndex.Clear(); // order matters across a move
         }
         else

@@ -79,8 +79,10 @@ public sealed class SyncPair : IAsyncDisposable
             {
                 break;
             }
-            catch (AgentException e) when (!ct.IsCancellationRequested)
+            catch (Exception e) when (!ct.IsCancellationRequested && e is not PairException)
             {
+                // An agent went away, or something unforeseen: the session ends, nothing is
+                // assumed, and the next one starts from fresh agents and a reconcile.
                 attempt++;
                 var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(attempt, 7))));
                 _journal.Record("error", null, "", e.Message);

@@ -29,7 +29,7 @@ public abstract record Message
             MessageType.RootGone => new RootGone(r.Str()),
             MessageType.Configure => new Configure(r.Strs(), r.Strs()),
             MessageType.Watch => new Watch(),
-            MessageType.Scan => new Scan(r.I32()),
+            MessageType.Scan => new Scan(r.I32(), r.Str()),
             MessageType.Op => new OpRequest(r.I32(), Operation.Read(ref r)),
             MessageType.Shutdown => new Shutdown(),
             _ => throw new ProtocolException($"unknown message type {(byte)type}"),
@@ -292,12 +292,20 @@ public sealed record Watch : Message
     }
 }
 
-/// <summary>Stream the whole tree: <see cref="ScanEntries"/> then <see cref="ScanDone"/>.</summary>
-public sealed record Scan(int RequestId) : Message
+/// <summary>
+/// Stream the tree, or the subtree at <see cref="Path"/> (itself first, then what is below it):
+/// <see cref="ScanEntries"/> then <see cref="ScanDone"/>. A subtree that does not exist is an
+/// empty scan.
+/// </summary>
+public sealed record Scan(int RequestId, string Path = "") : Message
 {
     public override MessageType Type => MessageType.Scan;
 
-    public override void Write(WireWriter w) => w.I32(RequestId);
+    public override void Write(WireWriter w)
+    {
+        w.I32(RequestId);
+        w.Str(Path);
+    }
 }
 
 public sealed record OpRequest(int RequestId, Operation Op) : Message

@@ -35,6 +35,28 @@ public sealed class ScanTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scan_Subtree_ListsItselfThenBelowOnly()
+    {
+        Directory.CreateDirectory(_agent.Full("a/x"));
+        Directory.CreateDirectory(_agent.Full("a-c"));
+        await File.WriteAllTextAsync(_agent.Full("a/x/f"), "f");
+
+        var entries = new List<string>();
+        await foreach (var e in _agent.Connection.ScanAsync(new ScanSummary(), default, "a"))
+        {
+            entries.Add(e.Path);
+        }
+        var missing = new List<string>();
+        await foreach (var e in _agent.Connection.ScanAsync(new ScanSummary(), default, "nope/deeper"))
+        {
+            missing.Add(e.Path);
+        }
+
+        Assert.Equal(["a", "a/x", "a/x/f"], entries);
+        Assert.Empty(missing);
+    }
+
+    [Fact]
     public async Task Scan_Twice_ListsTheSameTree()
     {
         Directory.CreateDirectory(_agent.Full("x"));

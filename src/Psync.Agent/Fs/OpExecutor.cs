@@ -82,7 +82,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
                 throw new ErrnoException(errno, $"mkdir {PathCodec.Display(o.Path)}");
             }
             // mkdir applies the umask; the engine asked for exact bits.
-            Libc.fchmodat(parent.Fd, p, o.Mode & 0xFFF, 0);
+            Libc.fchmodat(parent.Fd, p, o.Mode & 0xFFF, Libc.AtSymlinkNoFollow);
         }
         return Ok(id, RootFs.Stat(parent.Fd, parent.Leaf));
     }
@@ -167,9 +167,10 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
         }
         using var staged = fs.OpenParent(o.StagedPath, allowOwnArea: true);
         var stagedState = RootFs.Stat(staged.Fd, staged.Leaf);
-        if (stagedState.Kind is not (EntryKind.File or EntryKind.Symlink))
+        if (stagedState.Kind != EntryKind.File)
         {
-            return Error(id, $"nothing staged at {PathCodec.Display(o.StagedPath)}");
+            // The source changed kind under rsync (a symlink now): its own change will follow.
+            return Error(id, stagedState.Exists ? $"staged {PathCodec.Display(o.StagedPath)} is not a regular file" : $"nothing staged at {PathCodec.Display(o.StagedPath)}");
         }
         using var target = fs.OpenParent(o.Path);
         var actual = RootFs.Stat(target.Fd, target.Leaf);
@@ -190,7 +191,8 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
         }
         fixed (byte* p = parent.Leaf)
         {
-            if (o.Mode is { } mode && actual.Kind != EntryKind.Symlink && Libc.fchmodat(parent.Fd, p, mode & 0xFFF, 0) != 0)
+            // AT_SYMLINK_NOFOLLOW: a symlink swapped in after the check is not followed out of the root.
+            if (o.Mode is { } mode && actual.Kind != EntryKind.Symlink && Libc.fchmodat(parent.Fd, p, mode & 0xFFF, Libc.AtSymlinkNoFollow) != 0)
             {
                 throw new ErrnoException(Libc.Errno, $"chmod {PathCodec.Display(o.Path)}");
             }

@@ -42,10 +42,11 @@ internal sealed unsafe class Trash(RootFs fs, TimeProvider clock)
             var moved = RootFs.Stat(trashFd, idZ);
             if (!expected.Admits(moved) || (actual.Inode != 0 && moved.Inode != actual.Inode))
             {
-                if (TryRename(trashFd, idZ, parent.Fd, parent.Leaf, noReplace: true) == 0)
+                if (TryRename(trashFd, idZ, parent.Fd, parent.Leaf, noReplace: true) != 0)
                 {
-                    return moved;
+                    AppendLog(id, parent.Path); // could not go back: it stays safe in the trash
                 }
+                return moved;
             }
             AppendLog(id, parent.Path);
             return null;

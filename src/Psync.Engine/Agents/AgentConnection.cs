@@ -99,17 +99,18 @@ public sealed class AgentConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Streams the agent's tree in <see cref="PathOrder"/>. Entries arrive with backpressure, so
-    /// do not wait for an operation on this connection while enumerating.
+    /// Streams the agent's tree (or the subtree at <paramref name="subtree"/>, itself first) in
+    /// <see cref="PathOrder"/>. Entries arrive with backpressure, so do not wait for an operation
+    /// on this connection while enumerating.
     /// </summary>
-    public async IAsyncEnumerable<ScanEntry> ScanAsync(ScanSummary summary, [EnumeratorCancellation] CancellationToken ct = default)
+    public async IAsyncEnumerable<ScanEntry> ScanAsync(ScanSummary summary, [EnumeratorCancellation] CancellationToken ct = default, string subtree = "")
     {
         var id = Interlocked.Increment(ref _nextId);
         var channel = Channel.CreateBounded<Message>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
         _scans[id] = channel;
         try
         {
-            await _writer.SendAsync(new Scan(id), ct).ConfigureAwait(false);
+            await _writer.SendAsync(new Scan(id, subtree), ct).ConfigureAwait(false);
             await foreach (var message in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 if (message is ScanDone done)

@@ -19,6 +19,18 @@ namespace Psync.Engine.Index;
 /// <param name="Right">The state on the right side when both agreed.</param>
 public sealed record IndexEntry(string Path, FileState Left, FileState Right)
 {
+    /// <summary>
+    /// The entry for two states that agree, or null when they do not (both must exist, be of one
+    /// kind, files of one size, symlinks with one target). A state read after an operation may
+    /// already show someone's next change; the caller then plans again instead of recording it.
+    /// </summary>
+    public static IndexEntry? Agreement(string path, in FileState left, in FileState right) =>
+        left.Exists && right.Exists && left.Kind == right.Kind
+        && (left.Kind != EntryKind.File || left.Size == right.Size)
+        && (left.Kind != EntryKind.Symlink || left.LinkTarget == right.LinkTarget)
+            ? new IndexEntry(path, left, right)
+            : null;
+
     /// <summary>The kind both sides share.</summary>
     public EntryKind Kind => Left.Kind;
 }

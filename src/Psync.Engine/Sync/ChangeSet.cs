@@ -20,8 +20,8 @@ internal sealed class PathWork(string path)
     /// <summary>Not before this timestamp (a retry after an error).</summary>
     public long NotBefore { get; set; }
 
-    /// <summary>How often planning it was put off to wait for related changes.</summary>
-    public int Deferrals { get; set; }
+    /// <summary>How many times an operation on it failed; it backs off, then gives up until the next reconcile.</summary>
+    public int Attempts { get; set; }
 
     public Observed? Get(Side side) => side == Side.Left ? Left : Right;
 
@@ -97,7 +97,7 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
         }
         if (_paths.TryGetValue(work.Path, out var requeued))
         {
-            requeued.Deferrals = Math.Max(requeued.Deferrals, work.Deferrals);
+            requeued.Attempts = Math.Max(requeued.Attempts, work.Attempts);
             if (delay > TimeSpan.Zero)
             {
                 requeued.NotBefore = clock.GetTimestamp() + (long)(delay.TotalSeconds * clock.TimestampFrequency);
@@ -172,7 +172,7 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
         foreach (var work in _paths.Values)
         {
             var due = work.NotBefore <= now
-                && !busy.Contains(work.Path)
+                && !IsBusy(work.Path, busy)
                 && (!work.IsHeld || heldDue);
             if (due)
             {
@@ -198,9 +198,11 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
         var now = clock.GetTimestamp();
         var heldDue = HeldDueAt();
         var due = _moves.Count > 0 ? heldDue : long.MaxValue;
+        var busy = _moves.SelectMany(m => new[] { m.From, m.To }).ToHashSet(StringComparer.Ordinal);
         foreach (var work in _paths.Values)
         {
-            var at = Math.Max(work.NotBefore, work.IsHeld ? heldDue : 0);
+            // A path a pending rename touches waits with the rename.
+            var at = Math.Max(work.NotBefore, work.IsHeld || IsBusy(work.Path, busy) ? heldDue : 0);
             due = Math.Min(due, at);
         }
         return TimeSpan.FromSeconds(Math.Max(0, due - now) / (double)clock.TimestampFrequency);
@@ -223,6 +225,23 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
             }
         }
         return oldest == long.MaxValue ? long.MaxValue : Math.Min(_lastHeldReport + holdTicks, oldest + (MaxHolds * holdTicks));
+    }
+
+    /// <summary>The path, or a directory above it, is part of a rename still on hold.</summary>
+    private static bool IsBusy(string path, HashSet<string> busy)
+    {
+        if (busy.Count == 0)
+        {
+            return false;
+        }
+        for (var end = path.Length; end > 0; end = path.LastIndexOf('/', end - 1))
+        {
+            if (busy.Contains(path[..end]))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private PathWork GetOrAdd(string path)

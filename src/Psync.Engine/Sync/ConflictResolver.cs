@@ -60,7 +60,15 @@ internal sealed class ConflictResolver(PairContext ctx)
             states[(int)side] = result.State;
         }
         ctx.Index.RemoveTree(copy.Path);
-        ctx.Index.Put(new IndexEntry(conflict.Path, states[0], states[1]));
+        if (IndexEntry.Agreement(conflict.Path, states[0], states[1]) is { } entry)
+        {
+            ctx.Index.Put(entry);
+        }
+        else
+        {
+            ctx.Index.RemoveTree(conflict.Path);
+            ctx.ReconcileRequested = true; // someone changed it meanwhile: let the reconcile sort it out
+        }
     }
 
     private static void Check(OpResult result, string path)

@@ -14,7 +14,7 @@ namespace Psync.Engine.Sync;
 /// </summary>
 internal sealed class Executor(PairContext ctx)
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private const int MaxAttempts = 6;
     private long _batch;
 
     public async Task ExecuteAsync(List<SyncAction> plan, CancellationToken ct)
@@ -33,7 +33,6 @@ internal sealed class Executor(PairContext ctx)
             ctx.Journal.SetQueue([]);
             return;
         }
-        using (var tx = ctx.Index.Begin())
         {
             foreach (var conflict in plan.OfType<ConflictAction>())
             {
@@ -46,9 +45,9 @@ internal sealed class Executor(PairContext ctx)
             foreach (var side in new[] { Side.Left, Side.Right })
             {
                 // Deepest first, so a directory is empty by the time its own delete comes.
-                var deletes = plan.OfType<DeleteAction>().Where(a => a.Target == side).Reverse().ToList();
+                var deletes = plan.OfType<DeleteAction>().Where(a => a.Target == side).OrderByDescending(a => a.Path, PathOrder.Instance).ToList();
                 await RunOpsAsync(side, deletes, d => new DeleteOp(d.Path, d.Expect, d.Recursive), OnDeleted, ct).ConfigureAwait(false);
-                var mkdirs = plan.OfType<MkdirAction>().Where(a => a.Target == side).ToList();
+                var mkdirs = plan.OfType<MkdirAction>().Where(a => a.Target == side).OrderBy(a => a.Path, PathOrder.Instance).ToList();
                 await RunOpsAsync(side, mkdirs, m => new MkdirOp(m.Path, m.Source.Mode, Expect.Absent), (a, r) => Agreed(a, ((MkdirAction)a).Source, side, r, "mkdir"), ct).ConfigureAwait(false);
                 var links = plan.OfType<SymlinkAction>().Where(a => a.Target == side).ToList();
                 await RunOpsAsync(side, links, l => new SymlinkOp(l.Path, l.Source.LinkTarget ?? "", l.Expect, l.Source.MtimeNs), (a, r) => Agreed(a, ((SymlinkAction)a).Source, side, r, "symlink"), ct).ConfigureAwait(false);
@@ -63,11 +62,12 @@ internal sealed class Executor(PairContext ctx)
                     await TransferAsync(side, transfers, ct).ConfigureAwait(false);
                 }
             }
+            using var tx = ctx.Index.Begin();
             foreach (var agree in plan.OfType<AgreeAction>())
             {
-                if (agree.Left.Exists && agree.Right.Exists)
+                if (IndexEntry.Agreement(agree.Path, agree.Left, agree.Right) is { } entry)
                 {
-                    ctx.Index.Put(new IndexEntry(agree.Path, agree.Left, agree.Right));
+                    ctx.Index.Put(entry);
                 }
                 else
                 {
@@ -88,9 +88,37 @@ internal sealed class Executor(PairContext ctx)
         }
         var watch = Stopwatch.StartNew();
         var results = await ctx.Agent(side).RunManyAsync([.. actions.Select(toOp)], ct).ConfigureAwait(false);
+        await RefreshFailedSourcesAsync(side, actions, results, ct).ConfigureAwait(false);
+        // One transaction per group: the index never runs ahead of or behind what the agents did by more than a group.
+        using var tx = ctx.Index.Begin();
         for (var i = 0; i < actions.Count; i++)
         {
             Handle(side, actions[i], results[i], onOk, watch.Elapsed / actions.Count);
+        }
+        tx.Commit();
+    }
+
+    /// <summary>
+    /// An operation that failed may have been planned from a state the source no longer has
+    /// (a file gone with its directory reports nothing of its own): read the source again, so the
+    /// retry plans from the truth instead of repeating the failure.
+    /// </summary>
+    private async Task RefreshFailedSourcesAsync<T>(Side target, List<T> actions, OpResult[] results, CancellationToken ct)
+        where T : SyncAction
+    {
+        var failed = actions.Where((_, i) => results[i].Status == OpStatus.Error).Select(a => a.Path).ToList();
+        if (failed.Count == 0)
+        {
+            return;
+        }
+        var source = target.Other();
+        var stats = await ctx.Agent(source).RunManyAsync([.. failed.Select(p => new StatOp(p))], ct).ConfigureAwait(false);
+        for (var i = 0; i < failed.Count; i++)
+        {
+            if (stats[i].Status == OpStatus.Ok)
+            {
+                ctx.Changes.Report(source, failed[i], stats[i].State, stats[i].Seq);
+            }
         }
     }
 
@@ -116,10 +144,34 @@ internal sealed class Executor(PairContext ctx)
                 ctx.Journal.Record("changed", side, action.Path, $"{KindOf(action)} deferred: {result.Message}", duration);
                 break;
             default:
-                ctx.Changes.Requeue(action.Work, RetryDelay);
-                ctx.Journal.Record("error", side, action.Path, $"{KindOf(action)} failed: {result.Message}", duration);
+                Retry(action.Work, side, $"{KindOf(action)} failed: {result.Message}", duration);
                 break;
         }
+    }
+
+    /// <summary>Plans the path again after a growing delay; after <see cref="MaxAttempts"/> failures it waits for the next reconcile.</summary>
+    private void Retry(PathWork work, Side side, string message, TimeSpan duration)
+    {
+        work.Attempts++;
+        if (work.Attempts >= MaxAttempts)
+        {
+            ctx.Journal.Record("error", side, work.Path, $"{message}; gave up after {work.Attempts} attempts until the next reconcile", duration);
+            return;
+        }
+        ctx.Changes.Requeue(work, TimeSpan.FromSeconds(Math.Pow(2, work.Attempts - 1)));
+        ctx.Journal.Record("error", side, work.Path, $"{message}; retrying", duration);
+    }
+
+    /// <summary>Records an operation's result as the new agreement, or, when what it read already differs (someone's next change), plans the path again.</summary>
+    private void Agree(SyncAction action, Side target, in FileState left, in FileState right, OpResult result)
+    {
+        if (IndexEntry.Agreement(action.Path, left, right) is { } entry)
+        {
+            ctx.Index.Put(entry);
+            return;
+        }
+        ctx.Changes.Requeue(action.Work, TimeSpan.Zero);
+        ctx.Changes.Report(target, action.Path, result.State, result.Seq);
     }
 
     private void OnDeleted(SyncAction action, OpResult result)
@@ -132,7 +184,7 @@ internal sealed class Executor(PairContext ctx)
     private void Agreed(SyncAction action, FileState source, Side target, OpResult result, string kind)
     {
         var (left, right) = target == Side.Right ? (source, result.State) : (result.State, source);
-        ctx.Index.Put(new IndexEntry(action.Path, left, right));
+        Agree(action, target, left, right, result);
         ctx.Journal.Record(kind, target, action.Path, "");
     }
 
@@ -213,7 +265,7 @@ internal sealed class Executor(PairContext ctx)
         {
             foreach (var t in transfers)
             {
-                ctx.Changes.Requeue(t.Work, RetryDelay);
+                Retry(t.Work, target, $"rsync failed (exit {rsync.ExitCode})", watch.Elapsed);
             }
             ctx.Journal.Record("error", target, "", $"rsync of {transfers.Count} file(s) failed (exit {rsync.ExitCode}): {rsync.Errors}", watch.Elapsed);
             await RemoveStageAsync(target, batch, ct).ConfigureAwait(false);
@@ -223,6 +275,8 @@ internal sealed class Executor(PairContext ctx)
         var stage = Rsync.StagePath(batch);
         var results = await ctx.Agent(target).RunManyAsync(
             [.. transfers.Select(t => new CommitOp($"{stage}/{t.Path}", t.Path, t.Expect))], ct).ConfigureAwait(false);
+        await RefreshFailedSourcesAsync(target, transfers, results, ct).ConfigureAwait(false);
+        using var tx = ctx.Index.Begin();
         var committed = 0;
         for (var i = 0; i < transfers.Count; i++)
         {
@@ -234,7 +288,8 @@ internal sealed class Executor(PairContext ctx)
                 // What arrived is what the source had when rsync read it (rsync -a keeps size and mtime).
                 var sent = t.Source with { Size = result.State.Size, MtimeNs = result.State.MtimeNs };
                 ctx.Changes.NoteOwnWrite(target, t.Path, result.Seq);
-                ctx.Index.Put(target == Side.Right ? new IndexEntry(t.Path, sent, result.State) : new IndexEntry(t.Path, result.State, sent));
+                var (left, right) = target == Side.Right ? (sent, result.State) : (result.State, sent);
+                Agree(t, target, left, right, result);
                 ctx.Journal.Record("transfer", target, t.Path, $"{result.State.Size} bytes", watch.Elapsed);
             }
             else
@@ -242,6 +297,7 @@ internal sealed class Executor(PairContext ctx)
                 Handle(target, t, result, (_, _) => { }, watch.Elapsed);
             }
         }
+        tx.Commit();
         ctx.Journal.CountTransfer(committed, rsync.LiteralBytes);
         ctx.Journal.Record("batch", target, "", $"{committed} of {transfers.Count} file(s), {rsync.LiteralBytes} bytes of data: rsync {rsyncTime.TotalMilliseconds:F0} ms, commit {(watch.Elapsed - rsyncTime).TotalMilliseconds:F0} ms", watch.Elapsed);
         await RemoveStageAsync(target, batch, ct).ConfigureAwait(false);

@@ -11,10 +11,17 @@ namespace Psync.Engine.Sync;
 /// </summary>
 internal sealed class MoveApplier(PairContext ctx)
 {
-    public async Task ApplyAsync(IReadOnlyList<MoveHint> moves, CancellationToken ct)
+    /// <remarks>What the other side reported below a moved directory, in <paramref name="paths"/>, moves along.</remarks>
+    public async Task ApplyAsync(IReadOnlyList<MoveHint> moves, IReadOnlyList<PathWork> paths, CancellationToken ct)
     {
         foreach (var move in moves)
         {
+            if (move.State.Kind == EntryKind.Directory)
+            {
+                // Files written just before the rename were reported under the old name, maybe
+                // while a batch was taking them: the new place is checked as a whole afterwards.
+                ctx.SubtreesToReconcile.Add(move.To);
+            }
             var entry = ctx.Index.Get(move.From);
             if (entry is null || move.From == move.To)
             {
@@ -42,14 +49,25 @@ internal sealed class MoveApplier(PairContext ctx)
             }
             ctx.Changes.NoteOwnWrite(target, move.From, result.Seq);
             ctx.Changes.NoteOwnWrite(target, move.To, result.Seq);
-            using var tx = ctx.Index.Begin();
-            ctx.Index.MoveTree(move.From, move.To);
-            // If the moved file was also edited, keep its agreed state: the edit syncs as a change.
-            var moved = move.State.SameContent(result.State) ? move.State : known;
-            ctx.Index.Put(move.Side == Side.Left
-                ? new IndexEntry(move.To, moved, result.State)
-                : new IndexEntry(move.To, result.State, moved));
-            tx.Commit();
+            using (var tx = ctx.Index.Begin())
+            {
+                ctx.Index.MoveTree(move.From, move.To);
+                // The agreed states move along, with the moved object's new identity: anything
+                // else that changed with the rename (content, mode) is still a difference to sync.
+                var moved = known with { Inode = move.State.Inode, CtimeNs = move.State.CtimeNs };
+                var other = (target == Side.Left ? entry.Left : entry.Right) with { Inode = result.State.Inode, CtimeNs = result.State.CtimeNs };
+                ctx.Index.Put(move.Side == Side.Left ? new IndexEntry(move.To, moved, other) : new IndexEntry(move.To, other, moved));
+                tx.Commit();
+            }
+            foreach (var work in paths)
+            {
+                // What the target side reported below the old name was moved along with it.
+                if (work.Path.Length > move.From.Length && PathOrder.IsSameOrBelow(work.Path, move.From) && work.Get(target) is { } seen)
+                {
+                    work.Set(target, null);
+                    ctx.Changes.Report(target, move.To + work.Path[move.From.Length..], seen.State, seen.Seq);
+                }
+            }
             ctx.Journal.Record("move", target, move.To, $"renamed from {PathCodec.Display(move.From)}");
         }
     }

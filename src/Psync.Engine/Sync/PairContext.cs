@@ -1,5 +1,6 @@
 using Psync.Engine.Agents;
 using Psync.Engine.Index;
+using Psync.Protocol;
 
 namespace Psync.Engine.Sync;
 
@@ -25,6 +26,9 @@ internal sealed class PairContext(
 
     /// <summary>Set when something needs a full reconcile (a delete refused because the directory is not empty, an overflow).</summary>
     public bool ReconcileRequested { get; set; }
+
+    /// <summary>Subtrees to reconcile before the next plan (directories renamed: no event describes what is in them).</summary>
+    public SortedSet<string> SubtreesToReconcile { get; } = new(PathOrder.Instance);
 
     public AgentConnection Agent(Side side) => side == Side.Left ? left : right;
 

@@ -61,13 +61,17 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
                 await ReconcileAsync(ct).ConfigureAwait(false);
                 continue;
             }
+            if (ctx.SubtreesToReconcile.Count > 0)
+            {
+                await ReconcileSubtreesAsync(ct).ConfigureAwait(false);
+            }
             var (moves, paths) = ctx.Changes.TakeReady();
             if (moves.Count > 0 || paths.Count > 0)
             {
                 IdleChanged?.Invoke(false);
                 ctx.Journal.SetStatus(PairState.Syncing);
-                await _moves.ApplyAsync(moves, ct).ConfigureAwait(false);
-                var plan = DeferIncompleteDirectoryDeletes(Planner.Plan(paths, ctx.Index.Get, ctx.Options.Force));
+                await _moves.ApplyAsync(moves, paths, ct).ConfigureAwait(false);
+                var plan = ExpandDirectoryDeletes(Planner.Plan(paths, ctx.Index.Get, ctx.Options.Force));
                 if (DeleteGuard(plan) is { } reason)
                 {
                     foreach (var work in paths)
@@ -100,6 +104,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
     {
         IdleChanged?.Invoke(false);
         ctx.ReconcileRequested = false;
+        ctx.SubtreesToReconcile.Clear(); // covered by the whole
         ctx.Journal.SetStatus(PairState.Reconciling);
         _lastReconcile = ctx.Clock.GetTimestamp();
         if (await _reconciler.RunAsync(ct).ConfigureAwait(false) is { } reason)
@@ -111,6 +116,21 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
         {
             await PurgeAsync(ct).ConfigureAwait(false);
         }
+    }
+
+    private async Task ReconcileSubtreesAsync(CancellationToken ct)
+    {
+        string? covered = null;
+        foreach (var subtree in ctx.SubtreesToReconcile.ToList())
+        {
+            if (covered is not null && PathOrder.IsSameOrBelow(subtree, covered))
+            {
+                continue; // in PathOrder, an ancestor comes first and covers it
+            }
+            covered = subtree;
+            await _reconciler.RunAsync(ct, subtree).ConfigureAwait(false);
+        }
+        ctx.SubtreesToReconcile.Clear();
     }
 
     /// <summary>Trash older than the retention, and staging left by a crash, go at each reconcile.</summary>
@@ -149,43 +169,51 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
     }
 
     /// <summary>
-    /// A directory deleted (or replaced) on one side is removed on the other only after its
-    /// contents: when the index still knows entries below it that this plan does not delete, their
-    /// deletes are most likely still on hold, so the directory waits for them (a few times at most;
-    /// after that the delete goes ahead and a non-empty directory is kept).
+    /// A path below a directory that is gone on one side is gone there too, whether or not its
+    /// own delete was reported (a directory moved out of the tree reports only itself). So a
+    /// directory delete brings the deletes of everything the index knows below it, each with its
+    /// own compare-and-swap: a file changed on the other side meanwhile survives (and so does its
+    /// directory), everything else goes to the trash before the directory is removed.
     /// </summary>
-    private List<SyncAction> DeferIncompleteDirectoryDeletes(List<SyncAction> plan)
+    private List<SyncAction> ExpandDirectoryDeletes(List<SyncAction> plan)
     {
-        var deleted = plan.OfType<DeleteAction>().Select(d => d.Path).ToHashSet(StringComparer.Ordinal);
-        var deferred = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var delete in plan.OfType<DeleteAction>())
+        var planned = plan.Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
+        var extra = new List<SyncAction>();
+        foreach (var delete in plan.OfType<DeleteAction>().Where(d => !d.Recursive && d.Expect.State.Kind == EntryKind.Directory).ToList())
         {
-            if (delete.Recursive || delete.Expect.State.Kind != EntryKind.Directory || delete.Work.Deferrals >= 3)
+            var source = delete.Target.Other();
+            foreach (var child in ctx.Index.EnumerateBelow(delete.Path))
             {
-                continue;
-            }
-            if (ctx.Index.EnumerateBelow(delete.Path).Any(e => !deleted.Contains(e.Path)))
-            {
-                deferred.Add(delete.Path);
-                delete.Work.Deferrals++;
-                ctx.Changes.Requeue(delete.Work, ctx.Options.DeleteHold);
+                if (!planned.Add(child.Path))
+                {
+                    continue;
+                }
+                var work = new PathWork(child.Path);
+                work.Set(source, delete.Work.Get(source));
+                extra.Add(new DeleteAction(work, delete.Target, Expect.Is(delete.Target == Side.Left ? child.Left : child.Right), Recursive: false));
             }
         }
-        return deferred.Count == 0 ? plan : [.. plan.Where(a => !deferred.Contains(a.Path))];
+        return extra.Count == 0 ? plan : [.. plan, .. extra];
     }
 
     private string? DeleteGuard(List<SyncAction> plan)
     {
         var deletes = plan.Count(a => a is DeleteAction);
-        if (_deletesConfirmed || deletes < ctx.Options.MinDeletesGuarded)
+        if (deletes < ctx.Options.MinDeletesGuarded)
         {
-            _deletesConfirmed = false;
             return null;
         }
         var known = ctx.Index.Count();
-        return deletes > ctx.Options.MaxDeleteShare * known
-            ? $"the plan would delete {deletes} of {known} synced paths (over {ctx.Options.MaxDeleteShare:P0}); confirm to go ahead"
-            : null;
+        if (deletes <= ctx.Options.MaxDeleteShare * known)
+        {
+            return null;
+        }
+        if (_deletesConfirmed)
+        {
+            _deletesConfirmed = false; // a confirmation lets one guarded plan through
+            return null;
+        }
+        return $"the plan would delete {deletes} of {known} synced paths (over {ctx.Options.MaxDeleteShare:P0}); confirm to go ahead";
     }
 
     private void Pause(string reason)

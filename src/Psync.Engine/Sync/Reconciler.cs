@@ -18,15 +18,19 @@ internal sealed class Reconciler(PairContext ctx)
 
     private readonly record struct Report(Side Side, string Path, FileState State, long Seq);
 
-    /// <summary>Returns null when done, or the reason the pair must pause (a root that is suddenly empty).</summary>
-    public async Task<string?> RunAsync(CancellationToken ct)
+    /// <summary>
+    /// Reconciles the whole tree, or only the subtree at <paramref name="subtree"/> (after a
+    /// directory rename, whose contents no event describes). Returns null when done, or the reason
+    /// the pair must pause (a root that is suddenly empty).
+    /// </summary>
+    public async Task<string?> RunAsync(CancellationToken ct, string subtree = "")
     {
         var watch = Stopwatch.StartNew();
         var summaries = new[] { new ScanSummary(), new ScanSummary() };
         var reports = new List<Report>();
-        await using var left = ctx.Agent(Side.Left).ScanAsync(summaries[0], ct).GetAsyncEnumerator(ct);
-        await using var right = ctx.Agent(Side.Right).ScanAsync(summaries[1], ct).GetAsyncEnumerator(ct);
-        using var index = ctx.Index.Enumerate().GetEnumerator();
+        await using var left = ctx.Agent(Side.Left).ScanAsync(summaries[0], ct, subtree).GetAsyncEnumerator(ct);
+        await using var right = ctx.Agent(Side.Right).ScanAsync(summaries[1], ct, subtree).GetAsyncEnumerator(ct);
+        using var index = IndexOf(subtree).GetEnumerator();
         var l = await NextAsync(left).ConfigureAwait(false);
         var r = await NextAsync(right).ConfigureAwait(false);
         var i = index.MoveNext() ? index.Current : null;
@@ -52,7 +56,7 @@ internal sealed class Reconciler(PairContext ctx)
                 i = index.MoveNext() ? index.Current : null;
             }
         }
-        foreach (var side in new[] { Side.Left, Side.Right })
+        foreach (var side in subtree.Length == 0 ? new[] { Side.Left, Side.Right } : [])
         {
             // An empty side where many paths were in sync looks like a missing mount, not a
             // person's deletes (a few files deleted is ordinary, and then the trash has them).
@@ -70,8 +74,18 @@ internal sealed class Reconciler(PairContext ctx)
             }
             ctx.Changes.Report(report.Side, report.Path, report.State, report.Seq < 0 ? summary.StartSeq : report.Seq);
         }
-        ctx.Journal.Record("reconcile", null, "", $"scanned {summaries[0].Count} left, {summaries[1].Count} right, {indexed} indexed: {reports.Count / 2} paths to look at", watch.Elapsed);
+        ctx.Journal.Record("reconcile", null, subtree, $"scanned {summaries[0].Count} left, {summaries[1].Count} right, {indexed} indexed: {reports.Count / 2} paths to look at", watch.Elapsed);
         return null;
+    }
+
+    private IEnumerable<IndexEntry> IndexOf(string subtree)
+    {
+        if (subtree.Length == 0)
+        {
+            return ctx.Index.Enumerate();
+        }
+        var top = ctx.Index.Get(subtree);
+        return top is null ? ctx.Index.EnumerateBelow(subtree) : ctx.Index.EnumerateBelow(subtree).Prepend(top);
     }
 
     private static void Merge(string path, ScanEntry? l, ScanEntry? r, IndexEntry? i, List<Report> reports)
