@@ -147,8 +147,9 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
                 break;
             case "CREATE" when !r.IsDir:
                 // A new regular file is reported by its WRITE (close after writing), so a file
-                // still being written is not sent half-done; links and specials have no WRITE.
-                if (r.Path.Length > 0 && !f.SkipsWithAncestors(r.Path) && fs.Stat(r.Path).Kind != EntryKind.File)
+                // still being written is not sent half-done; symlinks, specials and hard links
+                // (ln) have no WRITE.
+                if (r.Path.Length > 0 && !f.SkipsWithAncestors(r.Path) && (fs.Stat(r.Path).Kind != EntryKind.File || fs.LinkCount(r.Path) > 1))
                 {
                     Add(ChangeKind.Changed, r.Path, null);
                 }

@@ -113,6 +113,24 @@ internal sealed unsafe class RootFs : IDisposable
         }
     }
 
+    /// <summary>The number of hard links of a path (0 when it is gone).</summary>
+    public uint LinkCount(string path)
+    {
+        try
+        {
+            using var parent = OpenParent(path);
+            Libc.Statx st;
+            fixed (byte* p = parent.Leaf)
+            {
+                return Libc.statx(parent.Fd, p, Libc.AtSymlinkNoFollow, Libc.StatxBasicStats, &st) == 0 ? st.NLink : 0;
+            }
+        }
+        catch (ErrnoException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>lstat of <paramref name="leaf"/> (NUL-terminated) in a directory.</summary>
     public static FileState Stat(int dirFd, byte[] leaf)
     {

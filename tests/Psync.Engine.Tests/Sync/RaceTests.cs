@@ -103,6 +103,21 @@ public sealed class RaceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HardLink_HasNoWriteEventAndStillSyncs()
+    {
+        await File.WriteAllTextAsync(_pair.L("a"), "linked");
+        await _pair.WaitConvergedAsync();
+
+        using (var ln = System.Diagnostics.Process.Start("ln", [_pair.L("a"), _pair.L("b")]))
+        {
+            await ln.WaitForExitAsync();
+        }
+        await _pair.WaitConvergedAsync();
+
+        Assert.Equal("linked", await File.ReadAllTextAsync(_pair.R("b")));
+    }
+
+    [Fact]
     public async Task FileSwappedForSymlinkRepeatedly_PairKeepsRunningAndConverges()
     {
         for (var i = 0; i < 30; i++)
