@@ -23,6 +23,8 @@ public sealed class AgentConnection : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reader;
     private int _nextId;
+    private int _disposed;
+    private volatile AgentException? _gone;
 
     /// <param name="toAgent">The agent's standard input.</param>
     /// <param name="fromAgent">The agent's standard output.</param>
@@ -60,6 +62,7 @@ public sealed class AgentConnection : IAsyncDisposable
         var id = Interlocked.Increment(ref _nextId);
         var tcs = new TaskCompletionSource<OpResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         _ops[id] = tcs;
+        FailIfGone(tcs);
         try
         {
             await _writer.SendAsync(new OpRequest(id, op), ct).ConfigureAwait(false);
@@ -81,6 +84,7 @@ public sealed class AgentConnection : IAsyncDisposable
             var id = Interlocked.Increment(ref _nextId);
             var tcs = new TaskCompletionSource<OpResult>(TaskCreationOptions.RunContinuationsAsynchronously);
             _ops[id] = tcs;
+            FailIfGone(tcs);
             requests[i] = new OpRequest(id, ops[i]);
             waits[i] = tcs.Task;
         }
@@ -170,6 +174,7 @@ public sealed class AgentConnection : IAsyncDisposable
             failure = e is OperationCanceledException ? null : e;
         }
         var gone = new AgentException(failure is null ? "the agent closed the connection" : $"the agent connection broke: {failure.Message}", failure);
+        _gone = gone; // set before failing the waiting ones: a request registered after this sees it
         _hello.TrySetException(gone);
         foreach (var tcs in _ops.Values)
         {
@@ -182,8 +187,21 @@ public sealed class AgentConnection : IAsyncDisposable
         _events.Writer.TryComplete(failure is null ? null : gone);
     }
 
+    /// <summary>An operation registered after the stream ended would wait forever: fail it now.</summary>
+    private void FailIfGone(TaskCompletionSource<OpResult> tcs)
+    {
+        if (_gone is { } gone)
+        {
+            tcs.TrySetException(gone);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         try
         {
             await _writer.SendAsync(new Shutdown()).ConfigureAwait(false);
