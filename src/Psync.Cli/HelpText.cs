@@ -21,6 +21,7 @@ internal static class HelpText
             return $$"""
                 usage: psync [options] SRC DST
                        psync check [check options] SRC DST
+                       psync conflicts [options] SRC DST
 
                 Keeps the directory trees SRC and DST identical, in both directions, in near real time.
                 SRC is on this host; DST too, or on HOST with -r. Options may come anywhere; -- ends them.
@@ -68,6 +69,11 @@ internal static class HelpText
                   -t, --tempfiles=REGEX      leave out temporary files, as above (repeatable)
                   --rsync-excludes=PATTERN   leave out matching paths, as above (repeatable)
                   --agent=PATH               the psync-agent program, as above
+
+                psync conflicts [options] SRC DST
+                  Lists the pair's conflicts (both versions were kept: the other one as
+                  NAME.psync-conflict-DATE-TIME-SIDE.EXT). Give the options the pair runs with
+                  (--data-dir, -r, -T), so that the same data folder is found.
 
                 exit codes:
                   0    ok, or stopped cleanly (Ctrl-C, SIGTERM)

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Psync.Engine.Agents;
+using Psync.Engine.Conflicts;
 using Psync.Engine.Index;
 using Psync.Engine.Sync;
 using Psync.Protocol;
@@ -129,6 +130,7 @@ public sealed class SyncPair : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _inbox.Writer.TryComplete();
+        _journal.Detach();
         return ValueTask.CompletedTask;
     }
 
@@ -183,6 +185,7 @@ public sealed class SyncPair : IAsyncDisposable
             await agent.ConfigureAsync(Options.Excludes, Options.Tempfiles, ct).ConfigureAwait(false);
         }
         using var index = StateIndex.Open(Path.Combine(Options.DataDir, "index.db"));
+        _journal.Attach(ConflictStore.Open(Options.DataDir));
         var context = new PairContext(Options, left, right, index, new ChangeSet(_clock, Options.DeleteHold), _journal, _clock);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var generation = Interlocked.Increment(ref _generation);

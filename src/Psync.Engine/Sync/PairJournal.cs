@@ -1,3 +1,4 @@
+using Psync.Engine.Conflicts;
 using Psync.Protocol;
 
 namespace Psync.Engine.Sync;
@@ -16,6 +17,7 @@ internal sealed class PairJournal(TimeProvider clock, int historySize = 2000)
     private PairStatus _status = new(PairState.Starting, null, clock.GetUtcNow(), null);
     private long _files, _bytes, _rsyncRuns, _deletes, _moves, _conflictCount, _errors, _reconciles;
     private long _nextConflictId;
+    private ConflictStore? _store;
 
     public PairStatus Status
     {
@@ -147,12 +149,38 @@ internal sealed class PairJournal(TimeProvider clock, int historySize = 2000)
         }
     }
 
+    /// <summary>Keeps conflicts in <paramref name="store"/> from now on, after loading the ones it holds. Once per pair.</summary>
+    public void Attach(ConflictStore store)
+    {
+        lock (_lock)
+        {
+            if (_store is not null)
+            {
+                store.Dispose();
+                return;
+            }
+            _store = store;
+            _conflicts.InsertRange(0, store.All());
+        }
+        Notify(PairNotification.Conflicts);
+    }
+
+    public void Detach()
+    {
+        lock (_lock)
+        {
+            _store?.Dispose();
+            _store = null;
+        }
+    }
+
     public ConflictRecord AddConflict(string path, FileState left, FileState right, Side loser, string copy)
     {
         ConflictRecord record;
         lock (_lock)
         {
-            record = new ConflictRecord(++_nextConflictId, path, left, right, loser, copy, clock.GetUtcNow(), Resolved: false);
+            record = _store?.Add(path, left, right, loser, copy, clock.GetUtcNow())
+                ?? new ConflictRecord(++_nextConflictId, path, left, right, loser, copy, clock.GetUtcNow(), Resolved: false);
             _conflicts.Add(record);
             _conflictCount++;
         }
@@ -171,6 +199,7 @@ internal sealed class PairJournal(TimeProvider clock, int historySize = 2000)
                 return null;
             }
             record = _conflicts[i] = _conflicts[i] with { Resolved = true };
+            _store?.MarkResolved(id);
         }
         Notify(PairNotification.Conflicts);
         return record;

@@ -105,3 +105,31 @@ public sealed class ConflictTests : IAsyncLifetime
         Assert.True(_pair.Pair.Conflicts.Single().Resolved);
     }
 }
+
+public sealed class ConflictPersistenceTests
+{
+    [Fact]
+    public async Task Conflicts_SurviveARestart_AndTheCliListsThem()
+    {
+        await using var pair = PairHarness.Create();
+        await pair.StartAsync();
+        await File.WriteAllTextAsync(pair.L("both.txt"), "base");
+        await pair.WaitConvergedAsync();
+        await pair.StopAsync();
+        await File.WriteAllTextAsync(pair.L("both.txt"), "left");
+        await File.WriteAllTextAsync(pair.R("both.txt"), "right!");
+        await pair.RestartAsync();
+        await pair.WaitConvergedAsync();
+        var conflict = Assert.Single(pair.Pair.Conflicts);
+
+        await pair.StopAsync();
+        await pair.RestartAsync();
+        var listed = await Cli.PsyncProcess.RunAsync("conflicts", "--data-dir", pair.Options.DataDir, pair.Left, pair.Right);
+
+        Assert.Equal(conflict with { Time = pair.Pair.Conflicts.Single().Time }, pair.Pair.Conflicts.Single());
+        Assert.Equal(0, listed.ExitCode);
+        Assert.Contains("unresolved both.txt", listed.Stdout);
+        Assert.Contains(conflict.ConflictCopy, listed.Stdout);
+        Assert.Contains("1 unresolved, 0 resolved", listed.Stdout);
+    }
+}

@@ -1,0 +1,106 @@
+using Microsoft.Data.Sqlite;
+using Psync.Engine.Sync;
+using Psync.Protocol;
+
+namespace Psync.Engine.Conflicts;
+
+/// <summary>
+/// The conflicts of one pair, kept in <c>conflicts.db</c> in its data folder so that the list
+/// survives a restart (the copies themselves are files in both trees). Not thread-safe: the
+/// pair's journal serializes access.
+/// </summary>
+public sealed class ConflictStore : IDisposable
+{
+    public const string FileName = "conflicts.db";
+
+    private readonly SqliteConnection _connection;
+
+    private ConflictStore(SqliteConnection connection) => _connection = connection;
+
+    /// <summary>Opens (creating when missing) the conflict list in <paramref name="dataDir"/>.</summary>
+    public static ConflictStore Open(string dataDir)
+    {
+        Directory.CreateDirectory(dataDir);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(dataDir, FileName),
+            Pooling = false,
+        }.ToString());
+        connection.Open();
+        using var create = connection.CreateCommand();
+        create.CommandText = """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS conflicts (
+                id INTEGER PRIMARY KEY,
+                path BLOB NOT NULL,
+                left_state BLOB NOT NULL,
+                right_state BLOB NOT NULL,
+                loser INTEGER NOT NULL,
+                copy BLOB NOT NULL,
+                time_ms INTEGER NOT NULL,
+                resolved INTEGER NOT NULL DEFAULT 0
+            );
+            """;
+        create.ExecuteNonQuery();
+        return new ConflictStore(connection);
+    }
+
+    /// <summary>Every recorded conflict, oldest first.</summary>
+    public IReadOnlyList<ConflictRecord> All()
+    {
+        using var select = _connection.CreateCommand();
+        select.CommandText = "SELECT id, path, left_state, right_state, loser, copy, time_ms, resolved FROM conflicts ORDER BY id";
+        using var reader = select.ExecuteReader();
+        var result = new List<ConflictRecord>();
+        while (reader.Read())
+        {
+            result.Add(new ConflictRecord(
+                reader.GetInt64(0),
+                PathCodec.Decode((byte[])reader[1]),
+                ReadState((byte[])reader[2]),
+                ReadState((byte[])reader[3]),
+                (Side)reader.GetInt32(4),
+                PathCodec.Decode((byte[])reader[5]),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+                reader.GetInt64(7) != 0));
+        }
+        return result;
+    }
+
+    /// <summary>Records a conflict and returns it with its id.</summary>
+    public ConflictRecord Add(string path, FileState left, FileState right, Side loser, string copy, DateTimeOffset time)
+    {
+        using var insert = _connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO conflicts (path, left_state, right_state, loser, copy, time_ms) VALUES ($path, $left, $right, $loser, $copy, $time);
+            SELECT last_insert_rowid();
+            """;
+        insert.Parameters.AddWithValue("$path", PathCodec.Encode(path));
+        insert.Parameters.AddWithValue("$left", WriteState(left));
+        insert.Parameters.AddWithValue("$right", WriteState(right));
+        insert.Parameters.AddWithValue("$loser", (int)loser);
+        insert.Parameters.AddWithValue("$copy", PathCodec.Encode(copy));
+        insert.Parameters.AddWithValue("$time", time.ToUnixTimeMilliseconds());
+        var id = (long)insert.ExecuteScalar()!;
+        return new ConflictRecord(id, path, left, right, loser, copy, time, Resolved: false);
+    }
+
+    public void MarkResolved(long id)
+    {
+        using var update = _connection.CreateCommand();
+        update.CommandText = "UPDATE conflicts SET resolved = 1 WHERE id = $id";
+        update.Parameters.AddWithValue("$id", id);
+        update.ExecuteNonQuery();
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private static byte[] WriteState(in FileState state)
+    {
+        var w = new WireWriter();
+        w.State(state);
+        return w.Written.ToArray();
+    }
+
+    private static FileState ReadState(byte[] bytes) => new WireReader(bytes).State();
+}
