@@ -51,6 +51,8 @@ internal sealed record CliOptions
 
     public TimeSpan? TrashRetention { get; init; }
 
+    public string? AcceptHostKey { get; init; }
+
     public string? AgentPath { get; init; }
 
     public PairOptions ToPairOptions()
@@ -70,6 +72,7 @@ internal sealed record CliOptions
             SkipInitialSync = SkipInitialSync,
             AgentPath = AgentPath,
             Identity = Identity,
+            AcceptHostKey = AcceptHostKey,
         };
         if (DeleteHold is { } hold)
         {

@@ -25,11 +25,12 @@ internal static class CommandLine
     public static readonly OptionSpec MaxDeleteShare = new(null, "max-delete-share", true);
     public static readonly OptionSpec Agent = new(null, "agent", true);
     public static readonly OptionSpec Identity = new('i', "identity", true);
+    public static readonly OptionSpec AcceptHostKey = new(null, "accept-host-key", true);
 
     public static readonly IReadOnlyList<OptionSpec> All =
     [
         Help, Version, RemoteHost, Debug, Tempfiles, Excludes, RsyncExcludes, Extra, Banned, Translate,
-        DryRun, SyncOnly, SkipInitialSync, Force, DataDir, Hold, TrashDays, MaxDeleteShare, Agent, Identity,
+        DryRun, SyncOnly, SkipInitialSync, Force, DataDir, Hold, TrashDays, MaxDeleteShare, Agent, Identity, AcceptHostKey,
     ];
 
     private static readonly OptionParser Parser = new(All);
@@ -59,7 +60,7 @@ internal static class CommandLine
 
     private static CliOptions Build(ParsedArguments parsed, CliEnvironment env)
     {
-        string? host = null, identity = null, dataDir = null, agent = null;
+        string? host = null, identity = null, dataDir = null, agent = null, acceptHostKey = null;
         PathTranslation? translation = null;
         var debug = 0;
         bool dryRun = false, syncOnly = false, skipInitial = false, force = false;
@@ -88,6 +89,7 @@ internal static class CommandLine
                 case var o when o == SkipInitialSync: skipInitial = true; break;
                 case var o when o == Force: force = true; break;
                 case var o when o == DataDir: dataDir = env.Absolute(OptionValues.NotEmpty(o, v)); break;
+                case var o when o == AcceptHostKey: acceptHostKey = OptionValues.NotEmpty(o, v); break;
                 case var o when o == Hold: hold = TimeSpan.FromMilliseconds(OptionValues.Integer(o, v, 0, 3_600_000)); break;
                 case var o when o == TrashDays: trash = TimeSpan.FromDays(OptionValues.Integer(o, v, 0, 36_500)); break;
                 case var o when o == MaxDeleteShare: share = OptionValues.Fraction(o, v); break;
@@ -142,6 +144,7 @@ internal static class CommandLine
             DataDir = dataDir ?? DataDirectory.ForPair(env, source, host, destination),
             DeleteHold = hold,
             TrashRetention = trash,
+            AcceptHostKey = acceptHostKey,
             MaxDeleteShare = share,
             AgentPath = agent,
         };

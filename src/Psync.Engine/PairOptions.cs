@@ -18,6 +18,12 @@ public sealed record PairOptions
     /// <summary>The SSH private key for <see cref="RemoteHost"/> (psync -i).</summary>
     public string? Identity { get; init; }
 
+    /// <summary>Trust the right host's key when its SHA-256 fingerprint is this one (the user checked it: psync --accept-host-key).</summary>
+    public string? AcceptHostKey { get; init; }
+
+    /// <summary>The pinned host keys; null keeps them in <see cref="DataDir"/>.</summary>
+    public string? KnownHostsFile { get; init; }
+
     /// <summary>Where the state index and history live (one folder per pair).</summary>
     public required string DataDir { get; init; }
 

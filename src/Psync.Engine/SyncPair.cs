@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Psync.Engine.Agents;
 using Psync.Engine.Conflicts;
 using Psync.Engine.Index;
+using Psync.Engine.Remote;
+using Psync.Engine.Transfer;
 using Psync.Engine.Sync;
 using Psync.Protocol;
 
@@ -153,15 +155,15 @@ public sealed class SyncPair : IAsyncDisposable
 
     private async Task RunSessionAsync(bool watch, bool reconcile, bool once, CancellationToken ct)
     {
-        if (Options.RemoteHost is not null)
-        {
-            throw new PairException($"remote pairs (-r {Options.RemoteHost}) need the SSH transport, which this version does not have yet");
-        }
         SetIdle(false);
         _journal.SetStatus(PairState.Starting);
         var agentPath = Options.AgentPath ?? LocalAgent.Locate();
         await using var left = Start(agentPath, Options.LeftRoot, Side.Left);
-        await using var right = Start(agentPath, Options.RightRoot, Side.Right);
+        await using var remote = Options.RemoteHost is null ? null : await RemoteSide.ConnectAsync(
+            Options, agentPath, step => _journal.Record("connect", Side.Right, "", step),
+            line => _log.LogWarning("right agent: {Line}", line), ct).ConfigureAwait(false);
+        await using var localRight = remote is null ? Start(agentPath, Options.RightRoot, Side.Right) : null;
+        var right = remote?.Agent ?? localRight!;
         foreach (var (side, agent) in new[] { (Side.Left, left), (Side.Right, right) })
         {
             var hello = await agent.HelloAsync(HelloTimeout, ct).ConfigureAwait(false);
@@ -186,7 +188,8 @@ public sealed class SyncPair : IAsyncDisposable
         }
         using var index = StateIndex.Open(Path.Combine(Options.DataDir, "index.db"));
         _journal.Attach(ConflictStore.Open(Options.DataDir));
-        var context = new PairContext(Options, left, right, index, new ChangeSet(_clock, Options.DeleteHold), _journal, _clock);
+        var context = new PairContext(Options, left, right, new RsyncEndpoint(Options.LeftRoot), remote?.Endpoint ?? new RsyncEndpoint(Options.RightRoot),
+            index, new ChangeSet(_clock, Options.DeleteHold), _journal, _clock);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var generation = Interlocked.Increment(ref _generation);
         var pumps = new List<Task>();

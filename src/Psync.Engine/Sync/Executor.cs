@@ -255,7 +255,7 @@ internal sealed class Executor(PairContext ctx)
         RsyncResult rsync;
         try
         {
-            rsync = await Rsync.TransferAsync(ctx.Root(source), ctx.Root(target), batch, [.. transfers.Select(t => t.Path)], ctx.Options.RsyncExtra, ct).ConfigureAwait(false);
+            rsync = await Rsync.TransferAsync(ctx.Endpoint(source), ctx.Endpoint(target), batch, [.. transfers.Select(t => t.Path)], ctx.Options.RsyncExtra, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception)
         {

@@ -1,5 +1,6 @@
 using Psync.Engine.Agents;
 using Psync.Engine.Index;
+using Psync.Engine.Transfer;
 using Psync.Protocol;
 
 namespace Psync.Engine.Sync;
@@ -9,6 +10,8 @@ internal sealed class PairContext(
     PairOptions options,
     AgentConnection left,
     AgentConnection right,
+    RsyncEndpoint leftEndpoint,
+    RsyncEndpoint rightEndpoint,
     StateIndex index,
     ChangeSet changes,
     PairJournal journal,
@@ -33,4 +36,7 @@ internal sealed class PairContext(
     public AgentConnection Agent(Side side) => side == Side.Left ? left : right;
 
     public string Root(Side side) => side == Side.Left ? Options.LeftRoot : Options.RightRoot;
+
+    /// <summary>The side's tree as rsync reaches it.</summary>
+    public RsyncEndpoint Endpoint(Side side) => side == Side.Left ? leftEndpoint : rightEndpoint;
 }

@@ -23,7 +23,7 @@ public static partial class Rsync
     public static string StagePath(string batch) => $".psync/stage/{batch}";
 
     public static async Task<RsyncResult> TransferAsync(
-        string sourceRoot, string targetRoot, string batch, IReadOnlyList<string> paths, IReadOnlyList<string> extra, CancellationToken ct)
+        RsyncEndpoint source, RsyncEndpoint target, string batch, IReadOnlyList<string> paths, IReadOnlyList<string> extra, CancellationToken ct)
     {
         var psi = new ProcessStartInfo("rsync")
         {
@@ -32,7 +32,7 @@ public static partial class Rsync
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in Arguments(sourceRoot, targetRoot, batch, extra))
+        foreach (var arg in Arguments(source, target, batch, extra))
         {
             psi.ArgumentList.Add(arg);
         }
@@ -60,8 +60,11 @@ public static partial class Rsync
         return new RsyncResult(process.ExitCode, Number(LiteralData(), output), Number(BytesSent(), output), (await stderr.ConfigureAwait(false)).Trim());
     }
 
-    /// <summary>The argument list (exposed for tests): the roots are absolute, so rsync never mistakes them for host:path.</summary>
-    public static IReadOnlyList<string> Arguments(string sourceRoot, string targetRoot, string batch, IReadOnlyList<string> extra)
+    /// <summary>
+    /// The argument list (exposed for tests). Local roots are absolute, so rsync never mistakes
+    /// them for host:path; a remote side adds <c>-e</c> with the pinned, multiplexed ssh.
+    /// </summary>
+    public static IReadOnlyList<string> Arguments(RsyncEndpoint source, RsyncEndpoint target, string batch, IReadOnlyList<string> extra)
     {
         var args = new List<string>
         {
@@ -72,9 +75,14 @@ public static partial class Rsync
             // Relative to the destination folder .psync/stage/<batch>/: the live tree is the basis.
             "--copy-dest=../../..",
         };
+        if ((source.Ssh ?? target.Ssh) is { } ssh)
+        {
+            args.Add("-e");
+            args.Add(ssh.RsyncShell());
+        }
         args.AddRange(extra);
-        args.Add(sourceRoot.TrimEnd('/') + "/");
-        args.Add(targetRoot.TrimEnd('/') + "/" + StagePath(batch) + "/");
+        args.Add(source.Folder());
+        args.Add(target.Folder(StagePath(batch)));
         return args;
     }
 

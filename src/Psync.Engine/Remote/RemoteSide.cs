@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Psync.Engine.Agents;
+using Psync.Engine.Transfer;
+
+namespace Psync.Engine.Remote;
+
+/// <summary>
+/// The right side of a remote pair: an SSH.NET session to the host with its key pinned, the
+/// agent deployed there and speaking over an exec channel, and the matching OpenSSH transport
+/// (same pinned key, multiplexed) for rsync. Disposing ends all three.
+/// </summary>
+internal sealed class RemoteSide : IAsyncDisposable
+{
+    private readonly SshSession _session;
+
+    private RemoteSide(SshSession session, AgentConnection agent, RsyncEndpoint endpoint)
+    {
+        _session = session;
+        Agent = agent;
+        Endpoint = endpoint;
+    }
+
+    public AgentConnection Agent { get; }
+
+    public RsyncEndpoint Endpoint { get; }
+
+    /// <exception cref="PairException">Nothing will change by retrying: no key given, or the host key is unknown or changed.</exception>
+    /// <exception cref="AgentException">The host could not be reached or set up now; retry later.</exception>
+    public static async Task<RemoteSide> ConnectAsync(PairOptions options, string agentPath, Action<string> progress, Action<string> onStderr, CancellationToken ct)
+    {
+        var address = RemoteAddress.Parse(options.RemoteHost!);
+        var identity = options.Identity ?? throw new PairException($"a remote pair needs an SSH private key: give one with -i/--identity for {address}");
+        var knownHosts = new KnownHosts(options.KnownHostsFile ?? Path.Combine(options.DataDir, "known_hosts.psync"));
+        SshSession? session = null;
+        try
+        {
+            progress($"connecting to {address}");
+            session = await SshSession.ConnectAsync(new SshSessionOptions { Address = address, IdentityFile = identity, AcceptFingerprint = options.AcceptHostKey }, knownHosts, ct).ConfigureAwait(false);
+            var bundle = await AgentBundle.FromAgentAsync(agentPath, ct).ConfigureAwait(false);
+            var deployment = await new AgentDeployer(session, bundle).DeployAsync(options.RightRoot, new Progress<string>(progress), ct).ConfigureAwait(false);
+            var pinned = knownHosts.Get(address.Host, address.Port)!;
+            var sshKnownHosts = Path.Combine(options.DataDir, "known_hosts");
+            knownHosts.WriteOpenSshKnownHosts(sshKnownHosts);
+            var transport = new OpenSshTransport(address, Path.GetFullPath(identity), sshKnownHosts, ControlDirectory(options), pinned.KeyType);
+            var agent = await RemoteAgent.StartAsync(session, deployment.AgentPath, options.RightRoot, onStderr, ct: ct).ConfigureAwait(false);
+            return new RemoteSide(session, agent, new RsyncEndpoint(options.RightRoot, transport));
+        }
+        catch (HostKeyException e)
+        {
+            await DisposeQuietlyAsync(session).ConfigureAwait(false);
+            var hint = e.Problem == HostKeyProblem.Unknown ? $" If that is the host's key, start again with --accept-host-key {e.Fingerprint}." : "";
+            throw new PairException(e.Message + hint, e);
+        }
+        catch (RemoteException e)
+        {
+            await DisposeQuietlyAsync(session).ConfigureAwait(false);
+            throw new AgentException(e.Message, e);
+        }
+        catch
+        {
+            await DisposeQuietlyAsync(session).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>A short private folder for ssh's control socket (socket paths are limited to ~104 bytes).</summary>
+    private static string ControlDirectory(PairOptions options)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options.DataDir)))[..8];
+        var dir = $"/tmp/psync-{getuid()}-{hash}";
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Directory.CreateDirectory(dir, Private);
+        // /tmp is shared: a folder someone else made in its place is not ours to use.
+        if (File.GetUnixFileMode(dir) != Private)
+        {
+            throw new PairException($"{dir} exists and is not private (mode 0700): remove it");
+        }
+        return dir;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern uint getuid();
+
+    private static async Task DisposeQuietlyAsync(SshSession? session)
+    {
+        if (session is not null)
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Agent.DisposeAsync().ConfigureAwait(false);
+        await _session.DisposeAsync().ConfigureAwait(false);
+        if (Endpoint.Ssh is { } ssh)
+        {
+            // The multiplexing master outlives our rsyncs by ControlPersist; end it with the pair.
+            var psi = new ProcessStartInfo(ssh.SshProgram) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var arg in ssh.StopMasterArguments())
+            {
+                psi.ArgumentList.Add(arg);
+            }
+            using var stop = Process.Start(psi);
+            if (stop is not null)
+            {
+                await stop.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using Psync.Engine.Remote;
+
+namespace Psync.Engine.Transfer;
+
+/// <summary>Where one side's tree is for rsync: a local folder, or a folder on a host reached through the pair's pinned OpenSSH transport.</summary>
+public sealed record RsyncEndpoint(string Root, OpenSshTransport? Ssh = null)
+{
+    /// <summary>The rsync argument for <paramref name="relative"/> below the root, with a trailing slash ("the folder's contents").</summary>
+    public string Folder(string relative = "")
+    {
+        var path = (relative.Length == 0 ? Root.TrimEnd('/') : $"{Root.TrimEnd('/')}/{relative}") + "/";
+        return Ssh is null ? path : Ssh.RsyncRemote(path);
+    }
+}
