@@ -89,7 +89,8 @@ public sealed class SyncPair : IAsyncDisposable
                 attempt++;
                 var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(attempt, 7))));
                 _journal.Record("error", null, "", e.Message);
-                _journal.SetStatus(PairState.Error, $"{e.Message}; restarting (attempt {attempt}, next in {delay.TotalSeconds:F1}s)");
+                var again = Options.RemoteHost is null ? "restarting" : "reconnecting";
+                _journal.SetStatus(PairState.Error, $"{again} (attempt {attempt}, next in {delay.TotalSeconds:F1}s): {e.Message}");
                 await Task.Delay(delay, _clock, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             reconcile = true; // after any restart, events may have been missed

@@ -2,14 +2,27 @@ using Psync.Engine.Sync;
 
 namespace Psync.Engine.Tests.Sync;
 
-/// <summary>Each kind of change, made on each side, converges on the other within 2 s of the last write.</summary>
-public sealed class BasicSyncTests : IAsyncLifetime
+/// <summary>Each kind of change, made on each side, converges on the other within 2 s of the last write: local pair.</summary>
+public sealed class BasicSyncTests : BasicSyncTestsBase
+{
+    private protected override PairHarness Create() => PairHarness.Create();
+}
+
+/// <summary>The same over ssh (a real sshd on loopback; the right root is another path).</summary>
+public sealed class RemoteBasicSyncTests(Remote.SshdFixture sshd) : BasicSyncTestsBase, IClassFixture<Remote.SshdFixture>
+{
+    private protected override PairHarness Create() => PairHarness.CreateRemote(sshd);
+}
+
+public abstract class BasicSyncTestsBase : IAsyncLifetime
 {
     private PairHarness _pair = null!;
 
+    private protected abstract PairHarness Create();
+
     public async Task InitializeAsync()
     {
-        _pair = PairHarness.Create();
+        _pair = Create();
         await _pair.StartAsync();
     }
 

@@ -2,13 +2,25 @@ using Psync.Engine.Sync;
 
 namespace Psync.Engine.Tests.Sync;
 
-public sealed class ConflictTests : IAsyncLifetime
+public sealed class ConflictTests : ConflictTestsBase
+{
+    private protected override PairHarness Create() => PairHarness.Create();
+}
+
+public sealed class RemoteConflictTests(Remote.SshdFixture sshd) : ConflictTestsBase, IClassFixture<Remote.SshdFixture>
+{
+    private protected override PairHarness Create() => PairHarness.CreateRemote(sshd);
+}
+
+public abstract class ConflictTestsBase : IAsyncLifetime
 {
     private PairHarness _pair = null!;
 
+    private protected abstract PairHarness Create();
+
     public async Task InitializeAsync()
     {
-        _pair = PairHarness.Create();
+        _pair = Create();
         await _pair.StartAsync();
     }
 

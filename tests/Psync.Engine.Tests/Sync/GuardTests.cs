@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Psync.Engine.Sync;
 
 namespace Psync.Engine.Tests.Sync;
@@ -65,39 +64,12 @@ public sealed class GuardTests
         await File.WriteAllTextAsync(pair.L("before.txt"), "before");
         await pair.WaitConvergedAsync();
 
-        KillAgentServing(pair.Right);
+        PairHarness.KillAgentServing(pair.Right);
         await File.WriteAllTextAsync(pair.R("while-down.txt"), "written while the agent was down");
         await File.WriteAllTextAsync(pair.L("left-meanwhile.txt"), "left");
 
         await pair.WaitConvergedAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("written while the agent was down", await File.ReadAllTextAsync(pair.L("while-down.txt")));
         Assert.Contains(pair.Pair.History, e => e.Kind == "error" && e.Detail.Contains("agent went away", StringComparison.Ordinal));
-    }
-
-    private static void KillAgentServing(string root)
-    {
-        var killed = 0;
-        foreach (var dir in Directory.GetDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                continue;
-            }
-            try
-            {
-                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
-                if (args.Any(a => a.EndsWith("psync-agent", StringComparison.Ordinal) || a.EndsWith("psync-agent.dll", StringComparison.Ordinal))
-                    && args.Contains(root))
-                {
-                    Process.GetProcessById(pid).Kill();
-                    killed++;
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
-            {
-                // gone meanwhile
-            }
-        }
-        Assert.Equal(1, killed);
     }
 }

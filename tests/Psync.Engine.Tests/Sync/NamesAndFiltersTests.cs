@@ -3,8 +3,20 @@ using Psync.Protocol;
 
 namespace Psync.Engine.Tests.Sync;
 
-public sealed partial class NamesAndFiltersTests
+public sealed class NamesAndFiltersTests : NamesAndFiltersTestsBase
 {
+    private protected override PairHarness Create(Func<PairOptions, PairOptions>? configure = null) => PairHarness.Create(configure);
+}
+
+public sealed class RemoteNamesAndFiltersTests(Remote.SshdFixture sshd) : NamesAndFiltersTestsBase, IClassFixture<Remote.SshdFixture>
+{
+    private protected override PairHarness Create(Func<PairOptions, PairOptions>? configure = null) => PairHarness.CreateRemote(sshd, configure);
+}
+
+public abstract partial class NamesAndFiltersTestsBase
+{
+    private protected abstract PairHarness Create(Func<PairOptions, PairOptions>? configure = null);
+
     [LibraryImport("libc", SetLastError = true)]
     private static unsafe partial int open(byte* path, int flags, int mode);
 
@@ -26,7 +38,7 @@ public sealed partial class NamesAndFiltersTests
     [Fact]
     public async Task OddNames_SyncByteExact()
     {
-        await using var pair = PairHarness.Create();
+        await using var pair = Create();
         await pair.StartAsync();
         byte[][] names =
         [
@@ -54,7 +66,7 @@ public sealed partial class NamesAndFiltersTests
     [Fact]
     public async Task ExcludesAndTempfiles_AreNotSynced_TempfileRenamedIs()
     {
-        await using var pair = PairHarness.Create(o => o with { Excludes = [@"(^|/)cache$"], Tempfiles = [@"\.tmp$"] });
+        await using var pair = Create(o => o with { Excludes = [@"(^|/)cache$"], Tempfiles = [@"\.tmp$"] });
         await pair.StartAsync();
 
         Directory.CreateDirectory(pair.L("cache"));
@@ -73,7 +85,7 @@ public sealed partial class NamesAndFiltersTests
     [Fact]
     public async Task DryRun_ChangesNothing()
     {
-        await using var pair = PairHarness.Create(o => o with { DryRun = true });
+        await using var pair = Create(o => o with { DryRun = true });
         await File.WriteAllTextAsync(pair.L("a.txt"), "a");
         await File.WriteAllTextAsync(pair.R("b.txt"), "b");
         await pair.StartAsync();

@@ -43,6 +43,16 @@ internal sealed class PairHarness : IAsyncDisposable
         return new PairHarness(dir, configure?.Invoke(options) ?? options);
     }
 
+    /// <summary>A pair whose right side is reached over ssh through <paramref name="sshd"/> (on loopback, so the test can look at both trees).</summary>
+    public static PairHarness CreateRemote(Remote.SshdFixture sshd, Func<PairOptions, PairOptions>? configure = null) =>
+        Create(o => (configure ?? (x => x))(o with
+        {
+            RemoteHost = $"{sshd.Address.User}@127.0.0.1:{sshd.Address.Port}",
+            Identity = sshd.Ed25519Key,
+            AcceptHostKey = sshd.HostKeyFingerprint,
+            AgentPath = Remote.RemoteTestFiles.AgentPath(),
+        }));
+
     public string L(string rel) => Path.Combine(Left, rel);
 
     public string R(string rel) => Path.Combine(Right, rel);
@@ -64,7 +74,14 @@ internal sealed class PairHarness : IAsyncDisposable
         await _stop.CancelAsync();
         if (_run is not null)
         {
-            await _run.WaitAsync(TimeSpan.FromSeconds(10));
+            try
+            {
+                await _run.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (PairException)
+            {
+                // the pair could not start; StartAsync already threw it to the test
+            }
         }
         await Pair.DisposeAsync();
         _run = null;
@@ -90,6 +107,34 @@ internal sealed class PairHarness : IAsyncDisposable
             last = Diff(left, right);
             return last is null && Pair.Status.State == PairState.Idle;
         }, deadline, "both trees to converge", () => $"{last}; status {Pair.Status}; history:\n{string.Join('\n', Pair.History.TakeLast(30))}");
+    }
+
+    /// <summary>kill -9 of the one psync-agent serving <paramref name="root"/> (local or reached over ssh on loopback).</summary>
+    public static void KillAgentServing(string root)
+    {
+        var killed = 0;
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+                if (args.Any(a => a.EndsWith("psync-agent", StringComparison.Ordinal) || a.EndsWith("psync-agent.dll", StringComparison.Ordinal))
+                    && args.Contains(root))
+                {
+                    System.Diagnostics.Process.GetProcessById(pid).Kill();
+                    killed++;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            {
+                // gone meanwhile
+            }
+        }
+        Assert.Equal(1, killed);
     }
 
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan deadline, string what, Func<string>? explain = null)

@@ -10,13 +10,7 @@ public sealed class RemotePairTests(SshdFixture sshd) : IClassFixture<SshdFixtur
 
     public async Task InitializeAsync()
     {
-        _pair = PairHarness.Create(o => o with
-        {
-            RemoteHost = $"{sshd.Address.User}@127.0.0.1:{sshd.Address.Port}",
-            Identity = sshd.Ed25519Key,
-            AcceptHostKey = sshd.HostKeyFingerprint,
-            AgentPath = RemoteTestFiles.AgentPath(),
-        });
+        _pair = PairHarness.CreateRemote(sshd);
         await _pair.StartAsync();
         Assert.Equal(PairState.Idle, _pair.Pair.Status.State);
     }
@@ -53,5 +47,91 @@ public sealed class RemotePairTests(SshdFixture sshd) : IClassFixture<SshdFixtur
 
         await _pair.WaitConvergedAsync(TimeSpan.FromSeconds(30));
         Assert.Equal("written on the right while ssh was down", await File.ReadAllTextAsync(_pair.L("while-down.txt")));
+    }
+}
+
+/// <summary>Tests that disturb the sshd get one of their own.</summary>
+public sealed class RemoteFailureTests(SshdFixture sshd) : IClassFixture<SshdFixture>
+{
+    [Fact]
+    public async Task RightAgentKilledIdleAndDuringABurst_NothingLost()
+    {
+        await using var pair = PairHarness.CreateRemote(sshd);
+        await pair.StartAsync();
+        await File.WriteAllTextAsync(pair.L("idle.txt"), "x");
+        await pair.WaitConvergedAsync(TimeSpan.FromSeconds(5));
+
+        PairHarness.KillAgentServing(pair.Right);
+        await File.WriteAllTextAsync(pair.R("after-kill.txt"), "right");
+        await pair.WaitConvergedAsync(TimeSpan.FromSeconds(20));
+
+        Directory.CreateDirectory(pair.L("burst"));
+        for (var i = 0; i < 300; i++)
+        {
+            await File.WriteAllTextAsync(pair.L($"burst/f{i:D3}"), $"{i}");
+        }
+        PairHarness.KillAgentServing(pair.Right);
+        await pair.WaitConvergedAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(300, Directory.GetFiles(pair.R("burst")).Length);
+        Assert.Equal("right", await File.ReadAllTextAsync(pair.L("after-kill.txt")));
+    }
+
+    [Fact]
+    public async Task ChangedHostKey_IsRefusedNamingBothFingerprints()
+    {
+        await using var pair = PairHarness.CreateRemote(sshd);
+        await pair.StartAsync();
+        var pinned = sshd.HostKeyFingerprint;
+        await pair.StopAsync();
+
+        await sshd.RestartWithNewHostKeyAsync();
+        var refused = await Assert.ThrowsAsync<PairException>(pair.RestartAsync);
+
+        Assert.Contains(pinned, refused.Message);
+        Assert.Contains(sshd.HostKeyFingerprint, refused.Message);
+    }
+}
+
+/// <summary>A host of its own, so that nothing was deployed there before.</summary>
+public sealed class RemoteDeployTests(SshdFixture sshd) : IClassFixture<SshdFixture>
+{
+    [Fact]
+    public async Task FreshHost_AgentDeployedThenReusedOnRestart()
+    {
+        await using var pair = PairHarness.CreateRemote(sshd);
+        await pair.StartAsync();
+        Assert.Contains(pair.Pair.History, e => e.Kind == "connect" && e.Detail.Contains("installed", StringComparison.Ordinal));
+
+        await pair.StopAsync();
+        await pair.RestartAsync();
+
+        Assert.Contains(pair.Pair.History, e => e.Kind == "connect" && e.Detail.Contains("already on", StringComparison.Ordinal));
+        Assert.DoesNotContain(pair.Pair.History, e => e.Detail.StartsWith("uploading", StringComparison.Ordinal));
+    }
+}
+
+public sealed class RemoteCliTests(SshdFixture sshd) : IClassFixture<SshdFixture>
+{
+    [Fact]
+    public async Task PsyncDashR_SyncOnlyOverSsh_ExitsZeroWithTreesEqual()
+    {
+        var dir = Directory.CreateTempSubdirectory("psync-cli-remote-").FullName;
+        var left = Directory.CreateDirectory(Path.Combine(dir, "left")).FullName;
+        var right = Directory.CreateDirectory(Path.Combine(dir, "right tree")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(left, "l.txt"), "left");
+        await File.WriteAllTextAsync(Path.Combine(right, "r.txt"), "right");
+
+        var unknown = await Cli.PsyncProcess.RunAsync("-s", "-r", $"{sshd.Address.User}@127.0.0.1:{sshd.Address.Port}", "-i", sshd.Ed25519Key,
+            "--agent", RemoteTestFiles.AgentPath(), "--data-dir", Path.Combine(dir, "data"), left, right);
+        var run = await Cli.PsyncProcess.RunAsync("-s", "-r", $"{sshd.Address.User}@127.0.0.1:{sshd.Address.Port}", "-i", sshd.Ed25519Key,
+            "--accept-host-key", sshd.HostKeyFingerprint, "--agent", RemoteTestFiles.AgentPath(), "--data-dir", Path.Combine(dir, "data"), left, right);
+
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains($"--accept-host-key {sshd.HostKeyFingerprint}", unknown.Stderr);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal("left", await File.ReadAllTextAsync(Path.Combine(right, "l.txt")));
+        Assert.Equal("right", await File.ReadAllTextAsync(Path.Combine(left, "r.txt")));
+        Directory.Delete(dir, recursive: true);
     }
 }
