@@ -1,13 +1,25 @@
 namespace Psync.Engine.Tests.Sync;
 
 /// <summary>Changes made while psync was stopped are found by the reconcile at start.</summary>
-public sealed class OfflineTests : IAsyncLifetime
+public sealed class OfflineTests : OfflineTestsBase
+{
+    private protected override PairHarness Create() => PairHarness.Create();
+}
+
+public sealed class RemoteOfflineTests(Remote.SshdFixture sshd) : OfflineTestsBase, IClassFixture<Remote.SshdFixture>
+{
+    private protected override PairHarness Create() => PairHarness.CreateRemote(sshd);
+}
+
+public abstract class OfflineTestsBase : IAsyncLifetime
 {
     private PairHarness _pair = null!;
 
+    private protected abstract PairHarness Create();
+
     public async Task InitializeAsync()
     {
-        _pair = PairHarness.Create();
+        _pair = Create();
         await _pair.StartAsync();
     }
 

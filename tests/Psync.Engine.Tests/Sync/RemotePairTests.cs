@@ -78,6 +78,29 @@ public sealed class RemoteFailureTests(SshdFixture sshd) : IClassFixture<SshdFix
     }
 
     [Fact]
+    public async Task SshdKilledMidBurstAndRestarted_ReconnectsNothingLost()
+    {
+        await using var pair = PairHarness.CreateRemote(sshd);
+        await pair.StartAsync();
+
+        Directory.CreateDirectory(pair.L("burst"));
+        for (var i = 0; i < 500; i++)
+        {
+            await File.WriteAllTextAsync(pair.L($"burst/f{i:D3}"), $"{i}");
+            if (i == 100)
+            {
+                await sshd.StopAsync();
+            }
+        }
+        await File.WriteAllTextAsync(pair.R("right-while-down.txt"), "right");
+        await sshd.RestartAsync();
+
+        await pair.WaitConvergedAsync(TimeSpan.FromSeconds(40));
+        Assert.Equal(500, Directory.GetFiles(pair.R("burst")).Length);
+        Assert.Equal("right", await File.ReadAllTextAsync(pair.L("right-while-down.txt")));
+    }
+
+    [Fact]
     public async Task ChangedHostKey_IsRefusedNamingBothFingerprints()
     {
         await using var pair = PairHarness.CreateRemote(sshd);
