@@ -72,13 +72,21 @@ public static partial class Rsync
             "--files-from=-",
             "--from0",
             "--stats",
-            // Relative to the destination folder .psync/stage/<batch>/: the live tree is the basis.
-            "--copy-dest=../../..",
+            // The live tree is the basis. An absolute path spares rsync a walk up every level of
+            // ../../.. per file; a relative remote root is relative to the stage folder's three levels.
+            Path.IsPathRooted(target.Root) ? $"--copy-dest={target.Root.TrimEnd('/')}/" : "--copy-dest=../../..",
         };
         if ((source.Ssh ?? target.Ssh) is { } ssh)
         {
             args.Add("-e");
             args.Add(ssh.RsyncShell());
+            if (source.Ssh is not null)
+            {
+                // Pulling: rsync checks every name the sender sends against the list it asked for,
+                // a cost that grows with the square of the list. Psync commits only the paths it
+                // asked for and removes the stage folder afterwards, so that check buys nothing here.
+                args.Add("--trust-sender");
+            }
         }
         args.AddRange(extra);
         args.Add(source.Folder());
