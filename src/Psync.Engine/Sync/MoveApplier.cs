@@ -61,11 +61,20 @@ internal sealed class MoveApplier(PairContext ctx)
             }
             foreach (var work in paths)
             {
-                // What the target side reported below the old name was moved along with it.
-                if (work.Path.Length > move.From.Length && PathOrder.IsSameOrBelow(work.Path, move.From) && work.Get(target) is { } seen)
+                if (work.Get(target) is not { } seen)
                 {
+                    continue;
+                }
+                if (work.Path.Length > move.From.Length && PathOrder.IsSameOrBelow(work.Path, move.From))
+                {
+                    // What the target side reported below the old name was moved along with it.
                     work.Set(target, null);
                     ctx.Changes.Report(target, move.To + work.Path[move.From.Length..], seen.State, seen.Seq);
+                }
+                else if ((work.Path == move.From || PathOrder.IsSameOrBelow(work.Path, move.To)) && seen.Seq < result.Seq)
+                {
+                    // Read before our rename (a scan's "absent" at the new name): superseded by it.
+                    work.Set(target, null);
                 }
             }
             ctx.Journal.Record("move", target, move.To, $"renamed from {PathCodec.Display(move.From)}");

@@ -35,6 +35,7 @@ internal sealed class Reconciler(PairContext ctx)
         var r = await NextAsync(right).ConfigureAwait(false);
         var i = index.MoveNext() ? index.Current : null;
         long indexed = 0;
+        var indexInodes = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
         while (l is not null || r is not null || i is not null)
         {
             var path = Min(l?.Path, r?.Path, i?.Path);
@@ -42,6 +43,10 @@ internal sealed class Reconciler(PairContext ctx)
             var re = r?.Path == path ? r : null;
             var ie = i?.Path == path ? i : null;
             Merge(path, le, re, ie, reports);
+            if (ie is not null && (le is null || re is null))
+            {
+                indexInodes[path] = ie; // gone on a side: maybe renamed there
+            }
             if (le is not null)
             {
                 l = await NextAsync(left).ConfigureAwait(false);
@@ -65,6 +70,7 @@ internal sealed class Reconciler(PairContext ctx)
                 return $"the {side.Name()} root {ctx.Root(side)} is empty, but {indexed} paths were in sync: is it mounted? Resume once it is right.";
             }
         }
+        var moves = PairMoves(reports, indexInodes);
         foreach (var report in reports)
         {
             var summary = summaries[(int)report.Side];
@@ -74,8 +80,59 @@ internal sealed class Reconciler(PairContext ctx)
             }
             ctx.Changes.Report(report.Side, report.Path, report.State, report.Seq < 0 ? summary.StartSeq : report.Seq);
         }
+        foreach (var (side, from, to, state, seq) in moves)
+        {
+            ctx.Changes.ReportMove(side, from, to, state, seq);
+        }
         ctx.Journal.Record("reconcile", null, subtree, $"scanned {summaries[0].Count} left, {summaries[1].Count} right, {indexed} indexed: {reports.Count / 2} paths to look at", watch.Elapsed);
         return null;
+    }
+
+    /// <summary>
+    /// Renames made while no events were seen (psync stopped, an overflow): a path the index
+    /// knows that is gone on one side, and a path new on that side with the same inode, are one
+    /// object renamed. Reported as a move, the other side renames too instead of copying. Only the
+    /// topmost of a renamed directory's entries counts; the rest move with it.
+    /// </summary>
+    private static List<(Side Side, string From, string To, FileState State, long Seq)> PairMoves(List<Report> reports, Dictionary<string, IndexEntry> gone)
+    {
+        var moves = new List<(Side, string, string, FileState, long)>();
+        var absent = reports.Where(r => !r.State.Exists).Select(r => (r.Side, r.Path)).ToHashSet();
+        foreach (var side in new[] { Side.Left, Side.Right })
+        {
+            var byInode = new Dictionary<ulong, string>();
+            foreach (var (path, entry) in gone)
+            {
+                if (absent.Contains((side, path)))
+                {
+                    byInode.TryAdd((side == Side.Left ? entry.Left : entry.Right).Inode, path);
+                }
+            }
+            if (byInode.Count == 0)
+            {
+                continue;
+            }
+            (string From, string To)? last = null;
+            foreach (var report in reports.Where(r => r.Side == side && r.State.Exists && r.Seq >= 0 && !gone.ContainsKey(r.Path)))
+            {
+                if (!byInode.TryGetValue(report.State.Inode, out var from) || from == report.Path)
+                {
+                    continue;
+                }
+                var known = side == Side.Left ? gone[from].Left : gone[from].Right;
+                if (known.Kind != report.State.Kind)
+                {
+                    continue;
+                }
+                if (last is { } l && PathOrder.IsSameOrBelow(from, l.From) && report.Path == l.To + from[l.From.Length..])
+                {
+                    continue; // inside a directory already reported as renamed
+                }
+                moves.Add((side, from, report.Path, report.State, report.Seq));
+                last = (from, report.Path);
+            }
+        }
+        return moves;
     }
 
     private IEnumerable<IndexEntry> IndexOf(string subtree)

@@ -52,5 +52,8 @@ public abstract class OfflineTestsBase : IAsyncLifetime
         Assert.Equal(["docs", "docs/a-renamed.txt", "docs/archive", "docs/archive/x.txt", "docs/b.txt", "docs/c.txt", "docs/new-right.txt"], names);
         Assert.Equal("b changed on the left", await File.ReadAllTextAsync(_pair.R("docs/b.txt")));
         Assert.Empty(_pair.Pair.Conflicts);
+        // Only b.txt and new-right.txt carried data: the renames made while stopped were renamed.
+        Assert.Equal(2, _pair.Pair.Counters.FilesTransferred);
+        Assert.Equal(2, _pair.Pair.Counters.Moves);
     }
 }
