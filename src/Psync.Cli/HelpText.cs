@@ -32,8 +32,9 @@ internal static class HelpText
                   -r, --remote-host=[USER@]HOST[:PORT]
                                              DST is on HOST, reached over SSH (default: DST is on this host)
                   -i, --identity=FILE        the SSH private key for -r
-                  --accept-host-key=SHA256:… trust HOST's key when it has this fingerprint (psync prints it on
-                                             first contact; a changed key is always refused)
+                  --accept-host-key=SHA256:… trust HOST's key when it has this fingerprint (on first contact
+                                             psync prints it, and asks at a terminal; a changed key is
+                                             always refused)
                   -d, --debug=LEVEL          log to stderr: 1 info, 2 event tracking, 3 trace
                                              (default: warnings and errors only)
                   -t, --tempfiles=REGEX      paths matching REGEX are temporary files, never synced (repeatable)

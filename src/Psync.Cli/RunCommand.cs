@@ -34,8 +34,23 @@ internal sealed class RunCommand(CliOptions options, ILoggerFactory loggers, Tex
         }
         using var interrupts = new Interrupts(Console.Error);
         using var loggers = new StderrLoggerFactory(Console.Error, StderrLoggerFactory.LevelFor(options.DebugLevel), TimeProvider.System);
-        return await new RunCommand(options, loggers, Console.Out, Console.Error).ExecuteAsync(interrupts.Token);
+        var run = new RunCommand(options, loggers, Console.Out, Console.Error);
+        var code = await run.ExecuteAsync(interrupts.Token);
+        if (run.UnknownHostKey is { } key && !Console.IsInputRedirected)
+        {
+            // A person at a terminal confirms the fingerprint here instead of typing --accept-host-key.
+            await Console.Error.WriteAsync($"Trust the {key.KeyType} key of {key.Address} with fingerprint {key.Fingerprint}? [y/N] ");
+            var answer = (await Console.In.ReadLineAsync(interrupts.Token))?.Trim();
+            if (answer is not null && (answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase)))
+            {
+                code = await new RunCommand(options with { AcceptHostKey = key.Fingerprint }, loggers, Console.Out, Console.Error).ExecuteAsync(interrupts.Token);
+            }
+        }
+        return code;
     }
+
+    /// <summary>Set when the run stopped at an unknown host key (first contact), so that a person can confirm it.</summary>
+    public Psync.Engine.Remote.HostKeyException? UnknownHostKey { get; private set; }
 
     public async Task<int> ExecuteAsync(CancellationToken interrupt)
     {
@@ -63,6 +78,10 @@ internal sealed class RunCommand(CliOptions options, ILoggerFactory loggers, Tex
         }
         catch (Exception e) when (e is PairException or AgentException)
         {
+            if (e.InnerException is Psync.Engine.Remote.HostKeyException { Problem: Psync.Engine.Remote.HostKeyProblem.Unknown } unknown)
+            {
+                UnknownHostKey = unknown;
+            }
             await stderr.WriteLineAsync($"psync: {e.Message}").ConfigureAwait(false);
             code = ExitCodes.SyncError;
         }

@@ -158,3 +158,36 @@ public sealed class RemoteCliTests(SshdFixture sshd) : IClassFixture<SshdFixture
         Directory.Delete(dir, recursive: true);
     }
 }
+
+public sealed class RemotePromptTests(SshdFixture sshd) : IClassFixture<SshdFixture>
+{
+    [Fact]
+    public async Task PsyncDashR_AtATerminal_AsksToTrustTheHostKeyAndGoesOnWhenConfirmed()
+    {
+        var dir = Directory.CreateTempSubdirectory("psync-cli-prompt-").FullName;
+        var left = Directory.CreateDirectory(Path.Combine(dir, "left")).FullName;
+        var right = Directory.CreateDirectory(Path.Combine(dir, "right")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(left, "l.txt"), "left");
+        // script(1) gives psync a terminal; the command line holds only this test's own paths.
+        var command = Psync.Engine.Remote.ShellQuote.Join(
+            "dotnet", Path.Combine(AppContext.BaseDirectory, "psync.dll"), "-s", "-r", $"{sshd.Address.User}@127.0.0.1:{sshd.Address.Port}",
+            "-i", sshd.Ed25519Key, "--agent", RemoteTestFiles.AgentPath(), "--data-dir", Path.Combine(dir, "data"), left, right);
+        var psi = new System.Diagnostics.ProcessStartInfo("script", ["-qec", command, "/dev/null"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+        };
+        using var script = System.Diagnostics.Process.Start(psi)!;
+        var output = script.StandardOutput.ReadToEndAsync();
+        await script.StandardInput.WriteLineAsync("y");
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await script.WaitForExitAsync(deadline.Token);
+
+        var text = await output;
+        Assert.True(script.ExitCode == 0, text);
+        Assert.Contains(sshd.HostKeyFingerprint, text);
+        Assert.Contains("[y/N]", text);
+        Assert.Equal("left", await File.ReadAllTextAsync(Path.Combine(right, "l.txt")));
+        Directory.Delete(dir, recursive: true);
+    }
+}
