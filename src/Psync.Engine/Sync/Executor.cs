@@ -33,49 +33,47 @@ internal sealed class Executor(PairContext ctx)
             ctx.Journal.SetQueue([]);
             return;
         }
+        foreach (var conflict in plan.OfType<ConflictAction>())
         {
-            foreach (var conflict in plan.OfType<ConflictAction>())
-            {
-                await ConflictAsync(conflict, ct).ConfigureAwait(false);
-            }
-            foreach (var skip in plan.OfType<SkipAction>())
-            {
-                ctx.Journal.Record("skip", null, skip.Path, skip.Reason);
-            }
-            foreach (var side in new[] { Side.Left, Side.Right })
-            {
-                // Deepest first, so a directory is empty by the time its own delete comes.
-                var deletes = plan.OfType<DeleteAction>().Where(a => a.Target == side).OrderByDescending(a => a.Path, PathOrder.Instance).ToList();
-                await RunOpsAsync(side, deletes, d => new DeleteOp(d.Path, d.Expect, d.Recursive), OnDeleted, ct).ConfigureAwait(false);
-                var mkdirs = plan.OfType<MkdirAction>().Where(a => a.Target == side).OrderBy(a => a.Path, PathOrder.Instance).ToList();
-                await RunOpsAsync(side, mkdirs, m => new MkdirOp(m.Path, m.Source.Mode, Expect.Absent), (a, r) => Agreed(a, ((MkdirAction)a).Source, side, r, "mkdir"), ct).ConfigureAwait(false);
-                var links = plan.OfType<SymlinkAction>().Where(a => a.Target == side).ToList();
-                await RunOpsAsync(side, links, l => new SymlinkOp(l.Path, l.Source.LinkTarget ?? "", l.Expect, l.Source.MtimeNs), (a, r) => Agreed(a, ((SymlinkAction)a).Source, side, r, "symlink"), ct).ConfigureAwait(false);
-                var attrs = plan.OfType<AttrAction>().Where(a => a.Target == side).ToList();
-                await RunOpsAsync(side, attrs, a => new SetAttrOp(a.Path, a.Expect, a.Source.Mode, a.Source.Kind == EntryKind.File ? a.Source.MtimeNs : null), (a, r) => Agreed(a, ((AttrAction)a).Source, side, r, "attr"), ct).ConfigureAwait(false);
-            }
-            foreach (var side in new[] { Side.Left, Side.Right })
-            {
-                var transfers = plan.OfType<TransferAction>().Where(a => a.Target == side).ToList();
-                if (transfers.Count > 0)
-                {
-                    await TransferAsync(side, transfers, ct).ConfigureAwait(false);
-                }
-            }
-            using var tx = ctx.Index.Begin();
-            foreach (var agree in plan.OfType<AgreeAction>())
-            {
-                if (IndexEntry.Agreement(agree.Path, agree.Left, agree.Right) is { } entry)
-                {
-                    ctx.Index.Put(entry);
-                }
-                else
-                {
-                    ctx.Index.RemoveTree(agree.Path);
-                }
-            }
-            tx.Commit();
+            await ConflictAsync(conflict, ct).ConfigureAwait(false);
         }
+        foreach (var skip in plan.OfType<SkipAction>())
+        {
+            ctx.Journal.Record("skip", null, skip.Path, skip.Reason);
+        }
+        foreach (var side in new[] { Side.Left, Side.Right })
+        {
+            // Deepest first, so a directory is empty by the time its own delete comes.
+            var deletes = plan.OfType<DeleteAction>().Where(a => a.Target == side).OrderByDescending(a => a.Path, PathOrder.Instance).ToList();
+            await RunOpsAsync(side, deletes, d => new DeleteOp(d.Path, d.Expect, d.Recursive), OnDeleted, ct).ConfigureAwait(false);
+            var mkdirs = plan.OfType<MkdirAction>().Where(a => a.Target == side).OrderBy(a => a.Path, PathOrder.Instance).ToList();
+            await RunOpsAsync(side, mkdirs, m => new MkdirOp(m.Path, m.Source.Mode, Expect.Absent), (a, r) => Agreed(a, ((MkdirAction)a).Source, side, r, "mkdir"), ct).ConfigureAwait(false);
+            var links = plan.OfType<SymlinkAction>().Where(a => a.Target == side).ToList();
+            await RunOpsAsync(side, links, l => new SymlinkOp(l.Path, l.Source.LinkTarget ?? "", l.Expect, l.Source.MtimeNs), (a, r) => Agreed(a, ((SymlinkAction)a).Source, side, r, "symlink"), ct).ConfigureAwait(false);
+            var attrs = plan.OfType<AttrAction>().Where(a => a.Target == side).ToList();
+            await RunOpsAsync(side, attrs, a => new SetAttrOp(a.Path, a.Expect, a.Source.Mode, a.Source.Kind == EntryKind.File ? a.Source.MtimeNs : null), (a, r) => Agreed(a, ((AttrAction)a).Source, side, r, "attr"), ct).ConfigureAwait(false);
+        }
+        foreach (var side in new[] { Side.Left, Side.Right })
+        {
+            var transfers = plan.OfType<TransferAction>().Where(a => a.Target == side).ToList();
+            if (transfers.Count > 0)
+            {
+                await TransferAsync(side, transfers, ct).ConfigureAwait(false);
+            }
+        }
+        using var tx = ctx.Index.Begin();
+        foreach (var agree in plan.OfType<AgreeAction>())
+        {
+            if (IndexEntry.Agreement(agree.Path, agree.Left, agree.Right) is { } entry)
+            {
+                ctx.Index.Put(entry);
+            }
+            else
+            {
+                ctx.Index.RemoveTree(agree.Path);
+            }
+        }
+        tx.Commit();
         ctx.Journal.SetQueue([]);
     }
 
