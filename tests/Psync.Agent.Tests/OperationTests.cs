@@ -361,6 +361,7 @@ public sealed class OperationTests : IAsyncLifetime
         Directory.CreateDirectory(Full(".psync/trash/20200101T000000.000Z-1-1"));
         await File.WriteAllTextAsync(Full(".psync/trash/20200101T000000.000Z-1-2"), "old");
         await File.WriteAllTextAsync(Full(".psync/trash/29990101T000000.000Z-1-3"), "recent");
+        await File.WriteAllTextAsync(Full(".psync/trash.log"), "20200101T000000.000Z-1-2\0old.txt\029990101T000000.000Z-1-3\0recent.txt\0");
         Directory.CreateDirectory(Full(".psync/stage/20200101000000-1-1/a"));
         Directory.CreateDirectory(Full(".psync/stage/29990101000000-1-2"));
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -370,6 +371,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal(OpStatus.Ok, result.Status);
         Assert.Equal("3", result.Data);
         Assert.Equal(["29990101T000000.000Z-1-3"], Directory.GetFileSystemEntries(Full(".psync/trash")).Select(Path.GetFileName));
+        Assert.Equal("29990101T000000.000Z-1-3\0recent.txt\0", await File.ReadAllTextAsync(Full(".psync/trash.log")));
         Assert.Equal(["29990101000000-1-2"], Directory.GetFileSystemEntries(Full(".psync/stage")).Select(Path.GetFileName));
     }
 

@@ -290,8 +290,12 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
 
     private OpResult Purge(int id, PurgeOp o)
     {
-        var removed = PurgeDir(".psync/trash", "yyyyMMdd'T'HHmmss'.'fff'Z'", o.TrashBeforeUnixMs)
-            + PurgeDir(StageDir, "yyyyMMddHHmmss", o.StageBeforeUnixMs);
+        var trashed = PurgeDir(".psync/trash", "yyyyMMdd'T'HHmmss'.'fff'Z'", o.TrashBeforeUnixMs);
+        if (trashed > 0)
+        {
+            trash.PruneLog();
+        }
+        var removed = trashed + PurgeDir(StageDir, "yyyyMMddHHmmss", o.StageBeforeUnixMs);
         return new OpResult(id, OpStatus.Ok, FileState.Absent, null, removed.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 

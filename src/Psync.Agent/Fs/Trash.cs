@@ -85,6 +85,79 @@ internal sealed unsafe class Trash(RootFs fs, TimeProvider clock)
         RandomAccess.Write(handle, record.ToArray(), fileOffset: 0);
     }
 
+    /// <summary>
+    /// Rewrites <c>.psync/trash.log</c> keeping only the records whose trash entry still exists
+    /// (after a purge), so the log does not grow forever. Written beside and renamed over.
+    /// </summary>
+    public void PruneLog()
+    {
+        var log = RelPath.Z(".psync/trash.log"u8);
+        var tmp = RelPath.Z(".psync/trash.log.tmp"u8);
+        int fd;
+        fixed (byte* p = log)
+        {
+            fd = Libc.openat(fs.RootFd, p, Libc.ORdOnly | Libc.OCloExec | Libc.ONoFollow, 0);
+        }
+        if (fd < 0)
+        {
+            return; // no log yet
+        }
+        byte[] content;
+        using (var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true))
+        {
+            content = new byte[RandomAccess.GetLength(handle)];
+            var read = 0;
+            while (read < content.Length)
+            {
+                var n = RandomAccess.Read(handle, content.AsSpan(read), read);
+                if (n == 0)
+                {
+                    break;
+                }
+                read += n;
+            }
+        }
+        var trashFd = fs.OpenOwnDir(Dir);
+        HashSet<string> present;
+        try
+        {
+            present = [.. Tree.List(trashFd).Select(e => Encoding.ASCII.GetString(e.Name))];
+        }
+        finally
+        {
+            Libc.close(trashFd);
+        }
+        var kept = new List<byte>(content.Length);
+        var rest = content.AsSpan();
+        while (rest.IndexOf((byte)0) is var idEnd and >= 0)
+        {
+            var pathEnd = rest[(idEnd + 1)..].IndexOf((byte)0);
+            if (pathEnd < 0)
+            {
+                break; // a record cut short: dropped
+            }
+            var record = rest[..(idEnd + 1 + pathEnd + 1)];
+            if (present.Contains(Encoding.ASCII.GetString(rest[..idEnd])))
+            {
+                kept.AddRange(record);
+            }
+            rest = rest[record.Length..];
+        }
+        fixed (byte* p = tmp)
+        {
+            fd = Libc.openat(fs.RootFd, p, Libc.OWrOnly | Libc.OCreat | Libc.OTrunc | Libc.OCloExec | Libc.ONoFollow, 0x180);
+        }
+        if (fd < 0)
+        {
+            throw new ErrnoException(Libc.Errno, "write .psync/trash.log.tmp");
+        }
+        using (var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true))
+        {
+            RandomAccess.Write(handle, kept.ToArray(), 0);
+        }
+        Rename(fs.RootFd, tmp, fs.RootFd, log, noReplace: false, "replace .psync/trash.log");
+    }
+
     /// <summary>renameat2, falling back to a plain rename where the file system has no RENAME_NOREPLACE.</summary>
     public static void Rename(int fromFd, byte[] from, int toFd, byte[] to, bool noReplace, string what)
     {

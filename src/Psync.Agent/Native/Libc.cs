@@ -20,6 +20,7 @@ internal static unsafe partial class Libc
     public const int OWrOnly = 1;
     public const int OCreat = 0x40;
     public const int OExcl = 0x80;
+    public const int OTrunc = 0x200;
     public const int OAppend = 0x400;
     public const int ONonBlock = 0x800;
     public const int OCloExec = 0x80000;
