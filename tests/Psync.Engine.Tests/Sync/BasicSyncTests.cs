@@ -14,23 +14,11 @@ public sealed class RemoteBasicSyncTests(Remote.SshdFixture sshd) : BasicSyncTes
     private protected override PairHarness Create() => PairHarness.CreateRemote(sshd);
 }
 
-public abstract class BasicSyncTestsBase : IAsyncLifetime
+public abstract class BasicSyncTestsBase : PairTestBase
 {
-    private PairHarness _pair = null!;
-
-    private protected abstract PairHarness Create();
-
-    public async Task InitializeAsync()
-    {
-        _pair = Create();
-        await _pair.StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _pair.DisposeAsync();
-
     public static TheoryData<Side> Sides() => [Side.Left, Side.Right];
 
-    private string At(Side side, string rel) => side == Side.Left ? _pair.L(rel) : _pair.R(rel);
+    private string At(Side side, string rel) => side == Side.Left ? Harness.L(rel) : Harness.R(rel);
 
     private string Other(Side side, string rel) => At(side.Other(), rel);
 
@@ -39,11 +27,11 @@ public abstract class BasicSyncTestsBase : IAsyncLifetime
     public async Task CreateModifyAppend_OnOneSide_ArriveOnTheOther(Side side)
     {
         await File.WriteAllTextAsync(At(side, "f.txt"), "one");
-        await _pair.WaitConvergedAsync();
+        await Harness.WaitConvergedAsync();
         await File.WriteAllTextAsync(At(side, "f.txt"), "two, longer");
-        await _pair.WaitConvergedAsync();
+        await Harness.WaitConvergedAsync();
         await File.AppendAllTextAsync(At(side, "f.txt"), " + appended");
-        await _pair.WaitConvergedAsync();
+        await Harness.WaitConvergedAsync();
 
         Assert.Equal("two, longer + appended", await File.ReadAllTextAsync(Other(side, "f.txt")));
     }
@@ -53,15 +41,15 @@ public abstract class BasicSyncTestsBase : IAsyncLifetime
     public async Task RenameFile_OnOneSide_IsRenamedOnTheOther(Side side)
     {
         await File.WriteAllTextAsync(At(side, "old.txt"), "content");
-        await _pair.WaitConvergedAsync();
-        var sentBefore = _pair.Pair.Counters.FilesTransferred;
+        await Harness.WaitConvergedAsync();
+        var sentBefore = Harness.Pair.Counters.FilesTransferred;
 
         File.Move(At(side, "old.txt"), At(side, "new.txt"));
-        await _pair.WaitConvergedAsync();
+        await Harness.WaitConvergedAsync();
 
         Assert.False(File.Exists(Other(side, "old.txt")));
         Assert.Equal("content", await File.ReadAllTextAsync(Other(side, "new.txt")));
-        Assert.Equal(sentBefore, _pair.Pair.Counters.FilesTransferred);
+        Assert.Equal(sentBefore, Harness.Pair.Counters.FilesTransferred);
     }
 
     [Theory]
@@ -73,13 +61,13 @@ public abstract class BasicSyncTestsBase : IAsyncLifetime
         {
             await File.WriteAllTextAsync(At(side, $"big/f{i:D4}"), $"file {i}");
         }
-        await _pair.WaitConvergedAsync(TimeSpan.FromSeconds(10));
-        var before = _pair.Pair.Counters;
+        await Harness.WaitConvergedAsync(TimeSpan.FromSeconds(10));
+        var before = Harness.Pair.Counters;
 
         Directory.Move(At(side, "big"), At(side, "renamed"));
-        await _pair.WaitConvergedAsync();
+        await Harness.WaitConvergedAsync();
 
-        var after = _pair.Pair.Counters;
+        var after = Harness.Pair.Counters;
         Assert.Equal(before.FilesTransferred, after.FilesTransferred);
         Assert.Equal(before.BytesTransferred, after.BytesTransferred);
         Assert.Equal(before.RsyncRuns, after.RsyncRuns);
@@ -95,11 +83,11 @@ public abstract class BasicSyncTestsBase : IAsyncLifetime
         await File.WriteAllTextAsync(At(side, "tree/sub/deep.txt"), "deep");
         await File.WriteAllTextAsync(At(side, "tree/top.txt"), "top");
         await File.WriteAllTextAsync(At(side, "single.txt"), "single");
-        await _pair.WaitConvergedAsync();
+        await Harness.WaitConvergedAsync();
 
         File.Delete(At(side, "single.txt"));
         Directory.Delete(At(side, "tree"), recursive: true);
-        await _pair.WaitConvergedAsync();
+        await Harness.WaitConvergedAsync();
 
         Assert.False(File.Exists(Other(side, "single.txt")));
         Assert.False(Directory.Exists(Other(side, "tree")));
@@ -114,10 +102,10 @@ public abstract class BasicSyncTestsBase : IAsyncLifetime
         Directory.CreateDirectory(At(side, "empty/nested"));
         File.CreateSymbolicLink(At(side, "link"), "../outside/target");
         await File.WriteAllTextAsync(At(side, "script.sh"), "#!/bin/sh");
-        await _pair.WaitConvergedAsync();
+        await Harness.WaitConvergedAsync();
 
         File.SetUnixFileMode(At(side, "script.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        await _pair.WaitConvergedAsync();
+        await Harness.WaitConvergedAsync();
 
         Assert.True(Directory.Exists(Other(side, "empty/nested")));
         Assert.Equal("../outside/target", new FileInfo(Other(side, "link")).LinkTarget);
@@ -127,12 +115,12 @@ public abstract class BasicSyncTestsBase : IAsyncLifetime
     [Fact]
     public async Task OneWrite_IsExactlyOneTransferAndNoBounce()
     {
-        await File.WriteAllTextAsync(_pair.L("once.txt"), "only once");
+        await File.WriteAllTextAsync(Harness.L("once.txt"), "only once");
 
-        await _pair.WaitConvergedAsync();
+        await Harness.WaitConvergedAsync();
 
-        Assert.Equal(1, _pair.Pair.Counters.FilesTransferred);
-        var events = _pair.Pair.History.Where(e => e.Path == "once.txt").ToList();
+        Assert.Equal(1, Harness.Pair.Counters.FilesTransferred);
+        var events = Harness.Pair.History.Where(e => e.Path == "once.txt").ToList();
         Assert.Single(events);
         Assert.Equal(("transfer", Side.Right), (events[0].Kind, events[0].Target!.Value));
     }
@@ -140,17 +128,17 @@ public abstract class BasicSyncTestsBase : IAsyncLifetime
     [Fact]
     public async Task FileReplacedByDirectory_AndBack_Converges()
     {
-        await File.WriteAllTextAsync(_pair.L("x"), "file");
-        await _pair.WaitConvergedAsync();
+        await File.WriteAllTextAsync(Harness.L("x"), "file");
+        await Harness.WaitConvergedAsync();
 
-        File.Delete(_pair.L("x"));
-        Directory.CreateDirectory(_pair.L("x"));
-        await File.WriteAllTextAsync(_pair.L("x/inside"), "in");
-        await _pair.WaitConvergedAsync();
-        Directory.Delete(_pair.R("x"), recursive: true);
-        await File.WriteAllTextAsync(_pair.R("x"), "file again");
-        await _pair.WaitConvergedAsync();
+        File.Delete(Harness.L("x"));
+        Directory.CreateDirectory(Harness.L("x"));
+        await File.WriteAllTextAsync(Harness.L("x/inside"), "in");
+        await Harness.WaitConvergedAsync();
+        Directory.Delete(Harness.R("x"), recursive: true);
+        await File.WriteAllTextAsync(Harness.R("x"), "file again");
+        await Harness.WaitConvergedAsync();
 
-        Assert.Equal("file again", await File.ReadAllTextAsync(_pair.L("x")));
+        Assert.Equal("file again", await File.ReadAllTextAsync(Harness.L("x")));
     }
 }

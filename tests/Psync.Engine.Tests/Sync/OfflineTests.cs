@@ -11,51 +11,39 @@ public sealed class RemoteOfflineTests(Remote.SshdFixture sshd) : OfflineTestsBa
     private protected override PairHarness Create() => PairHarness.CreateRemote(sshd);
 }
 
-public abstract class OfflineTestsBase : IAsyncLifetime
+public abstract class OfflineTestsBase : PairTestBase
 {
-    private PairHarness _pair = null!;
-
-    private protected abstract PairHarness Create();
-
-    public async Task InitializeAsync()
-    {
-        _pair = Create();
-        await _pair.StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _pair.DisposeAsync();
-
     [Fact]
     public async Task ChangesWhileStopped_ConvergeNothingDeletedReturnsNothingLost()
     {
-        Directory.CreateDirectory(_pair.L("docs/old"));
+        Directory.CreateDirectory(Harness.L("docs/old"));
         foreach (var name in new[] { "a", "b", "c", "gone-left", "gone-right" })
         {
-            await File.WriteAllTextAsync(_pair.L($"docs/{name}.txt"), name);
+            await File.WriteAllTextAsync(Harness.L($"docs/{name}.txt"), name);
         }
-        await File.WriteAllTextAsync(_pair.L("docs/old/x.txt"), "x");
-        await _pair.WaitConvergedAsync();
-        await _pair.StopAsync();
+        await File.WriteAllTextAsync(Harness.L("docs/old/x.txt"), "x");
+        await Harness.WaitConvergedAsync();
+        await Harness.StopAsync();
 
-        File.Delete(_pair.L("docs/gone-left.txt"));
-        File.Delete(_pair.R("docs/gone-right.txt"));
-        File.Move(_pair.L("docs/a.txt"), _pair.L("docs/a-renamed.txt"));
-        Directory.Move(_pair.R("docs/old"), _pair.R("docs/archive"));
-        await File.WriteAllTextAsync(_pair.L("docs/b.txt"), "b changed on the left");
-        await File.WriteAllTextAsync(_pair.R("docs/new-right.txt"), "new");
-        await _pair.RestartAsync();
-        await _pair.WaitConvergedAsync();
+        File.Delete(Harness.L("docs/gone-left.txt"));
+        File.Delete(Harness.R("docs/gone-right.txt"));
+        File.Move(Harness.L("docs/a.txt"), Harness.L("docs/a-renamed.txt"));
+        Directory.Move(Harness.R("docs/old"), Harness.R("docs/archive"));
+        await File.WriteAllTextAsync(Harness.L("docs/b.txt"), "b changed on the left");
+        await File.WriteAllTextAsync(Harness.R("docs/new-right.txt"), "new");
+        await Harness.RestartAsync();
+        await Harness.WaitConvergedAsync();
 
-        var names = Directory.GetFileSystemEntries(_pair.Left, "*", SearchOption.AllDirectories)
+        var names = Directory.GetFileSystemEntries(Harness.Left, "*", SearchOption.AllDirectories)
             .Where(p => !p.Contains("/.psync", StringComparison.Ordinal))
-            .Select(p => Path.GetRelativePath(_pair.Left, p)).Order();
+            .Select(p => Path.GetRelativePath(Harness.Left, p)).Order();
         Assert.Equal(["docs", "docs/a-renamed.txt", "docs/archive", "docs/archive/x.txt", "docs/b.txt", "docs/c.txt", "docs/new-right.txt"], names);
-        Assert.Equal("b changed on the left", await File.ReadAllTextAsync(_pair.R("docs/b.txt")));
-        Assert.Empty(_pair.Pair.Conflicts);
+        Assert.Equal("b changed on the left", await File.ReadAllTextAsync(Harness.R("docs/b.txt")));
+        Assert.Empty(Harness.Pair.Conflicts);
         // Only b.txt and new-right.txt carried data: the renames made while stopped were renamed.
-        Assert.Equal(2, _pair.Pair.Counters.FilesTransferred);
+        Assert.Equal(2, Harness.Pair.Counters.FilesTransferred);
         // Both renames were applied as renames. Rarely (2 of ~80 runs, under load) a third rename
         // is counted too; its cause is not found yet (see the closing note), so "at least".
-        Assert.True(_pair.Pair.Counters.Moves >= 2, string.Join("\n", _pair.Pair.History));
+        Assert.True(Harness.Pair.Counters.Moves >= 2, string.Join("\n", Harness.Pair.History));
     }
 }
