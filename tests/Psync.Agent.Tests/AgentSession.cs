@@ -23,32 +23,7 @@ internal sealed class AgentSession : IAsyncDisposable
 
     public Hello Hello { get; private set; } = null!;
 
-    /// <summary>The published agent: $PSYNC_AGENT, else artifacts/agent/psync-agent (the README's test command publishes it).</summary>
-    public static string AgentPath
-    {
-        get
-        {
-            var path = Environment.GetEnvironmentVariable("PSYNC_AGENT") ?? Path.Combine(RepoRoot, "artifacts", "agent", "psync-agent");
-            return File.Exists(path)
-                ? path
-                : throw new FileNotFoundException($"{path} is missing: run scripts/test.sh, or dotnet publish src/Psync.Agent -c Release -r linux-x64 -p:PublishAot=true -o artifacts/agent");
-        }
-    }
-
-    public static string RepoRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Psync.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-            throw new DirectoryNotFoundException("Psync.sln not found above the test binaries");
-        }
-    }
+    public static string AgentPath => Psync.Tests.RepoFiles.PublishedAgent();
 
     public static async Task<AgentSession> StartAsync(string? root = null, IReadOnlyDictionary<string, string>? environment = null)
     {

@@ -258,17 +258,9 @@ public sealed class CinotifyProcess : IAsyncDisposable
                 : throw new FileNotFoundException($"PSYNC_CINOTIFY points to '{fromEnvironment}', which does not exist.");
         }
 
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Psync.sln")))
-            {
-                var path = Path.Combine(dir.FullName, "native", "build", "cinotify");
-                return File.Exists(path)
-                    ? path
-                    : throw new FileNotFoundException($"cinotify is not built: '{path}' is missing. Run `make -C native` in {dir.FullName}.");
-            }
-        }
-        throw new FileNotFoundException(
-            $"cinotify not found: no Psync.sln above {AppContext.BaseDirectory} and PSYNC_CINOTIFY is not set. Run `make -C native`.");
+        var path = Path.Combine(Psync.Tests.RepoFiles.Root, "native", "build", "cinotify");
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"cinotify is not built: '{path}' is missing. Run `make -C native`.");
     }
 }
