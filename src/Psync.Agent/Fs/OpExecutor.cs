@@ -302,6 +302,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
     /// <summary>Removes the entries of an own-area folder whose name starts with a time (in <paramref name="format"/>) before the cutoff.</summary>
     private int PurgeDir(string dir, string format, long beforeUnixMs)
     {
+        var length = format.Replace("'", "", StringComparison.Ordinal).Length;
         var fd = fs.OpenOwnDir(dir);
         var removed = 0;
         try
@@ -309,7 +310,6 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
             foreach (var entry in Tree.List(fd))
             {
                 var name = System.Text.Encoding.ASCII.GetString(entry.Name);
-                var length = format.Replace("'", "", StringComparison.Ordinal).Length;
                 var stamp = name.Length >= length ? name[..length] : "";
                 if (DateTime.TryParseExact(stamp, format, System.Globalization.CultureInfo.InvariantCulture,
                         System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
