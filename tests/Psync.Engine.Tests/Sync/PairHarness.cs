@@ -182,8 +182,10 @@ internal sealed class PairHarness : IAsyncDisposable
                 {
                     info += " " + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(root, name))))[..16];
                 }
-                catch (IOException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
+                    // Changed since find listed it (gone, or a directory now: EISDIR reads as
+                    // access denied): not converged yet, and the next look sees the new state.
                     info += " (changing)";
                 }
             }
