@@ -1,6 +1,54 @@
+using MudBlazor.Services;
+using Psync.Web;
+using Psync.Web.Api;
+using Psync.Web.Auth;
+using Psync.Web.Components;
+using Psync.Web.Data;
+using Psync.Web.Hosts;
+using Psync.Web.Live;
+using Psync.Web.Pairs;
+using Scalar.AspNetCore;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.UseStaticWebAssets();
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+
+var data = DataFolder.Resolve(builder.Configuration);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddPsyncData(data);
+builder.Services.AddPsyncAuth();
+builder.Services.AddPsyncEngine();
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.AddOpenApi();
+builder.Services.AddSignalR();
+builder.Services.AddAntiforgery(o => o.Cookie.Name = "psync.antiforgery");
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+
 var app = builder.Build();
 
-app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
+await app.Services.MigratePsyncDbAsync();
+await app.Services.GetRequiredService<Accounts>().EnsureAdminAsync(app.Configuration["PSYNC_ADMIN_PASSWORD"]);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseSecurityHeaders();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets().AllowAnonymous();
+app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().ExcludeFromDescription();
+app.MapOpenApi();
+app.MapScalarApiReference("/api/docs", o => o.WithTitle("Psync API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+app.MapGroup("/api/v1").MapAuthEndpoints().MapPairEndpoints().MapHostEndpoints();
+app.MapMetrics();
+app.MapHub<EventsHub>("/hubs/events");
+app.MapAccountEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();
+
+/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

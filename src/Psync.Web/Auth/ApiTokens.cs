@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Psync.Web.Data;
+
+namespace Psync.Web.Auth;
+
+/// <summary>Bearer tokens: random, shown once, stored as SHA-256.</summary>
+public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock)
+{
+    private const string Scheme = "psy_";
+
+    /// <returns>The stored record and the token itself (not kept anywhere).</returns>
+    public async Task<(TokenEntity Record, string Token)> CreateAsync(int userId, string name, DateTimeOffset? expiresAt, CancellationToken ct = default)
+    {
+        name = name.Trim();
+        if (name.Length is 0 or > 100)
+        {
+            throw new ArgumentException("a token name is 1 to 100 characters", nameof(name));
+        }
+        if (expiresAt is { } e && e <= clock.GetUtcNow())
+        {
+            throw new ArgumentException("the expiry is in the past", nameof(expiresAt));
+        }
+        var token = Scheme + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var record = new TokenEntity
+        {
+            UserId = userId,
+            Name = name,
+            Hash = Hash(token),
+            Prefix = token[..10],
+            CreatedAt = clock.GetUtcNow(),
+            ExpiresAt = expiresAt,
+        };
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        db.Tokens.Add(record);
+        await db.SaveChangesAsync(ct);
+        return (record, token);
+    }
+
+    /// <summary>The user a valid, unexpired token belongs to, or null.</summary>
+    public async Task<(UserEntity User, TokenEntity Token)?> ValidateAsync(string token, CancellationToken ct = default)
+    {
+        if (!token.StartsWith(Scheme, StringComparison.Ordinal) || token.Length > 100)
+        {
+            return null;
+        }
+        var hash = Hash(token);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var record = await db.Tokens.Include(t => t.User).SingleOrDefaultAsync(t => t.Hash == hash, ct);
+        var now = clock.GetUtcNow();
+        if (record?.User is null || record.ExpiresAt is { } e && e <= now)
+        {
+            return null;
+        }
+        if (record.LastUsedAt is null || now - record.LastUsedAt > TimeSpan.FromMinutes(1))
+        {
+            record.LastUsedAt = now;
+            await db.SaveChangesAsync(ct);
+        }
+        return (record.User, record);
+    }
+
+    public async Task<bool> RevokeAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Tokens.Where(t => t.Id == id).ExecuteDeleteAsync(ct) > 0;
+    }
+
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}

@@ -1,0 +1,174 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Psync.Web.Data;
+
+/// <summary>A right host: where a remote pair's right tree lives.</summary>
+public sealed class HostEntity
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    /// <summary>Host name or address.</summary>
+    public required string Address { get; set; }
+    public int Port { get; set; } = 22;
+    public required string User { get; set; }
+    /// <summary>The SSH private key (OpenSSH PEM), encrypted with Data Protection.</summary>
+    public string? ProtectedPrivateKey { get; set; }
+    /// <summary>The public half of the key, for the user's authorized_keys.</summary>
+    public string? PublicKey { get; set; }
+    /// <summary>The host key's SHA-256 fingerprint once a person confirmed it; null until then.</summary>
+    public string? PinnedFingerprint { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>One sync pair as configured.</summary>
+public sealed class PairEntity
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public required string LeftRoot { get; set; }
+    public required string RightRoot { get; set; }
+    /// <summary>The right host; null when both roots are on the appliance.</summary>
+    public int? HostId { get; set; }
+    public HostEntity? Host { get; set; }
+    public List<string> Excludes { get; set; } = [];
+    public List<string> Tempfiles { get; set; } = [];
+    public List<string> RsyncExtra { get; set; } = [];
+    public bool DryRun { get; set; }
+    public bool Force { get; set; }
+    public bool SkipInitialSync { get; set; }
+    public int HoldMilliseconds { get; set; } = 200;
+    public int TrashDays { get; set; } = 30;
+    public double MaxDeleteShare { get; set; } = 0.5;
+    /// <summary>Paused by a person: not started until resumed.</summary>
+    public bool Paused { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>One history event of a pair, kept across restarts.</summary>
+public sealed class EventEntity
+{
+    public long Id { get; set; }
+    public int PairId { get; set; }
+    public DateTimeOffset Time { get; set; }
+    public required string Kind { get; set; }
+    /// <summary>"left", "right" or null for pair-wide events.</summary>
+    public string? Side { get; set; }
+    public required string Path { get; set; }
+    public required string Detail { get; set; }
+    public double DurationMs { get; set; }
+}
+
+/// <summary>A conflict as the engine recorded it, mirrored here so the API has one id space.</summary>
+public sealed class ConflictEntity
+{
+    public long Id { get; set; }
+    public int PairId { get; set; }
+    /// <summary>The id in the pair's own conflict store.</summary>
+    public long EngineId { get; set; }
+    public required string Path { get; set; }
+    public required string ConflictCopy { get; set; }
+    public required string Loser { get; set; }
+    public required string LeftState { get; set; }
+    public required string RightState { get; set; }
+    public DateTimeOffset Time { get; set; }
+    public bool Resolved { get; set; }
+}
+
+public sealed class UserEntity
+{
+    public int Id { get; set; }
+    public required string UserName { get; set; }
+    public required string PasswordHash { get; set; }
+    public int FailedLogins { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>An API token; only its SHA-256 is stored.</summary>
+public sealed class TokenEntity
+{
+    public int Id { get; set; }
+    public int UserId { get; set; }
+    public UserEntity? User { get; set; }
+    public required string Name { get; set; }
+    /// <summary>Hex SHA-256 of the token.</summary>
+    public required string Hash { get; set; }
+    /// <summary>The first characters, so a person can tell tokens apart.</summary>
+    public required string Prefix { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+}
+
+internal sealed class HostConfiguration : IEntityTypeConfiguration<HostEntity>
+{
+    public void Configure(EntityTypeBuilder<HostEntity> b)
+    {
+        b.ToTable("Hosts");
+        b.HasIndex(h => h.Name).IsUnique();
+        b.Property(h => h.Name).HasMaxLength(100);
+        b.Property(h => h.Address).HasMaxLength(255);
+        b.Property(h => h.User).HasMaxLength(100);
+    }
+}
+
+internal sealed class PairConfiguration : IEntityTypeConfiguration<PairEntity>
+{
+    public void Configure(EntityTypeBuilder<PairEntity> b)
+    {
+        b.ToTable("Pairs");
+        b.HasIndex(p => p.Name).IsUnique();
+        b.Property(p => p.Name).HasMaxLength(100);
+        b.HasOne(p => p.Host).WithMany().HasForeignKey(p => p.HostId).OnDelete(DeleteBehavior.Restrict);
+        b.PrimitiveCollection(p => p.Excludes);
+        b.PrimitiveCollection(p => p.Tempfiles);
+        b.PrimitiveCollection(p => p.RsyncExtra);
+    }
+}
+
+internal sealed class EventConfiguration : IEntityTypeConfiguration<EventEntity>
+{
+    public void Configure(EntityTypeBuilder<EventEntity> b)
+    {
+        b.ToTable("Events");
+        b.HasIndex(e => new { e.PairId, e.Id });
+        b.Property(e => e.Time).HasConversion(TimeConversion.Ticks);
+    }
+}
+
+internal sealed class ConflictConfiguration : IEntityTypeConfiguration<ConflictEntity>
+{
+    public void Configure(EntityTypeBuilder<ConflictEntity> b)
+    {
+        b.ToTable("Conflicts");
+        b.HasIndex(c => new { c.PairId, c.EngineId }).IsUnique();
+    }
+}
+
+internal sealed class UserConfiguration : IEntityTypeConfiguration<UserEntity>
+{
+    public void Configure(EntityTypeBuilder<UserEntity> b)
+    {
+        b.ToTable("Users");
+        b.HasIndex(u => u.UserName).IsUnique();
+        b.Property(u => u.UserName).HasMaxLength(100);
+    }
+}
+
+internal sealed class TokenConfiguration : IEntityTypeConfiguration<TokenEntity>
+{
+    public void Configure(EntityTypeBuilder<TokenEntity> b)
+    {
+        b.ToTable("Tokens");
+        b.HasIndex(t => t.Hash).IsUnique();
+        b.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>SQLite has no DateTimeOffset ordering; UTC ticks sort and compare.</summary>
+internal static class TimeConversion
+{
+    public static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long> Ticks =
+        new(t => t.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+}

@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Psync.Web.Data;
+
+/// <summary>Configuration and history of the appliance.</summary>
+public sealed class PsyncDb(DbContextOptions<PsyncDb> options) : DbContext(options)
+{
+    public DbSet<HostEntity> Hosts => Set<HostEntity>();
+    public DbSet<PairEntity> Pairs => Set<PairEntity>();
+    public DbSet<EventEntity> Events => Set<EventEntity>();
+    public DbSet<ConflictEntity> Conflicts => Set<ConflictEntity>();
+    public DbSet<UserEntity> Users => Set<UserEntity>();
+    public DbSet<TokenEntity> Tokens => Set<TokenEntity>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PsyncDb).Assembly);
+}

@@ -1,0 +1,235 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Psync.Engine.Agents;
+using Psync.Engine.Remote;
+using Psync.Web.Data;
+using Psync.Web.Live;
+using Psync.Web.Pairs;
+
+namespace Psync.Web.Hosts;
+
+public sealed record HostResource(int Id, string Name, string Address, int Port, string User, string? PublicKey, bool HasKey, string? PinnedFingerprint);
+
+/// <param name="Name">A short name.</param>
+/// <param name="Address">Host name or address.</param>
+/// <param name="Port">The SSH port (22).</param>
+/// <param name="User">The login on the host.</param>
+/// <param name="PrivateKey">An OpenSSH private key to use (stored encrypted); leave out to keep the current one.</param>
+/// <param name="GenerateKey">Make a new ed25519 key; its public half is in the response, for the host's authorized_keys.</param>
+public sealed record HostRequest(string? Name, string? Address, int? Port = null, string? User = null, string? PrivateKey = null, bool GenerateKey = false);
+
+/// <param name="Reachable">The host answered.</param>
+/// <param name="Trusted">Its key is the pinned one and the login worked.</param>
+/// <param name="Fingerprint">The SHA-256 fingerprint of the key the host presented.</param>
+/// <param name="Message">What happened, in words.</param>
+public sealed record HostTestResult(bool Reachable, bool Trusted, string? Fingerprint, string Message);
+
+/// <param name="Fingerprint">The SHA-256 fingerprint the person checked (as shown by <c>test</c>).</param>
+public sealed record TrustRequest(string? Fingerprint);
+
+/// <summary>Right hosts: stored with their key encrypted, tested, trusted (host key pinned) and given the agent.</summary>
+public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, DataFolder data, IOptions<EngineOptions> engine)
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    public async Task<IReadOnlyList<HostResource>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return [.. (await db.Hosts.AsNoTracking().OrderBy(h => h.Name).ToListAsync(ct)).Select(ToResource)];
+    }
+
+    public async Task<HostResource?> GetAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Hosts.FindAsync([id], ct) is { } h ? ToResource(h) : null;
+    }
+
+    public async Task<(HostResource? Host, Dictionary<string, string[]> Errors)> SaveAsync(int? id, HostRequest request, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var host = id is { } existing ? await db.Hosts.FindAsync([existing], ct) : null;
+        if (id is not null && host is null)
+        {
+            return (null, []);
+        }
+        var errors = await ValidateAsync(request, id, db, ct);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        var moved = host is not null && (host.Address != request.Address!.Trim() || host.Port != (request.Port ?? 22));
+        host ??= db.Hosts.Add(new HostEntity { Name = "", Address = "", User = "", CreatedAt = DateTimeOffset.UtcNow }).Entity;
+        host.Name = request.Name!.Trim();
+        host.Address = request.Address!.Trim();
+        host.Port = request.Port ?? 22;
+        host.User = request.User!.Trim();
+        if (moved)
+        {
+            host.PinnedFingerprint = null; // another host: its key is confirmed anew
+        }
+        if (request.GenerateKey)
+        {
+            var (privateKey, publicKey) = await keys.GenerateAsync($"psync@{Environment.MachineName}", ct);
+            host.ProtectedPrivateKey = keys.Protect(privateKey);
+            host.PublicKey = publicKey;
+        }
+        else if (!string.IsNullOrWhiteSpace(request.PrivateKey))
+        {
+            host.ProtectedPrivateKey = keys.Protect(request.PrivateKey);
+            host.PublicKey = null;
+        }
+        await db.SaveChangesAsync(ct);
+        return (ToResource(host), errors);
+    }
+
+    /// <exception cref="PairOperationException">A pair still uses the host.</exception>
+    public async Task<bool> DeleteAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        if (await db.Pairs.AnyAsync(p => p.HostId == id, ct))
+        {
+            throw new PairOperationException("pairs still use this host: remove them first");
+        }
+        var deleted = await db.Hosts.Where(h => h.Id == id).ExecuteDeleteAsync(ct) > 0;
+        keys.Forget(id);
+        return deleted;
+    }
+
+    /// <summary>Connects and logs in; an unknown key is reported with its fingerprint for a person to confirm.</summary>
+    public async Task<HostTestResult?> TestAsync(int id, CancellationToken ct = default)
+    {
+        if (await FindAsync(id, ct) is not { } host)
+        {
+            return null;
+        }
+        try
+        {
+            await using var session = await ConnectAsync(host, null, ct);
+            return new HostTestResult(true, true, session.HostKeyFingerprint, $"logged in to {session.Address}; the host key is the pinned one");
+        }
+        catch (HostKeyException e) when (e.Problem == HostKeyProblem.Unknown)
+        {
+            return new HostTestResult(true, false, e.Fingerprint, $"{host.Address} presents a {e.KeyType} key with fingerprint {e.Fingerprint}. Check it on the host (ssh-keygen -lf /etc/ssh/ssh_host_{KeyName(e.KeyType)}_key.pub) and trust it if it matches.");
+        }
+        catch (HostKeyException e)
+        {
+            return new HostTestResult(true, false, e.Fingerprint, e.Message);
+        }
+        catch (Exception e) when (e is RemoteException or InvalidOperationException)
+        {
+            return new HostTestResult(false, false, null, e.Message);
+        }
+    }
+
+    /// <summary>Pins the host key whose fingerprint a person confirmed, then logs in with it.</summary>
+    public async Task<HostTestResult?> TrustAsync(int id, string fingerprint, CancellationToken ct = default)
+    {
+        if (await FindAsync(id, ct) is not { } host)
+        {
+            return null;
+        }
+        var wanted = HostKeys.NormalizeFingerprint(fingerprint);
+        HostTestResult result;
+        try
+        {
+            await using var session = await ConnectAsync(host, wanted, ct);
+            result = new HostTestResult(true, true, session.HostKeyFingerprint, $"trusted {session.HostKeyFingerprint} and logged in to {session.Address}");
+        }
+        catch (HostKeyException e)
+        {
+            result = new HostTestResult(true, false, e.Fingerprint, e.Problem == HostKeyProblem.Unknown
+                ? $"the host presents {e.Fingerprint}, not {wanted}: nothing was trusted"
+                : e.Message);
+        }
+        catch (Exception e) when (e is RemoteException or InvalidOperationException)
+        {
+            result = new HostTestResult(false, false, null, e.Message);
+        }
+        // The key is pinned during the key exchange, so it counts even when the login then failed.
+        var pinned = new KnownHosts(data.KnownHosts).Get(host.Address, host.Port)?.Fingerprint;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        await db.Hosts.Where(h => h.Id == id).ExecuteUpdateAsync(s => s.SetProperty(h => h.PinnedFingerprint, pinned), ct);
+        return result;
+    }
+
+    /// <summary>Installs the agent on the host (or finds this exact version there), reporting each step.</summary>
+    /// <exception cref="PairOperationException">The host cannot be reached, is not trusted, or lacks something the agent needs.</exception>
+    public async Task<string> DeployAsync(int id, IProgress<string>? progress, CancellationToken ct = default)
+    {
+        var host = await FindAsync(id, ct) ?? throw new PairOperationException($"there is no host {id}", StatusCodes.Status404NotFound);
+        try
+        {
+            progress?.Report($"connecting to {host.Address}");
+            await using var session = await ConnectAsync(host, null, ct);
+            var bundle = await AgentBundle.FromAgentAsync(engine.Value.AgentPath ?? LocalAgent.Locate(), ct);
+            var deployment = await new AgentDeployer(session, bundle).DeployAsync(".", progress, ct);
+            return deployment.Uploaded ? $"installed agent {bundle.Version} at {deployment.AgentPath}" : $"agent {bundle.Version} already at {deployment.AgentPath}";
+        }
+        catch (Exception e) when (e is RemoteException or HostKeyException or InvalidOperationException or AgentException)
+        {
+            throw new PairOperationException(e.Message, StatusCodes.Status502BadGateway);
+        }
+    }
+
+    private async Task<SshSession> ConnectAsync(HostEntity host, string? acceptFingerprint, CancellationToken ct)
+    {
+        var options = new SshSessionOptions
+        {
+            Address = new RemoteAddress(host.User, host.Address, host.Port),
+            IdentityFile = keys.KeyFile(host),
+            AcceptFingerprint = acceptFingerprint,
+            ConnectTimeout = ConnectTimeout,
+        };
+        return await SshSession.ConnectAsync(options, new KnownHosts(data.KnownHosts), ct);
+    }
+
+    private async Task<HostEntity?> FindAsync(int id, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Hosts.AsNoTracking().SingleOrDefaultAsync(h => h.Id == id, ct);
+    }
+
+    private static async Task<Dictionary<string, string[]>> ValidateAsync(HostRequest r, int? editing, PsyncDb db, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var name = r.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 100)
+        {
+            errors["name"] = ["A name of 1 to 100 characters is required."];
+        }
+        else if (await db.Hosts.AnyAsync(h => h.Name == name && h.Id != editing, ct))
+        {
+            errors["name"] = [$"A host named '{name}' exists."];
+        }
+        if (string.IsNullOrWhiteSpace(r.Address) || !RemoteAddress.TryParse($"u@{(r.Address.Contains(':', StringComparison.Ordinal) ? $"[{r.Address.Trim()}]" : r.Address.Trim())}", out _))
+        {
+            errors["address"] = ["A host name or IP address is required."];
+        }
+        if (r.Port is < 1 or > 65535)
+        {
+            errors["port"] = ["A port is 1 to 65535."];
+        }
+        if (string.IsNullOrWhiteSpace(r.User) || r.User.Any(c => char.IsWhiteSpace(c) || c is '@' or ':' or '\0'))
+        {
+            errors["user"] = ["A user name without spaces, '@' or ':' is required."];
+        }
+        if (!string.IsNullOrWhiteSpace(r.PrivateKey) && !r.PrivateKey.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+        {
+            errors["privateKey"] = ["Paste an OpenSSH or PEM private key (-----BEGIN … PRIVATE KEY-----)."];
+        }
+        if (!string.IsNullOrWhiteSpace(r.PrivateKey) && r.GenerateKey)
+        {
+            errors["generateKey"] = ["Either paste a key or generate one, not both."];
+        }
+        return errors;
+    }
+
+    private static string KeyName(string keyType) => keyType switch
+    {
+        "ssh-ed25519" => "ed25519",
+        "ssh-rsa" => "rsa",
+        _ => "ecdsa",
+    };
+
+    private static HostResource ToResource(HostEntity h) => new(h.Id, h.Name, h.Address, h.Port, h.User, h.PublicKey, h.ProtectedPrivateKey is not null, h.PinnedFingerprint);
+}

@@ -1,0 +1,133 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Psync.Engine.Sync;
+using Psync.Protocol;
+using Psync.Web.Data;
+using Psync.Web.Pairs;
+
+namespace Psync.Web.Live;
+
+/// <summary>
+/// Stores what pairs report (history events, conflict lists) in the database, in batches, off
+/// the engine's threads; then tells <see cref="LiveUpdates"/>, so what the browser shows is
+/// already what survives a restart.
+/// </summary>
+public sealed class HistoryWriter(IDbContextFactory<PsyncDb> dbs, LiveUpdates live, ILogger<HistoryWriter> log) : BackgroundService
+{
+    private const int BatchSize = 500;
+    private readonly Channel<Item> _items = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
+
+    public void Record(int pairId, HistoryEvent e) => _items.Writer.TryWrite(new Item(pairId, e, null));
+
+    public void Conflicts(int pairId, IReadOnlyList<ConflictRecord> conflicts) => _items.Writer.TryWrite(new Item(pairId, null, conflicts));
+
+    /// <summary>Completes when everything handed in so far is stored (tests, shutdown).</summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _items.Writer.TryWrite(new Item(0, null, null, done));
+        await done.Task.WaitAsync(ct);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _items.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = _items.Reader;
+        var batch = new List<Item>();
+        // Runs until the channel completes (StopAsync), so what was recorded before a shutdown is kept.
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < BatchSize && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+            try
+            {
+                await StoreAsync(batch);
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "Storing {Count} history items failed", batch.Count);
+            }
+            foreach (var item in batch)
+            {
+                item.Done?.TrySetResult();
+            }
+            batch.Clear();
+        }
+    }
+
+    private async Task StoreAsync(List<Item> batch)
+    {
+        await using var db = await dbs.CreateDbContextAsync();
+        var events = new List<EventEntity>();
+        var conflictPairs = new HashSet<int>();
+        foreach (var item in batch)
+        {
+            if (item.Event is { } e)
+            {
+                events.Add(new EventEntity
+                {
+                    PairId = item.PairId,
+                    Time = e.Time,
+                    Kind = e.Kind,
+                    Side = e.Target?.Name(),
+                    Path = PathCodec.Display(e.Path),
+                    Detail = e.Detail,
+                    DurationMs = e.Duration.TotalMilliseconds,
+                });
+            }
+            else if (item.ConflictList is { } list)
+            {
+                await MirrorConflictsAsync(db, item.PairId, list);
+                conflictPairs.Add(item.PairId);
+            }
+        }
+        db.Events.AddRange(events);
+        await db.SaveChangesAsync();
+        foreach (var group in events.GroupBy(e => e.PairId))
+        {
+            live.Publish(group.Key, UpdateKind.Events, [.. group.Select(EventResource.From)]);
+        }
+        foreach (var pairId in conflictPairs)
+        {
+            live.Publish(pairId, UpdateKind.Conflicts);
+        }
+    }
+
+    private static async Task MirrorConflictsAsync(PsyncDb db, int pairId, IReadOnlyList<ConflictRecord> list)
+    {
+        if (!await db.Pairs.AnyAsync(p => p.Id == pairId))
+        {
+            return; // removed meanwhile
+        }
+        var known = await db.Conflicts.Where(c => c.PairId == pairId).ToDictionaryAsync(c => c.EngineId);
+        foreach (var c in list)
+        {
+            if (known.TryGetValue(c.Id, out var row))
+            {
+                row.Resolved = c.Resolved;
+                continue;
+            }
+            db.Conflicts.Add(new ConflictEntity
+            {
+                PairId = pairId,
+                EngineId = c.Id,
+                Path = PathCodec.Display(c.Path),
+                ConflictCopy = PathCodec.Display(c.ConflictCopy),
+                Loser = c.Loser.Name(),
+                LeftState = c.Left.ToString(),
+                RightState = c.Right.ToString(),
+                Time = c.Time,
+                Resolved = c.Resolved,
+            });
+        }
+    }
+
+    private sealed record Item(int PairId, HistoryEvent? Event, IReadOnlyList<ConflictRecord>? ConflictList, TaskCompletionSource? Done = null);
+}

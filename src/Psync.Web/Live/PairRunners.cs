@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Psync.Engine;
+using Psync.Engine.Sync;
+using Psync.Web.Data;
+using Psync.Web.Hosts;
+using Psync.Web.Pairs;
+
+namespace Psync.Web.Live;
+
+/// <summary>The running pairs, one <see cref="PairRunner"/> each, started and stopped as their configuration says.</summary>
+public sealed class PairRunners(
+    IDbContextFactory<PsyncDb> dbs,
+    DataFolder data,
+    KeyVault keys,
+    LiveUpdates live,
+    HistoryWriter history,
+    IOptions<EngineOptions> options,
+    ILoggerFactory loggers,
+    TimeProvider clock) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<int, PairRunner> _runners = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ILogger _log = loggers.CreateLogger<PairRunners>();
+
+    public PairRunner? Get(int pairId) => _runners.GetValueOrDefault(pairId);
+
+    public async Task StartAllAsync(CancellationToken ct)
+    {
+        keys.Clear();
+        List<int> ids;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            ids = await db.Pairs.Select(p => p.Id).ToListAsync(ct);
+        }
+        foreach (var id in ids)
+        {
+            await ApplyAsync(id, ct);
+        }
+    }
+
+    /// <summary>Brings the pair's runner in line with its stored configuration: stops it, and starts it again unless it is paused or gone.</summary>
+    public async Task ApplyAsync(int pairId, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_runners.TryRemove(pairId, out var old))
+            {
+                await old.DisposeAsync();
+            }
+            await using var db = await dbs.CreateDbContextAsync(ct);
+            var pair = await db.Pairs.Include(p => p.Host).SingleOrDefaultAsync(p => p.Id == pairId, ct);
+            if (pair is { Paused: false })
+            {
+                var runner = new PairRunner(pair.Id, new SyncPair(ToOptions(pair), loggers, clock), live, history, clock, _log);
+                _runners[pair.Id] = runner;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        live.Publish(pairId, UpdateKind.Config);
+        live.Publish(pairId, UpdateKind.Status);
+    }
+
+    public PairStatusResource StatusOf(PairEntity pair, int openConflicts)
+    {
+        if (Get(pair.Id) is not { } runner)
+        {
+            var state = pair.Paused ? "paused" : "stopped";
+            return new PairStatusResource(state, pair.Paused ? "paused by a person" : null, pair.CreatedAt, null, 0, openConflicts, 0, new PairCounters(0, 0, 0, 0, 0, 0, 0, 0));
+        }
+        var status = runner.Pair.Status;
+        var (name, reason) = runner.Failure is { } failure ? ("error", failure) : (status.State.ToString().ToLowerInvariant(), status.Reason);
+        return new PairStatusResource(name, reason, status.Since, status.LastSync, runner.Pair.Queue.Count, openConflicts, runner.BytesPerSecond, runner.Pair.Counters);
+    }
+
+    /// <summary>Samples throughput; pairs whose figure changed get a status update.</summary>
+    public void SampleThroughput()
+    {
+        foreach (var runner in _runners.Values)
+        {
+            if (runner.Sample(clock))
+            {
+                live.Publish(runner.Id, UpdateKind.Status);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            foreach (var id in _runners.Keys)
+            {
+                if (_runners.TryRemove(id, out var runner))
+                {
+                    await runner.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private PairOptions ToOptions(PairEntity pair)
+    {
+        var host = pair.Host;
+        return new PairOptions
+        {
+            Name = pair.Name,
+            LeftRoot = pair.LeftRoot,
+            RightRoot = pair.RightRoot,
+            DataDir = data.ForPair(pair.Id),
+            RemoteHost = host is null ? null : $"{host.User}@{(host.Address.Contains(':', StringComparison.Ordinal) ? $"[{host.Address}]" : host.Address)}:{host.Port.ToString(CultureInfo.InvariantCulture)}",
+            Identity = host?.ProtectedPrivateKey is null ? null : keys.KeyFile(host),
+            KnownHostsFile = data.KnownHosts,
+            Excludes = pair.Excludes,
+            Tempfiles = pair.Tempfiles,
+            RsyncExtra = pair.RsyncExtra,
+            DryRun = pair.DryRun,
+            Force = pair.Force,
+            SkipInitialSync = pair.SkipInitialSync,
+            DeleteHold = TimeSpan.FromMilliseconds(pair.HoldMilliseconds),
+            TrashRetention = TimeSpan.FromDays(pair.TrashDays),
+            MaxDeleteShare = pair.MaxDeleteShare,
+            ReconcileInterval = options.Value.ReconcileInterval,
+            AgentPath = options.Value.AgentPath,
+        };
+    }
+}
+
+/// <summary>Hosts the engine: starts every pair at start, samples throughput, stops them all at shutdown.</summary>
+public sealed class EngineService(PairRunners runners, TimeProvider clock, ILogger<EngineService> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await runners.StartAllAsync(stoppingToken);
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), clock);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                runners.SampleThroughput();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down
+        }
+        catch (Exception e)
+        {
+            log.LogCritical(e, "The engine failed");
+            throw;
+        }
+        finally
+        {
+            await runners.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Psync.Engine.Sync;
+using Psync.Protocol;
+using Psync.Web.Api;
+using Psync.Web.Live;
+
+namespace Psync.Web.Pairs;
+
+public sealed record VerifyResult(bool Identical, long LeftCount, long RightCount, IReadOnlyList<DifferenceResource> Differences);
+
+public sealed record DifferenceResource(string Path, string Kind, string Detail);
+
+public static class PairEndpoints
+{
+    private const int MaxDifferences = 1000;
+
+    public static RouteGroupBuilder MapPairEndpoints(this RouteGroupBuilder api)
+    {
+        var pairs = api.MapGroup("/pairs").WithTags("Pairs");
+        pairs.MapGet("/", async (PairService s, CancellationToken ct) => TypedResults.Ok(await s.ListAsync(ct)))
+            .WithName("ListPairs").WithSummary("Every pair with its live status");
+        pairs.MapGet("/{id:int}", async Task<Results<Ok<PairResource>, ProblemHttpResult>> (int id, PairService s, CancellationToken ct) =>
+                await s.GetAsync(id, ct) is { } p ? TypedResults.Ok(p) : NoPair(id))
+            .WithName("GetPair").WithSummary("One pair with its live status");
+        pairs.MapPost("/", async Task<Results<Created<PairResource>, ValidationProblem>> (PairRequest request, PairService s, CancellationToken ct) =>
+            {
+                var (pair, errors) = await s.CreateAsync(request, ct);
+                return pair is null ? TypedResults.ValidationProblem(errors) : TypedResults.Created($"/api/v1/pairs/{pair.Id}", pair);
+            })
+            .WithName("CreatePair").WithSummary("Adds a pair and starts it (name, leftRoot, rightRoot; hostId for a remote pair)");
+        pairs.MapPut("/{id:int}", async Task<Results<Ok<PairResource>, ValidationProblem, ProblemHttpResult>> (int id, PairRequest request, PairService s, CancellationToken ct) =>
+            {
+                var (pair, errors) = await s.UpdateAsync(id, request, ct);
+                return pair is not null ? TypedResults.Ok(pair) : errors.Count > 0 ? TypedResults.ValidationProblem(errors) : NoPair(id);
+            })
+            .WithName("UpdatePair").WithSummary("Changes a pair; it restarts with the new settings");
+        pairs.MapDelete("/{id:int}", async Task<Results<NoContent, ProblemHttpResult>> (int id, PairService s, CancellationToken ct) =>
+                await s.DeleteAsync(id, ct) ? TypedResults.NoContent() : NoPair(id))
+            .WithName("DeletePair").WithSummary("Stops and removes a pair; both trees stay as they are");
+        pairs.MapPost("/{id:int}/pause", async Task<Results<Ok<PairResource>, ProblemHttpResult>> (int id, PairService s, CancellationToken ct) =>
+                await s.PauseAsync(id, ct) is { } p ? TypedResults.Ok(p) : NoPair(id))
+            .WithName("PausePair").WithSummary("Stops syncing until resumed (kept across restarts)");
+        pairs.MapPost("/{id:int}/resume", async Task<Results<Ok<PairResource>, ProblemHttpResult>> (int id, bool? confirmDeletes, PairService s, CancellationToken ct) =>
+                await s.ResumeAsync(id, confirmDeletes ?? false, ct) is { } p ? TypedResults.Ok(p) : NoPair(id))
+            .WithName("ResumePair").WithSummary("Resumes a paused pair (it reconciles first); confirmDeletes=true lets a plan the delete guard held go ahead");
+        pairs.MapPost("/{id:int}/resync", async Task<Results<Accepted<PairResource>, ProblemHttpResult>> (int id, PairService s, CancellationToken ct) =>
+                await s.ResyncAsync(id, ct) is { } p ? TypedResults.Accepted($"/api/v1/pairs/{id}", p) : NoPair(id))
+            .WithName("ResyncPair").WithSummary("Scans both trees and merges them with the index now");
+        pairs.MapPost("/{id:int}/verify", async Task<Results<Ok<VerifyResult>, ProblemHttpResult>> (int id, PairService s, IOptions<EngineOptions> engine, CancellationToken ct) =>
+            {
+                if (await s.FindAsync(id, ct) is not { } pair)
+                {
+                    return NoPair(id);
+                }
+                var report = await s.VerifyAsync(pair, engine.Value.AgentPath, ct);
+                var differences = report.Differences.Take(MaxDifferences).Select(d => new DifferenceResource(PathCodec.Display(d.Path), d.Kind.ToString(), d.Detail)).ToList();
+                return TypedResults.Ok(new VerifyResult(report.Identical, report.LeftCount, report.RightCount, differences));
+            })
+            .WithName("VerifyPair").WithSummary("Compares both trees (content, mode, mtime, symlinks) and lists what differs");
+        pairs.MapGet("/{id:int}/queue", async Task<Results<Ok<IReadOnlyList<QueueItemResource>>, ProblemHttpResult>> (int id, PairService s, CancellationToken ct) =>
+                await s.FindAsync(id, ct) is null ? NoPair(id) : TypedResults.Ok(s.QueueOf(id)))
+            .WithName("GetQueue").WithSummary("Operations pending and running");
+        pairs.MapGet("/{id:int}/events", async Task<Results<Ok<IReadOnlyList<EventResource>>, ProblemHttpResult>> (
+                int id, long? since, long? before, int? limit, string? side, string? kind, string? path, PairService s, CancellationToken ct) =>
+            {
+                if (limit is < 1 or > PairService.MaxEventPage)
+                {
+                    return Problems.BadRequest($"limit is 1 to {PairService.MaxEventPage}");
+                }
+                if (side is not (null or "left" or "right" or "none"))
+                {
+                    return Problems.BadRequest("side is left, right or none");
+                }
+                return await s.FindAsync(id, ct) is null ? NoPair(id) : TypedResults.Ok(await s.EventsAsync(id, new EventQuery(since, before, limit ?? 100, side, kind, path), ct));
+            })
+            .WithName("GetEvents").WithSummary("History: events after the id 'since' (oldest first), or the newest 'limit' before 'before'; filter by side, kind, path");
+        pairs.MapGet("/{id:int}/conflicts", async Task<Results<Ok<IReadOnlyList<ConflictResource>>, ProblemHttpResult>> (int id, PairService s, CancellationToken ct) =>
+                await s.FindAsync(id, ct) is null ? NoPair(id) : TypedResults.Ok(await s.ConflictsAsync(id, ct)))
+            .WithName("GetConflicts").WithSummary("The pair's conflicts, open and resolved");
+
+        api.MapPost("/conflicts/{id:long}/resolve", async Task<Results<Ok<ConflictResource>, ProblemHttpResult>> (long id, ResolveRequest request, PairService s, CancellationToken ct) =>
+            {
+                if (!TryParse(request.Resolution, out var resolution))
+                {
+                    return Problems.BadRequest("resolution is keepLeft, keepRight or keepBoth");
+                }
+                return await s.ResolveAsync(id, resolution, ct) is { } c ? TypedResults.Ok(c) : Problems.NotFound($"there is no conflict {id}");
+            })
+            .WithTags("Conflicts").WithName("ResolveConflict").WithSummary("Settles a conflict: keepLeft, keepRight or keepBoth");
+        return api;
+    }
+
+    private static ProblemHttpResult NoPair(int id) => Problems.NotFound($"there is no pair {id}");
+
+    private static bool TryParse(string? text, out ConflictResolution resolution)
+    {
+        resolution = default;
+        return text is not null && Enum.TryParse(text, ignoreCase: true, out resolution) && Enum.IsDefined(resolution);
+    }
+}

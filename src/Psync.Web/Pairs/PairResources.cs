@@ -1,0 +1,77 @@
+using Psync.Engine.Sync;
+using Psync.Protocol;
+using Psync.Web.Data;
+
+namespace Psync.Web.Pairs;
+
+/// <summary>A pair as the API and the UI show it: its configuration and, live, what it is doing.</summary>
+public sealed record PairResource(
+    int Id,
+    string Name,
+    string LeftRoot,
+    string RightRoot,
+    int? HostId,
+    IReadOnlyList<string> Excludes,
+    IReadOnlyList<string> Tempfiles,
+    IReadOnlyList<string> RsyncExtra,
+    bool DryRun,
+    bool Force,
+    bool SkipInitialSync,
+    int HoldMilliseconds,
+    int TrashDays,
+    double MaxDeleteShare,
+    bool Paused,
+    PairStatusResource Status);
+
+/// <param name="State">starting, reconciling, idle, syncing, paused, error, stopped.</param>
+/// <param name="Reason">Why it is paused or failing.</param>
+/// <param name="Since">Since when it is in this state.</param>
+/// <param name="LastSync">When it was last idle after syncing.</param>
+/// <param name="QueueLength">Operations pending or running.</param>
+/// <param name="OpenConflicts">Conflicts nobody resolved yet.</param>
+/// <param name="BytesPerSecond">File data sent over the last few seconds.</param>
+/// <param name="Counters">Totals since the pair started.</param>
+public sealed record PairStatusResource(
+    string State,
+    string? Reason,
+    DateTimeOffset Since,
+    DateTimeOffset? LastSync,
+    int QueueLength,
+    int OpenConflicts,
+    double BytesPerSecond,
+    PairCounters Counters);
+
+/// <summary>What a pair's creation or edit carries; omitted options keep psync's defaults.</summary>
+public sealed record PairRequest(
+    string? Name,
+    string? LeftRoot,
+    string? RightRoot,
+    int? HostId = null,
+    IReadOnlyList<string>? Excludes = null,
+    IReadOnlyList<string>? Tempfiles = null,
+    IReadOnlyList<string>? RsyncExtra = null,
+    bool? DryRun = null,
+    bool? Force = null,
+    bool? SkipInitialSync = null,
+    int? HoldMilliseconds = null,
+    int? TrashDays = null,
+    double? MaxDeleteShare = null,
+    bool? Paused = null);
+
+public sealed record QueueItemResource(string Kind, string Target, string Path, bool Running)
+{
+    public static QueueItemResource From(QueueItem item) => new(item.Kind, item.Target.Name(), PathCodec.Display(item.Path), item.Running);
+}
+
+public sealed record EventResource(long Id, int PairId, DateTimeOffset Time, string Kind, string? Side, string Path, string Detail, double DurationMs)
+{
+    public static EventResource From(EventEntity e) => new(e.Id, e.PairId, e.Time, e.Kind, e.Side, e.Path, e.Detail, e.DurationMs);
+}
+
+public sealed record ConflictResource(long Id, int PairId, string Path, string ConflictCopy, string Loser, string Left, string Right, DateTimeOffset Time, bool Resolved)
+{
+    public static ConflictResource From(ConflictEntity c) => new(c.Id, c.PairId, c.Path, c.ConflictCopy, c.Loser, c.LeftState, c.RightState, c.Time, c.Resolved);
+}
+
+/// <param name="Resolution">keepLeft, keepRight or keepBoth.</param>
+public sealed record ResolveRequest(string? Resolution);

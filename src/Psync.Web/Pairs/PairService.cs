@@ -1,0 +1,282 @@
+using Microsoft.EntityFrameworkCore;
+using Psync.Engine.Check;
+using Psync.Engine.Sync;
+using Psync.Web.Data;
+using Psync.Web.Live;
+
+namespace Psync.Web.Pairs;
+
+/// <summary>Thrown for a request that cannot be carried out as asked; the message is for the user.</summary>
+public sealed class PairOperationException(string message, int status = StatusCodes.Status409Conflict) : Exception(message)
+{
+    public int Status { get; } = status;
+}
+
+/// <summary>What the API and the pages do with pairs: one implementation for both.</summary>
+public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runners, HistoryWriter history)
+{
+    public const int MaxEventPage = 1000;
+
+    public async Task<IReadOnlyList<PairResource>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var pairs = await db.Pairs.AsNoTracking().OrderBy(p => p.Name).ToListAsync(ct);
+        var open = await OpenConflictsAsync(db, null, ct);
+        return [.. pairs.Select(p => ToResource(p, open.GetValueOrDefault(p.Id)))];
+    }
+
+    public async Task<PairResource?> GetAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var pair = await db.Pairs.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, ct);
+        return pair is null ? null : ToResource(pair, (await OpenConflictsAsync(db, id, ct)).GetValueOrDefault(id));
+    }
+
+    /// <returns>The new pair, or the validation errors by field.</returns>
+    public async Task<(PairResource? Pair, Dictionary<string, string[]> Errors)> CreateAsync(PairRequest request, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var errors = await PairValidator.ValidateAsync(request, null, db, ct);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        var pair = new PairEntity { Name = "", LeftRoot = "", RightRoot = "", CreatedAt = DateTimeOffset.UtcNow };
+        Apply(request, pair);
+        db.Pairs.Add(pair);
+        await db.SaveChangesAsync(ct);
+        await runners.ApplyAsync(pair.Id, ct);
+        return (ToResource(pair, 0), errors);
+    }
+
+    /// <returns>Null pair and no errors when there is no such pair.</returns>
+    public async Task<(PairResource? Pair, Dictionary<string, string[]> Errors)> UpdateAsync(int id, PairRequest request, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var pair = await db.Pairs.FindAsync([id], ct);
+        if (pair is null)
+        {
+            return (null, []);
+        }
+        var errors = await PairValidator.ValidateAsync(request, id, db, ct);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        Apply(request, pair);
+        await db.SaveChangesAsync(ct);
+        await runners.ApplyAsync(id, ct);
+        return (await GetAsync(id, ct), errors);
+    }
+
+    /// <summary>Stops and forgets the pair (its history and conflict list); both trees stay as they are.</summary>
+    public async Task<bool> DeleteAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        if (await db.Pairs.Where(p => p.Id == id).ExecuteDeleteAsync(ct) == 0)
+        {
+            return false;
+        }
+        await runners.ApplyAsync(id, ct);
+        await history.FlushAsync(ct);
+        await db.Events.Where(e => e.PairId == id).ExecuteDeleteAsync(ct);
+        await db.Conflicts.Where(c => c.PairId == id).ExecuteDeleteAsync(ct);
+        return true;
+    }
+
+    /// <summary>Stops the pair until resumed (kept across restarts).</summary>
+    public Task<PairResource?> PauseAsync(int id, CancellationToken ct = default) => SetPausedAsync(id, true, ct);
+
+    /// <summary>Starts a paused pair (it reconciles first); <paramref name="confirmDeletes"/> lets a plan that the delete guard held go ahead.</summary>
+    public async Task<PairResource?> ResumeAsync(int id, bool confirmDeletes, CancellationToken ct = default)
+    {
+        if (runners.Get(id) is { Pair.Status.State: PairState.Paused } runner)
+        {
+            if (confirmDeletes)
+            {
+                runner.Pair.ConfirmDeletes();
+            }
+            else
+            {
+                runner.Pair.Resume();
+            }
+            return await GetAsync(id, ct);
+        }
+        return await SetPausedAsync(id, false, ct);
+    }
+
+    /// <summary>Scans both trees and merges them with the index now.</summary>
+    public async Task<PairResource?> ResyncAsync(int id, CancellationToken ct = default)
+    {
+        var pair = await GetAsync(id, ct);
+        if (pair is null)
+        {
+            return null;
+        }
+        if (runners.Get(id) is not { Failure: null } runner)
+        {
+            throw new PairOperationException("the pair is not running: resume it (it reconciles when it starts)");
+        }
+        runner.Pair.RequestReconcile();
+        return pair;
+    }
+
+    /// <summary>Compares both trees (local pairs): what differs, if anything.</summary>
+    public async Task<CheckReport> VerifyAsync(PairEntity pair, string? agentPath, CancellationToken ct)
+    {
+        if (pair.HostId is not null)
+        {
+            throw new PairOperationException("verify compares two local trees; for a remote pair use resync, which scans both sides", StatusCodes.Status501NotImplemented);
+        }
+        try
+        {
+            return await TreeComparer.CompareAsync(pair.LeftRoot, pair.RightRoot, new CheckOptions { Excludes = pair.Excludes, Tempfiles = pair.Tempfiles, AgentPath = agentPath }, ct);
+        }
+        catch (CheckException e)
+        {
+            throw new PairOperationException(e.Message);
+        }
+    }
+
+    public async Task<PairEntity?> FindAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Pairs.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, ct);
+    }
+
+    public IReadOnlyList<QueueItemResource> QueueOf(int id) =>
+        runners.Get(id) is { } runner ? [.. runner.Pair.Queue.Select(QueueItemResource.From)] : [];
+
+    /// <summary>History, oldest first after <paramref name="query"/>'s <c>Since</c> id, or the newest page when <c>Since</c> is null.</summary>
+    public async Task<IReadOnlyList<EventResource>> EventsAsync(int pairId, EventQuery query, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var events = Filter(db, pairId, query);
+        var limit = Math.Clamp(query.Limit, 1, MaxEventPage);
+        if (query.Since is { } since)
+        {
+            return [.. (await events.Where(e => e.Id > since).OrderBy(e => e.Id).Take(limit).ToListAsync(ct)).Select(EventResource.From)];
+        }
+        if (query.Before is { } before)
+        {
+            events = events.Where(e => e.Id < before);
+        }
+        var page = await events.OrderByDescending(e => e.Id).Take(limit).ToListAsync(ct);
+        page.Reverse();
+        return [.. page.Select(EventResource.From)];
+    }
+
+    public async Task<int> CountEventsAsync(int pairId, EventQuery query, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var events = Filter(db, pairId, query);
+        return await events.CountAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<ConflictResource>> ConflictsAsync(int pairId, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var rows = await db.Conflicts.AsNoTracking().Where(c => c.PairId == pairId).OrderByDescending(c => c.Id).ToListAsync(ct);
+        return [.. rows.Select(ConflictResource.From)];
+    }
+
+    /// <returns>The conflict after resolving, or null when there is no such conflict.</returns>
+    public async Task<ConflictResource?> ResolveAsync(long conflictId, ConflictResolution resolution, CancellationToken ct = default)
+    {
+        ConflictEntity? row;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            row = await db.Conflicts.AsNoTracking().SingleOrDefaultAsync(c => c.Id == conflictId, ct);
+        }
+        if (row is null)
+        {
+            return null;
+        }
+        if (row.Resolved)
+        {
+            return ConflictResource.From(row);
+        }
+        if (runners.Get(row.PairId) is not { Failure: null } runner)
+        {
+            throw new PairOperationException("the pair is not running: resume it to resolve its conflicts");
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            await runner.Pair.ResolveConflictAsync(row.EngineId, resolution, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new PairOperationException("the pair did not get to the conflict within 30 s (it may be reconnecting); try again", StatusCodes.Status503ServiceUnavailable);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new PairOperationException(e.Message);
+        }
+        history.Conflicts(row.PairId, runner.Pair.Conflicts);
+        await history.FlushAsync(ct);
+        await using var after = await dbs.CreateDbContextAsync(ct);
+        return ConflictResource.From(await after.Conflicts.AsNoTracking().SingleAsync(c => c.Id == conflictId, ct));
+    }
+
+    private static IQueryable<EventEntity> Filter(PsyncDb db, int pairId, EventQuery query)
+    {
+        var events = db.Events.AsNoTracking().Where(e => e.PairId == pairId);
+        if (!string.IsNullOrEmpty(query.Side))
+        {
+            events = query.Side == "none" ? events.Where(e => e.Side == null) : events.Where(e => e.Side == query.Side);
+        }
+        if (!string.IsNullOrEmpty(query.Kind))
+        {
+            events = events.Where(e => e.Kind == query.Kind);
+        }
+        if (!string.IsNullOrEmpty(query.Path))
+        {
+            events = events.Where(e => e.Path.Contains(query.Path));
+        }
+        return events;
+    }
+
+    private async Task<PairResource?> SetPausedAsync(int id, bool paused, CancellationToken ct)
+    {
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            if (await db.Pairs.Where(p => p.Id == id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Paused, paused), ct) == 0)
+            {
+                return null;
+            }
+        }
+        await runners.ApplyAsync(id, ct);
+        return await GetAsync(id, ct);
+    }
+
+    private static async Task<Dictionary<int, int>> OpenConflictsAsync(PsyncDb db, int? pairId, CancellationToken ct) =>
+        await db.Conflicts.Where(c => !c.Resolved && (pairId == null || c.PairId == pairId))
+            .GroupBy(c => c.PairId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+
+    private PairResource ToResource(PairEntity p, int openConflicts) => new(
+        p.Id, p.Name, p.LeftRoot, p.RightRoot, p.HostId, p.Excludes, p.Tempfiles, p.RsyncExtra, p.DryRun, p.Force, p.SkipInitialSync,
+        p.HoldMilliseconds, p.TrashDays, p.MaxDeleteShare, p.Paused, runners.StatusOf(p, openConflicts));
+
+    private static void Apply(PairRequest r, PairEntity p)
+    {
+        p.Name = r.Name!.Trim();
+        p.LeftRoot = r.LeftRoot!;
+        p.RightRoot = r.RightRoot!;
+        p.HostId = r.HostId;
+        p.Excludes = [.. r.Excludes ?? []];
+        p.Tempfiles = [.. r.Tempfiles ?? []];
+        p.RsyncExtra = [.. r.RsyncExtra ?? []];
+        p.DryRun = r.DryRun ?? false;
+        p.Force = r.Force ?? false;
+        p.SkipInitialSync = r.SkipInitialSync ?? false;
+        p.HoldMilliseconds = r.HoldMilliseconds ?? 200;
+        p.TrashDays = r.TrashDays ?? 30;
+        p.MaxDeleteShare = r.MaxDeleteShare ?? 0.5;
+        p.Paused = r.Paused ?? p.Paused;
+    }
+}
+
+/// <summary>A page of history: after <see cref="Since"/> (oldest first, for following), or the newest before <see cref="Before"/>.</summary>
+public sealed record EventQuery(long? Since = null, long? Before = null, int Limit = 100, string? Side = null, string? Kind = null, string? Path = null);

@@ -1,0 +1,146 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Psync.Web.Data;
+
+namespace Psync.Web.Pairs;
+
+/// <summary>Checks a pair before it is stored; errors are keyed by field (camelCase, as in the API) so forms show them on the field.</summary>
+public static class PairValidator
+{
+    public static async Task<Dictionary<string, string[]>> ValidateAsync(PairRequest request, int? editing, PsyncDb db, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        void Add(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list))
+            {
+                errors[field] = list = [];
+            }
+            list.Add(message);
+        }
+
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name))
+        {
+            Add("name", "A name is required.");
+        }
+        else if (name.Length > 100)
+        {
+            Add("name", "A name has at most 100 characters.");
+        }
+        else if (await db.Pairs.AnyAsync(p => p.Name == name && p.Id != editing, ct))
+        {
+            Add("name", $"A pair named '{name}' exists.");
+        }
+
+        HostEntity? host = null;
+        if (request.HostId is { } hostId)
+        {
+            host = await db.Hosts.FindAsync([hostId], ct);
+            if (host is null)
+            {
+                Add("hostId", $"There is no host {hostId}.");
+            }
+        }
+        var leftError = RootError(request.LeftRoot, local: true);
+        if (leftError is not null)
+        {
+            Add("leftRoot", leftError);
+        }
+        var rightError = RootError(request.RightRoot, local: request.HostId is null);
+        if (rightError is not null)
+        {
+            Add("rightRoot", rightError);
+        }
+        if (leftError is null && rightError is null && request.HostId is null && Nested(request.LeftRoot!, request.RightRoot!))
+        {
+            Add("rightRoot", "The roots must not be the same folder or lie one inside the other.");
+        }
+        if (leftError is null && rightError is null && (request.HostId is null || host is not null))
+        {
+            var left = Normalize(request.LeftRoot!);
+            var right = Normalize(request.RightRoot!);
+            var duplicate = await db.Pairs.Where(p => p.Id != editing && p.HostId == request.HostId).Select(p => new { p.Name, p.LeftRoot, p.RightRoot }).ToListAsync(ct);
+            if (duplicate.FirstOrDefault(p => Normalize(p.LeftRoot) == left && Normalize(p.RightRoot) == right) is { } same)
+            {
+                Add("rightRoot", $"The pair '{same.Name}' already syncs these roots.");
+            }
+        }
+        CheckPatterns(request.Excludes, "excludes", Add);
+        CheckPatterns(request.Tempfiles, "tempfiles", Add);
+        foreach (var arg in request.RsyncExtra ?? [])
+        {
+            if (string.IsNullOrEmpty(arg) || arg.Contains('\0', StringComparison.Ordinal))
+            {
+                Add("rsyncExtra", "An rsync argument is empty or holds a NUL.");
+            }
+        }
+        if (request.HoldMilliseconds is < 0 or > 60_000)
+        {
+            Add("holdMilliseconds", "The hold is 0 to 60000 ms.");
+        }
+        if (request.TrashDays is < 0 or > 3650)
+        {
+            Add("trashDays", "Trash is kept 0 to 3650 days.");
+        }
+        if (request.MaxDeleteShare is { } share && (double.IsNaN(share) || share is <= 0 or > 1))
+        {
+            Add("maxDeleteShare", "The delete share is more than 0 and at most 1.");
+        }
+        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+    }
+
+    /// <summary>Why <paramref name="root"/> cannot be a root, or null. A local root must be an existing folder; a remote one is checked when the pair connects.</summary>
+    public static string? RootError(string? root, bool local)
+    {
+        if (string.IsNullOrWhiteSpace(root))
+        {
+            return "A root is required.";
+        }
+        if (root.Contains('\0', StringComparison.Ordinal) || root.Length > 4096)
+        {
+            return "A root is a path of at most 4096 bytes with no NUL.";
+        }
+        if (!root.StartsWith('/'))
+        {
+            return "A root is an absolute path (it starts with /).";
+        }
+        if (root.Split('/').Any(part => part == ".."))
+        {
+            return "A root must not contain '..'.";
+        }
+        if (!local)
+        {
+            return null;
+        }
+        if (File.Exists(root))
+        {
+            return $"{root} is a file, not a folder.";
+        }
+        return Directory.Exists(root) ? null : $"{root} does not exist.";
+    }
+
+    private static void CheckPatterns(IReadOnlyList<string>? patterns, string field, Action<string, string> add)
+    {
+        foreach (var pattern in patterns ?? [])
+        {
+            try
+            {
+                _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException e)
+            {
+                add(field, $"'{pattern}' is not a valid regular expression: {e.Message}");
+            }
+        }
+    }
+
+    private static string Normalize(string root) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+
+    private static bool Nested(string a, string b)
+    {
+        a = Normalize(a) + "/";
+        b = Normalize(b) + "/";
+        return a.StartsWith(b, StringComparison.Ordinal) || b.StartsWith(a, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,18 @@
+namespace Psync.Web;
+
+public static class SecurityHeaders
+{
+    /// <summary>No framing, no sniffing, no referrer; scripts and connections only from this origin (the API reference page loads its own inline script).</summary>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+        var script = context.Request.Path.StartsWithSegments("/api/docs") ? "'self' 'unsafe-inline' 'unsafe-eval'" : "'self'";
+        headers.ContentSecurityPolicy = $"default-src 'self'; script-src {script}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+        await next();
+    });
+}
