@@ -161,7 +161,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         {
             events = events.Where(e => e.Id < before);
         }
-        var page = await events.OrderByDescending(e => e.Id).Take(limit).ToListAsync(ct);
+        var page = await events.OrderByDescending(e => e.Id).Skip(Math.Max(0, query.Skip)).Take(limit).ToListAsync(ct);
         page.Reverse();
         return [.. page.Select(EventResource.From)];
     }
@@ -278,5 +278,5 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
     }
 }
 
-/// <summary>A page of history: after <see cref="Since"/> (oldest first, for following), or the newest before <see cref="Before"/>.</summary>
-public sealed record EventQuery(long? Since = null, long? Before = null, int Limit = 100, string? Side = null, string? Kind = null, string? Path = null);
+/// <summary>A page of history: after <see cref="Since"/> (oldest first, for following), or the newest before <see cref="Before"/> after skipping <see cref="Skip"/> (pages).</summary>
+public sealed record EventQuery(long? Since = null, long? Before = null, int Limit = 100, string? Side = null, string? Kind = null, string? Path = null, int Skip = 0);

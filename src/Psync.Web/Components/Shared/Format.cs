@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace Psync.Web.Components.Shared;
+
+/// <summary>How figures read on the pages.</summary>
+public static class Format
+{
+    public static string Bytes(double bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        var i = 0;
+        while (bytes >= 1024 && i < units.Length - 1)
+        {
+            bytes /= 1024;
+            i++;
+        }
+        return i == 0 ? $"{bytes:0} {units[i]}" : string.Create(CultureInfo.InvariantCulture, $"{bytes:0.0} {units[i]}");
+    }
+
+    public static string Rate(double bytesPerSecond) => bytesPerSecond <= 0 ? "—" : Bytes(bytesPerSecond) + "/s";
+
+    public static string Ago(DateTimeOffset? time, DateTimeOffset now)
+    {
+        if (time is not { } t)
+        {
+            return "never";
+        }
+        var span = now - t;
+        return span.TotalSeconds < 5 ? "just now"
+            : span.TotalMinutes < 1 ? $"{span.TotalSeconds:0} s ago"
+            : span.TotalHours < 1 ? $"{span.TotalMinutes:0} min ago"
+            : span.TotalDays < 1 ? $"{span.TotalHours:0} h ago"
+            : t.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+    }
+
+    public static string Time(DateTimeOffset time) => time.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
+}
