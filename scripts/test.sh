@@ -5,22 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need=()
-command -v rsync >/dev/null || need+=(rsync)
-command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || need+=(openssh-server)
-command -v inotifywait >/dev/null || need+=(inotify-tools)
-command -v clang >/dev/null || need+=(clang)
-command -v chromium >/dev/null || need+=(chromium fonts-liberation)
-command -v make >/dev/null || need+=(make)
-command -v cc >/dev/null || need+=(gcc)
-[ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "== installing: ${need[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+scripts/deps.sh
 
 echo "== build (includes native/)"
 dotnet build Psync.sln -c Release -nologo -clp:ErrorsOnly

@@ -9,7 +9,8 @@ using Psync.Web.Live;
 using Psync.Web.Pairs;
 using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings and assets come from beside the program wherever it is started from; the data folder is relative to the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.WebHost.UseStaticWebAssets();
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs with apt what building, running and testing Psync need and this machine lacks:
+# rsync, the OpenSSH server (tests) and client, inotify-tools (tests), a C compiler and make
+# (native/cinotify), clang and zlib (the NativeAOT agent), chromium (browser tests).
+set -euo pipefail
+need=()
+command -v rsync >/dev/null || need+=(rsync)
+command -v ssh >/dev/null || need+=(openssh-client)
+command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v inotifywait >/dev/null || need+=(inotify-tools)
+command -v clang >/dev/null || need+=(clang)
+command -v make >/dev/null || need+=(make)
+command -v cc >/dev/null || need+=(gcc)
+[ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
+if [ "${PSYNC_DEPS_BROWSER:-1}" = 1 ]; then
+  command -v chromium >/dev/null || need+=(chromium fonts-liberation)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "== installing: ${need[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi

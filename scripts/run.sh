@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Starts the Psync web appliance from a checkout: installs rsync and the build tools when
+# missing, builds, and runs it on http://localhost:5000 (or the --urls you pass).
+#   scripts/run.sh [--data-dir DIR] [--urls http://0.0.0.0:5000]
+# First start: the admin password is PSYNC_ADMIN_PASSWORD, else printed once in the log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PSYNC_DEPS_BROWSER=0 scripts/deps.sh
+dotnet build src/Psync.Web -c Release -nologo -clp:ErrorsOnly
+args=("$@")
+case " $* " in *" --urls "*) ;; *) args+=(--urls "http://localhost:5000") ;; esac
+exec dotnet src/Psync.Web/bin/Release/net10.0/Psync.Web.dll "${args[@]}"
