@@ -9,4 +9,7 @@ public sealed class EngineOptions
 
     /// <summary>How often both trees of every pair are scanned and merged, whatever the events said.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long history events are kept.</summary>
+    public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromDays(30);
 }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Psync.Engine.Sync;
 using Psync.Protocol;
 using Psync.Web.Data;
@@ -12,9 +13,11 @@ namespace Psync.Web.Live;
 /// the engine's threads; then tells <see cref="LiveUpdates"/>, so what the browser shows is
 /// already what survives a restart.
 /// </summary>
-public sealed class HistoryWriter(IDbContextFactory<PsyncDb> dbs, LiveUpdates live, ILogger<HistoryWriter> log) : BackgroundService
+public sealed class HistoryWriter(IDbContextFactory<PsyncDb> dbs, LiveUpdates live, IOptions<EngineOptions> options, TimeProvider clock, ILogger<HistoryWriter> log) : BackgroundService
 {
     private const int BatchSize = 500;
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
+    private long _lastPrune = long.MinValue;
     private readonly Channel<Item> _items = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
 
     public void Record(int pairId, HistoryEvent e) => _items.Writer.TryWrite(new Item(pairId, e, null));
@@ -90,6 +93,12 @@ public sealed class HistoryWriter(IDbContextFactory<PsyncDb> dbs, LiveUpdates li
         }
         db.Events.AddRange(events);
         await db.SaveChangesAsync();
+        if (_lastPrune == long.MinValue || clock.GetElapsedTime(_lastPrune) > PruneEvery)
+        {
+            _lastPrune = clock.GetTimestamp();
+            var cutoff = clock.GetUtcNow() - options.Value.HistoryRetention;
+            await db.Events.Where(e => e.Time < cutoff).ExecuteDeleteAsync();
+        }
         foreach (var group in events.GroupBy(e => e.PairId))
         {
             live.Publish(group.Key, UpdateKind.Events, [.. group.Select(EventResource.From)]);

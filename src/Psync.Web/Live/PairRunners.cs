@@ -22,6 +22,7 @@ public sealed class PairRunners(
     TimeProvider clock) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<int, PairRunner> _runners = new();
+    private readonly ConcurrentDictionary<int, string> _unstartable = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ILogger _log = loggers.CreateLogger<PairRunners>();
 
@@ -53,10 +54,18 @@ public sealed class PairRunners(
             }
             await using var db = await dbs.CreateDbContextAsync(ct);
             var pair = await db.Pairs.Include(p => p.Host).SingleOrDefaultAsync(p => p.Id == pairId, ct);
+            _unstartable.TryRemove(pairId, out _);
             if (pair is { Paused: false })
             {
-                var runner = new PairRunner(pair.Id, new SyncPair(ToOptions(pair), loggers, clock), live, history, clock, _log);
-                _runners[pair.Id] = runner;
+                try
+                {
+                    _runners[pair.Id] = new PairRunner(pair.Id, new SyncPair(ToOptions(pair), loggers, clock), live, history, clock, _log);
+                }
+                catch (Exception e) when (e is InvalidOperationException or System.Security.Cryptography.CryptographicException or IOException)
+                {
+                    // e.g. the host's key cannot be decrypted (key ring lost): the pair shows why and waits for an edit.
+                    _unstartable[pairId] = $"cannot start: {e.Message}";
+                }
             }
         }
         finally
@@ -71,8 +80,9 @@ public sealed class PairRunners(
     {
         if (Get(pair.Id) is not { } runner)
         {
-            var state = pair.Paused ? "paused" : "stopped";
-            return new PairStatusResource(state, pair.Paused ? "paused by a person" : null, pair.CreatedAt, null, 0, openConflicts, 0, new PairCounters(0, 0, 0, 0, 0, 0, 0, 0));
+            var why = _unstartable.GetValueOrDefault(pair.Id);
+            var state = pair.Paused ? "paused" : why is null ? "stopped" : "error";
+            return new PairStatusResource(state, pair.Paused ? "paused by a person" : why, pair.CreatedAt, null, 0, openConflicts, 0, new PairCounters(0, 0, 0, 0, 0, 0, 0, 0));
         }
         var status = runner.Pair.Status;
         var (name, reason) = runner.Failure is { } failure ? ("error", failure) : (status.State.ToString().ToLowerInvariant(), status.Reason);
