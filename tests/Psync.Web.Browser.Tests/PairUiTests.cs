@@ -15,14 +15,14 @@ public sealed class PairUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
         var page = await Ui.SignInAsync(fixture);
 
         await page.ClickAsync("#add-pair");
-        await page.WaitForURLAsync("**/pairs/new");
+        await Ui.NavigatedAsync(page, "/pairs/new$");
         await Ui.InteractiveAsync(page);
         await page.ClickAsync("#next");
         await page.FillAsync("#pair-name-input", "demo");
         await page.FillAsync("#left-root", left);
         await page.FillAsync("#right-root", right);
         await page.ClickAsync("#save");
-        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/pairs/[0-9]+$"));
+        await Ui.NavigatedAsync(page, "/pairs/[0-9]+$");
         await Expect(page.Locator("#pair-name")).ToHaveTextAsync("demo");
         await Expect(page.Locator(".psync-status").First).ToHaveTextAsync("idle", new() { Timeout = (float)Ui.Deadline.TotalMilliseconds });
 
@@ -95,6 +95,8 @@ public sealed class PairUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await Expect(page.Locator(".psync-conflicts").GetByText("resolved")).ToBeVisibleAsync();
         await Ui.UntilAsync(() => Directory.GetFiles(left, "report.psync-conflict-*").Length == 0 && Directory.GetFiles(right, "report.psync-conflict-*").Length == 0,
             "the conflict copy left both trees");
+        var listing = string.Join(", ", Directory.GetFileSystemEntries(right).Select(Path.GetFileName));
+        Assert.True(File.Exists(Path.Combine(right, "report.txt")), $"right holds: {listing}");
         Assert.Equal("the left version", await File.ReadAllTextAsync(Path.Combine(right, "report.txt")));
     }
 

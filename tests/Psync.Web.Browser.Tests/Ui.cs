@@ -41,6 +41,22 @@ internal static class Ui
         }
     }
 
+    /// <summary>Waits for a client-side (Blazor) navigation; on a timeout, says what the page showed instead.</summary>
+    public static async Task NavigatedAsync(IPage page, string urlPattern)
+    {
+        // Polled: Blazor navigates with pushState, which WaitForURL can miss when it lands first.
+        var pattern = new System.Text.RegularExpressions.Regex(urlPattern);
+        var clock = Stopwatch.StartNew();
+        while (!pattern.IsMatch(page.Url))
+        {
+            if (clock.Elapsed > Deadline)
+            {
+                throw new TimeoutException($"still at {page.Url}, showing:\n{await page.InnerTextAsync("body")}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
     public static string TempTree(string name) => Directory.CreateTempSubdirectory($"psync-ui-{name}-").FullName;
 
     public static async Task ScreenshotAsync(IPage page, string name)
