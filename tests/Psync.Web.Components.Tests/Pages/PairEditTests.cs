@@ -97,6 +97,23 @@ public sealed class PairEditTests : IAsyncLifetime
         Assert.EndsWith($"/pairs/{pair.Id}", navigation.Uri, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task IdCleared_AfterEditingAPair_ShowsAnEmptyAddForm()
+    {
+        // Arrange
+        var (created, _) = await _host.Pairs.CreateAsync(new Psync.Web.Pairs.PairRequest("docs", _host.NewFolder("left"), _host.NewFolder("right")));
+        var cut = _host.Context.Render<PairEdit>(p => p.Add(c => c.Id, created!.Id));
+        await cut.WaitForAssertionAsync(() => Assert.Equal("docs", cut.Find("#pair-name-input").GetAttribute("value")), PsyncTestHost.Deadline);
+
+        // Act: the nav menu's "Add pair" reuses the page with no id
+        cut.Render(p => p.Add(c => c.Id, null));
+
+        // Assert
+        await cut.WaitForAssertionAsync(() => Assert.Contains("Add a pair", cut.Markup, StringComparison.Ordinal), PsyncTestHost.Deadline);
+        await cut.Find("#next").ClickAsync(new());
+        Assert.True(string.IsNullOrEmpty(cut.Find("#pair-name-input").GetAttribute("value")));
+    }
+
     /// <summary>The error text MudBlazor shows under the field whose input has this id, or null.</summary>
     private static string? ErrorOf(IRenderedComponent<PairEdit> cut, string inputSelector)
     {

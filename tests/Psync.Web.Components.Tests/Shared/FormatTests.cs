@@ -11,6 +11,7 @@ public sealed class FormatTests
     [InlineData(1023, "1023 B")]
     [InlineData(1024, "1.0 KiB")]
     [InlineData(1536, "1.5 KiB")]
+    [InlineData(1023.96 * 1024, "1.0 MiB")]
     [InlineData(10 * 1024 * 1024, "10.0 MiB")]
     [InlineData(3.25 * 1024 * 1024 * 1024, "3.3 GiB")]
     [InlineData(2048.0 * 1024 * 1024 * 1024 * 1024, "2048.0 TiB")]
@@ -53,6 +54,8 @@ public sealed class FormatTests
     [InlineData(30, "30 s ago")]
     [InlineData(5 * 60, "5 min ago")]
     [InlineData(3 * 3600, "3 h ago")]
+    [InlineData(60, "1 min ago")]
+    [InlineData(59 * 60 + 40, "1 h ago")]
     public void Ago_RecentTime_IsRelative(int secondsBefore, string expected)
     {
         // Act

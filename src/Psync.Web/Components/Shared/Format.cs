@@ -9,7 +9,7 @@ public static class Format
     {
         string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
         var i = 0;
-        while (bytes >= 1024 && i < units.Length - 1)
+        while (bytes >= (i == 0 ? 1023.5 : 1023.95) && i < units.Length - 1)
         {
             bytes /= 1024;
             i++;
@@ -27,9 +27,9 @@ public static class Format
         }
         var span = now - t;
         return span.TotalSeconds < 5 ? "just now"
-            : span.TotalMinutes < 1 ? $"{span.TotalSeconds:0} s ago"
-            : span.TotalHours < 1 ? $"{span.TotalMinutes:0} min ago"
-            : span.TotalDays < 1 ? $"{span.TotalHours:0} h ago"
+            : span.TotalSeconds < 59.5 ? $"{span.TotalSeconds:0} s ago"
+            : span.TotalMinutes < 59.5 ? $"{span.TotalMinutes:0} min ago"
+            : span.TotalHours < 23.5 ? $"{span.TotalHours:0} h ago"
             : t.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
     }
 
