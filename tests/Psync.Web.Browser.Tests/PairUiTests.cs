@@ -100,7 +100,17 @@ public sealed class PairUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
         Assert.Equal("the left version", await File.ReadAllTextAsync(Path.Combine(left, "report.txt")));
     }
 
-    private static string? ReadOrNull(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
+    private static string? ReadOrNull(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return null; // between two renames
+        }
+    }
 
     private async Task<int> CreatePairAsync(string name, string left, string right)
     {
