@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Starts the Psync web appliance from a checkout: installs rsync and the build tools when
-# missing, builds, and runs it on http://localhost:5000 (or the --urls you pass).
+# missing, builds (with the NativeAOT agent for right hosts), and runs it on
+# http://localhost:5000 (or the --urls you pass).
 #   scripts/run.sh [--data-dir DIR] [--urls http://0.0.0.0:5000]
 # First start: the admin password is PSYNC_ADMIN_PASSWORD, else printed once in the log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PSYNC_DEPS_BROWSER=0 scripts/deps.sh
 dotnet build src/Psync.Web -c Release -nologo -clp:ErrorsOnly
+# Remote hosts get the NativeAOT agent (no .NET needed there); local pairs use it too.
+dotnet publish src/Psync.Agent -c Release -r linux-x64 -p:PublishAot=true -o artifacts/agent -nologo -clp:ErrorsOnly
+export PSYNC_AGENT="${PSYNC_AGENT:-$PWD/artifacts/agent/psync-agent}"
 args=("$@")
 case " $* " in *" --urls "*) ;; *) args+=(--urls "http://localhost:5000") ;; esac
 exec dotnet src/Psync.Web/bin/Release/net10.0/Psync.Web.dll "${args[@]}"
