@@ -173,6 +173,7 @@ public sealed class SyncPair : IAsyncDisposable
     /// </summary>
     /// <exception cref="PairNotRunningException">No session is running (stopped, starting, restarting, or paused for a missing root).</exception>
     /// <exception cref="InvalidOperationException">The entry cannot be restored (no such entry, not a plain trash id, no recorded path, a dry run).</exception>
+    /// <exception cref="ArgumentException"><paramref name="trashId"/> holds a lone surrogate, which no file name can have.</exception>
     public async Task<RestoreResult> RestoreAsync(Side side, string trashId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(trashId);

@@ -288,7 +288,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
                 catch (Exception e)
                 {
                     request.Done.TrySetException(e);
-                    if (e is not InvalidOperationException)
+                    if (e is not (InvalidOperationException or ArgumentException))
                     {
                         throw; // an agent that went away ends the session, as anywhere else
                     }

@@ -77,6 +77,16 @@ public sealed class TrashTests : TrashTestsBase
     }
 
     [Fact]
+    public async Task RestoreAsync_IdNoFileNameCanHave_ThrowsAndThePairGoesOn()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Harness.Pair.RestoreAsync(Side.Left, "lone\uD800surrogate", CancellationToken.None));
+        await File.WriteAllTextAsync(Harness.L("after.txt"), "still syncing");
+        await Harness.WaitConvergedAsync();
+
+        Assert.DoesNotContain(Harness.Pair.History, e => e.Kind == "error");
+    }
+
+    [Fact]
     public async Task TrashAndRestore_PairNotRunning_ThrowPairNotRunning()
     {
         await Harness.StopAsync();
