@@ -29,7 +29,8 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, Str
                 ReadLimit("max_user_watches"), ReadLimit("max_queued_events"), ReadLimit("max_user_instances"),
                 File.Exists(cinotify)), ct).ConfigureAwait(false);
             var background = new List<Task>();
-            var ops = fs is null ? null : new OpExecutor(fs, new Trash(fs, TimeProvider.System), _seq);
+            var trash = fs is null ? null : new Trash(fs, TimeProvider.System);
+            var ops = fs is null || trash is null ? null : new OpExecutor(fs, trash, _seq);
             while (await Frames.ReadAsync(input, ct).ConfigureAwait(false) is { } message)
             {
                 switch (message)
@@ -47,6 +48,9 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, Str
                         break;
                     case Scan s:
                         await _output.SendAsync(new ScanDone(s.RequestId, 0, $"root {root} does not exist", [], 0), ct).ConfigureAwait(false);
+                        break;
+                    case ListTrash l:
+                        await SendTrashAsync(trash, l.RequestId, ct).ConfigureAwait(false);
                         break;
                     case OpRequest { Op: not (StatOp or HashOp) } r when readOnly:
                         await _output.SendAsync(new OpResult(r.RequestId, OpStatus.Error, FileState.Absent, "this agent is read-only", null), ct).ConfigureAwait(false);
@@ -76,6 +80,30 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, Str
             await cts.CancelAsync().ConfigureAwait(false);
             fs?.Dispose();
         }
+    }
+
+    /// <summary>Answers <see cref="ListTrash"/>: the entries in batches, the last batch marked.</summary>
+    private async Task SendTrashAsync(Trash? trash, int requestId, CancellationToken ct)
+    {
+        const int BatchSize = 1024;
+        List<TrashItem> items;
+        try
+        {
+            items = trash is null ? throw new IOException($"root {root} does not exist") : trash.List();
+        }
+        catch (IOException e)
+        {
+            await _output.SendAsync(new TrashEntries(requestId, [], Last: true, e.Message), ct).ConfigureAwait(false);
+            return;
+        }
+        var sent = 0;
+        do
+        {
+            var batch = items.GetRange(sent, Math.Min(BatchSize, items.Count - sent));
+            sent += batch.Count;
+            await _output.SendAsync(new TrashEntries(requestId, batch, Last: sent == items.Count), ct).ConfigureAwait(false);
+        }
+        while (sent < items.Count);
     }
 
     private RootFs? TryOpenRoot()

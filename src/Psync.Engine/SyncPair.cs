@@ -27,6 +27,7 @@ public sealed class SyncPair : IAsyncDisposable
     private readonly Lock _idleLock = new();
     private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _generation;
+    private volatile PairContext? _live;
 
     public SyncPair(PairOptions options, ILoggerFactory? loggers = null, TimeProvider? clock = null)
     {
@@ -64,6 +65,22 @@ public sealed class SyncPair : IAsyncDisposable
     /// <summary>Starts both agents, reconciles (unless <see cref="PairOptions.SkipInitialSync"/>), then syncs changes until <paramref name="ct"/> is cancelled. An agent that fails is restarted with backoff, and the pair reconciles after each restart.</summary>
     /// <exception cref="PairException">The pair cannot start (agent missing, remote not supported, bad pattern).</exception>
     public async Task RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            await RunSessionsAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            // No session will take what is still queued: answer it rather than leave it waiting.
+            while (_inbox.Reader.TryRead(out var item))
+            {
+                Refuse(item, "the pair stopped");
+            }
+        }
+    }
+
+    private async Task RunSessionsAsync(CancellationToken ct)
     {
         var reconcile = !Options.SkipInitialSync;
         var attempt = 0;
@@ -128,6 +145,65 @@ public sealed class SyncPair : IAsyncDisposable
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Send(new Command("resolve", id, resolution, done));
         await done.Task.WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Lists what <paramref name="side"/>'s trash (<c>.psync/trash/</c>) holds, newest first: the
+    /// versions deleted or replaced there, kept for <see cref="PairOptions.TrashRetention"/>.
+    /// </summary>
+    /// <remarks>Asks the running session's agent directly: a listing changes nothing, so it does not wait behind a batch in progress.</remarks>
+    /// <exception cref="PairNotRunningException">No session is running (stopped, starting, restarting, or paused for a missing root).</exception>
+    /// <exception cref="Agents.AgentException">The agent could not read its trash, or went away.</exception>
+    public async Task<IReadOnlyList<TrashEntry>> TrashAsync(Side side, CancellationToken ct)
+    {
+        var live = _live ?? throw NotRunning();
+        var items = await live.Agent(side).ListTrashAsync(ct).ConfigureAwait(false);
+        return [.. items
+            .Select(i => new TrashEntry(side, i.Id, i.Path, DateTimeOffset.FromUnixTimeMilliseconds(i.TrashedUnixMs), i.State))
+            .OrderByDescending(e => e.Trashed)
+            .ThenByDescending(e => e.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Restores the entry <paramref name="trashId"/> of <paramref name="side"/>'s trash to the path it
+    /// had, making missing parent directories. Nothing is overwritten: when that path is taken, it is
+    /// restored beside it as <c>name.psync-restored-YYYYMMDD-HHMMSS.ext</c>. The restored version is a
+    /// new file on that side and syncs to the other side as usual; a "restore" event is recorded.
+    /// Runs on the pair's loop, after the batch in progress.
+    /// </summary>
+    /// <exception cref="PairNotRunningException">No session is running (stopped, starting, restarting, or paused for a missing root).</exception>
+    /// <exception cref="InvalidOperationException">The entry cannot be restored (no such entry, not a plain trash id, no recorded path, a dry run).</exception>
+    /// <exception cref="ArgumentException"><paramref name="trashId"/> holds a lone surrogate, which no file name can have.</exception>
+    public async Task<RestoreResult> RestoreAsync(Side side, string trashId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(trashId);
+        if (_live is null)
+        {
+            throw NotRunning();
+        }
+        var request = new RestoreRequest(side, trashId);
+        if (!_inbox.Writer.TryWrite(request))
+        {
+            throw NotRunning();
+        }
+        return await request.Done.Task.WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    private PairNotRunningException NotRunning() =>
+        new($"the pair {Options.Name} is not running ({Status.State}{(Status.Reason is { } reason ? $": {reason}" : "")}); start or resume it first");
+
+    /// <summary>Answers a request that no session will handle.</summary>
+    private static void Refuse(object item, string why)
+    {
+        switch (item)
+        {
+            case RestoreRequest request:
+                request.Done.TrySetException(new PairNotRunningException(why));
+                break;
+            case Command { Done: { } done }:
+                done.TrySetException(new PairNotRunningException(why));
+                break;
+        }
     }
 
     public ValueTask DisposeAsync()
@@ -202,6 +278,7 @@ public sealed class SyncPair : IAsyncDisposable
                 await StartWatchAsync(right, Side.Right, generation, pumps, stop.Token).ConfigureAwait(false);
             }
             var session = new PairSession(context, _inbox.Reader, generation, _log) { IdleChanged = SetIdle };
+            _live = context;
             await session.RunAsync(reconcile, once, stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -210,6 +287,7 @@ public sealed class SyncPair : IAsyncDisposable
         }
         finally
         {
+            _live = null;
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(pumps).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -257,13 +335,18 @@ public sealed class SyncPair : IAsyncDisposable
     {
         while (true)
         {
-            if (await _inbox.Reader.ReadAsync(ct).ConfigureAwait(false) is Command { Name: "resume" })
+            var item = await _inbox.Reader.ReadAsync(ct).ConfigureAwait(false);
+            if (item is Command { Name: "resume" })
             {
                 return;
             }
+            Refuse(item, $"the pair is paused ({Status.Reason}); resume it first");
         }
     }
 }
 
 /// <summary>A pair cannot start or go on; the message says why in words a user can act on.</summary>
 public sealed class PairException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The request needs a running pair (its live agents), and none is running now.</summary>
+public sealed class PairNotRunningException(string message) : InvalidOperationException(message);

@@ -7,7 +7,8 @@ namespace Psync.Protocol;
 public abstract record Message
 {
     /// <summary>Bumped on every incompatible change; the hello carries it.</summary>
-    public const int ProtocolVersion = 1;
+    /// <remarks>2: <see cref="ListTrash"/>, <see cref="TrashEntries"/> and <see cref="RestoreOp"/>.</remarks>
+    public const int ProtocolVersion = 2;
 
     public abstract MessageType Type { get; }
 
@@ -27,11 +28,13 @@ public abstract record Message
             MessageType.OpResult => new OpResult(r.I32(), (OpStatus)r.U8(), r.State(), r.OptStr(), r.OptStr(), r.I64()),
             MessageType.Log => new Log((LogLevel)r.U8(), r.Str()),
             MessageType.RootGone => new RootGone(r.Str()),
+            MessageType.TrashEntries => TrashEntries.Read(ref r),
             MessageType.Configure => new Configure(r.Strs(), r.Strs()),
             MessageType.Watch => new Watch(),
             MessageType.Scan => new Scan(r.I32(), r.Str()),
             MessageType.Op => new OpRequest(r.I32(), Operation.Read(ref r)),
             MessageType.Shutdown => new Shutdown(),
+            MessageType.ListTrash => new ListTrash(r.I32()),
             _ => throw new ProtocolException($"unknown message type {(byte)type}"),
         };
     }
@@ -49,6 +52,7 @@ public enum MessageType : byte
     Log = 7,
     RootGone = 8,
     WatchReady = 9,
+    TrashEntries = 10,
 
     // engine → agent
     Configure = 20,
@@ -56,6 +60,7 @@ public enum MessageType : byte
     Scan = 22,
     Op = 23,
     Shutdown = 24,
+    ListTrash = 25,
 }
 
 /// <summary>The agent's first message: who it is and what it found on its host.</summary>
@@ -326,5 +331,60 @@ public sealed record Shutdown : Message
 
     public override void Write(WireWriter w)
     {
+    }
+}
+
+/// <summary>
+/// List <c>.psync/trash/</c>: the agent answers with <see cref="TrashEntries"/> messages, the
+/// last one marked. Read-only: a missing trash is an empty list.
+/// </summary>
+public sealed record ListTrash(int RequestId) : Message
+{
+    public override MessageType Type => MessageType.ListTrash;
+
+    public override void Write(WireWriter w) => w.I32(RequestId);
+}
+
+/// <summary>
+/// One deleted or displaced version in the trash. <see cref="Path"/> is the relative path it had
+/// (null when <c>.psync/trash.log</c> has no record of it); <see cref="TrashedUnixMs"/> is when it
+/// went to the trash; <see cref="State"/> is the entry's lstat there.
+/// </summary>
+public sealed record TrashItem(string Id, string? Path, long TrashedUnixMs, FileState State);
+
+/// <summary>Part of the answer to <see cref="ListTrash"/>, oldest first; <see cref="Last"/> ends it, <see cref="Error"/> says why it stopped early.</summary>
+public sealed record TrashEntries(int RequestId, IReadOnlyList<TrashItem> Items, bool Last, string? Error = null) : Message
+{
+    public override MessageType Type => MessageType.TrashEntries;
+
+    public override void Write(WireWriter w)
+    {
+        w.I32(RequestId);
+        w.I32(Items.Count);
+        foreach (var item in Items)
+        {
+            w.Str(item.Id);
+            w.OptStr(item.Path);
+            w.I64(item.TrashedUnixMs);
+            w.State(item.State);
+        }
+        w.Bool(Last);
+        w.OptStr(Error);
+    }
+
+    internal static TrashEntries Read(ref WireReader r)
+    {
+        var id = r.I32();
+        var n = r.I32();
+        if (n < 0)
+        {
+            throw new ProtocolException("bad trash entry count");
+        }
+        var items = new List<TrashItem>(Math.Min(n, 4096));
+        for (var i = 0; i < n; i++)
+        {
+            items.Add(new TrashItem(r.Str(), r.OptStr(), r.I64(), r.State()));
+        }
+        return new TrashEntries(id, items, r.Bool(), r.OptStr());
     }
 }

@@ -12,6 +12,7 @@ public enum OpCode : byte
     Hash = 8,
     RemoveStage = 9,
     Purge = 10,
+    Restore = 11,
 }
 
 /// <summary>
@@ -46,6 +47,7 @@ public abstract record Operation
             OpCode.Hash => new HashOp(r.Str()),
             OpCode.RemoveStage => new RemoveStageOp(r.Str()),
             OpCode.Purge => new PurgeOp(r.I64(), r.I64()),
+            OpCode.Restore => new RestoreOp(r.Str(), r.OptStr()),
             _ => throw new ProtocolException($"unknown operation {(byte)code}"),
         };
     }
@@ -177,5 +179,23 @@ public sealed record PurgeOp(long TrashBeforeUnixMs, long StageBeforeUnixMs) : O
     {
         w.I64(TrashBeforeUnixMs);
         w.I64(StageBeforeUnixMs);
+    }
+}
+
+/// <summary>
+/// Renames the trash entry <see cref="Id"/> back to <see cref="To"/> (null: the path
+/// <c>.psync/trash.log</c> recorded for it), creating missing parent directories, never
+/// replacing anything: a destination that exists is answered with <see cref="OpStatus.Conflict"/>
+/// and its state, and the entry stays in the trash. <see cref="OpResult.Data"/> carries the
+/// destination path (on success and on conflict); once restored, the entry leaves the log.
+/// </summary>
+public sealed record RestoreOp(string Id, string? To = null) : Operation
+{
+    public override OpCode Code => OpCode.Restore;
+
+    protected override void WriteBody(WireWriter w)
+    {
+        w.Str(Id);
+        w.OptStr(To);
     }
 }

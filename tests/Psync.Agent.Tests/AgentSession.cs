@@ -40,6 +40,8 @@ internal sealed class AgentSession : IAsyncDisposable
 
     public async Task<FileState> StatAsync(string relative) => (await RunAsync(new StatOp(relative))).State;
 
+    public async Task<IReadOnlyList<TrashItem>> ListTrashAsync() => await Connection.ListTrashAsync().WaitAsync(Deadline);
+
     public async Task<List<ScanEntry>> ScanAsync(ScanSummary? summary = null)
     {
         var result = new List<ScanEntry>();

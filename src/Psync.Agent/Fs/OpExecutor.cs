@@ -34,6 +34,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
                 HashOp o => Hash(id, o),
                 RemoveStageOp o => RemoveStage(id, o),
                 PurgeOp o => Purge(id, o),
+                RestoreOp o => Restore(id, o),
                 _ => Error(id, $"unsupported operation {op.Code}"),
             };
         }
@@ -290,7 +291,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
 
     private OpResult Purge(int id, PurgeOp o)
     {
-        var trashed = PurgeDir(".psync/trash", "yyyyMMdd'T'HHmmss'.'fff'Z'", o.TrashBeforeUnixMs);
+        var trashed = PurgeDir(".psync/trash", Trash.IdTimeFormat, o.TrashBeforeUnixMs);
         if (trashed > 0)
         {
             trash.PruneLog();
@@ -325,6 +326,32 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
             Libc.close(fd);
         }
         return removed;
+    }
+
+    /// <summary>Puts a trash entry back (the destination is <see cref="OpResult.Data"/>); a destination that exists is a conflict, never replaced.</summary>
+    private OpResult Restore(int id, RestoreOp o)
+    {
+        if (!trash.Stat(o.Id).Exists)
+        {
+            return Error(id, $"no entry {PathCodec.Display(o.Id)} in the trash");
+        }
+        var to = o.To ?? trash.OriginalPath(o.Id);
+        if (to is null)
+        {
+            return Error(id, $"the trash log has no path for {PathCodec.Display(o.Id)}: give a destination");
+        }
+        // Parents are made only once the entry is known to exist, so a refused restore leaves no trace.
+        using var target = fs.OpenParent(to, createParents: true);
+        var errno = trash.Restore(o.Id, target);
+        if (errno == Libc.EExist)
+        {
+            return new OpResult(id, OpStatus.Conflict, RootFs.Stat(target.Fd, target.Leaf), $"{PathCodec.Display(to)} exists; nothing was replaced", to);
+        }
+        if (errno != 0)
+        {
+            throw new ErrnoException(errno, $"restore {PathCodec.Display(o.Id)} to {PathCodec.Display(to)}");
+        }
+        return new OpResult(id, OpStatus.Ok, RootFs.Stat(target.Fd, target.Leaf), null, to);
     }
 
     private OpResult RemoveStage(int id, RemoveStageOp o)

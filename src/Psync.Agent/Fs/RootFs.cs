@@ -70,19 +70,43 @@ internal sealed unsafe class RootFs : IDisposable
         return open.Ino == named.Ino && open.DevMajor == named.DevMajor && open.DevMinor == named.DevMinor && open.NLink > 0;
     }
 
-    /// <summary>Opens the directory that holds <paramref name="path"/>.</summary>
-    public Parent OpenParent(string path, bool allowOwnArea = false)
+    /// <summary>
+    /// Opens the directory that holds <paramref name="path"/>. With <paramref name="createParents"/>,
+    /// missing parents are made on the way (mkdir -p, mode 0777 less the umask), still one
+    /// component at a time, so nothing is made through a symlink or outside the root.
+    /// </summary>
+    public Parent OpenParent(string path, bool allowOwnArea = false, bool createParents = false)
     {
         var parts = RelPath.Split(path, allowOwnArea);
+        var fd = Walk(parts, parts.Length - 1, Libc.OPath, createParents ? 0x1FFu : null, path, $"open parent of {PathCodec.Display(path)}");
+        return new Parent(fd, fd != _rootFd, parts[^1], path);
+    }
+
+    /// <summary>
+    /// Opens the directory at the first <paramref name="count"/> components below the root, each
+    /// with O_NOFOLLOW; with <paramref name="createMode"/>, a missing one is made first. Returns the
+    /// root's own descriptor for no components (not to be closed). <paramref name="failure"/> names
+    /// the step in an error other than a non-directory on the way.
+    /// </summary>
+    private int Walk(byte[][] parts, int count, int openFlags, uint? createMode, string path, string failure)
+    {
         var fd = _rootFd;
-        for (var i = 0; i < parts.Length - 1; i++)
+        for (var i = 0; i < count; i++)
         {
-            int next;
+            int next, errno;
             fixed (byte* p = parts[i])
             {
-                next = Libc.openat(fd, p, Libc.OPath | Libc.ODirectory | Libc.ONoFollow | Libc.OCloExec, 0);
+                if (createMode is { } mode && Libc.mkdirat(fd, p, mode) != 0 && Libc.Errno != Libc.EExist)
+                {
+                    errno = Libc.Errno;
+                    next = -1;
+                }
+                else
+                {
+                    next = Libc.openat(fd, p, openFlags | Libc.ODirectory | Libc.ONoFollow | Libc.OCloExec, 0);
+                    errno = Libc.Errno;
+                }
             }
-            var errno = Libc.Errno;
             if (fd != _rootFd)
             {
                 Libc.close(fd);
@@ -91,12 +115,12 @@ internal sealed unsafe class RootFs : IDisposable
             {
                 var what = errno is Libc.ENotDir or Libc.ELoop
                     ? $"a parent of {PathCodec.Display(path)} is not a directory (symlinked parents are never followed)"
-                    : $"open parent of {PathCodec.Display(path)}";
+                    : failure;
                 throw new ErrnoException(errno, what);
             }
             fd = next;
         }
-        return new Parent(fd, fd != _rootFd, parts[^1], path);
+        return fd;
     }
 
     /// <summary>lstat of a relative path; absent when it or a parent does not exist.</summary>
@@ -185,38 +209,11 @@ internal sealed unsafe class RootFs : IDisposable
         }
     }
 
-    /// <summary>Opens a directory of the agent's own area (".psync/trash"), creating it when missing.</summary>
-    public int OpenOwnDir(string path)
+    /// <summary>Opens a directory of the agent's own area (".psync/trash"), creating it when missing unless <paramref name="create"/> is false.</summary>
+    public int OpenOwnDir(string path, bool create = true)
     {
-        var fd = _rootFd;
-        foreach (var part in RelPath.Split(path, allowOwnArea: true))
-        {
-            int next;
-            fixed (byte* p = part)
-            {
-                if (Libc.mkdirat(fd, p, 0x1C0) != 0 && Libc.Errno != Libc.EExist)
-                {
-                    var errno = Libc.Errno;
-                    if (fd != _rootFd)
-                    {
-                        Libc.close(fd);
-                    }
-                    throw new ErrnoException(errno, $"create {path}");
-                }
-                next = Libc.openat(fd, p, Libc.ORdOnly | Libc.ODirectory | Libc.ONoFollow | Libc.OCloExec, 0);
-            }
-            var err = Libc.Errno;
-            if (fd != _rootFd)
-            {
-                Libc.close(fd);
-            }
-            if (next < 0)
-            {
-                throw new ErrnoException(err, $"open {path}");
-            }
-            fd = next;
-        }
-        return fd;
+        var parts = RelPath.Split(path, allowOwnArea: true);
+        return Walk(parts, parts.Length, Libc.ORdOnly, create ? 0x1C0u : null, path, $"open {path}");
     }
 
     public void Dispose() => Libc.close(_rootFd);

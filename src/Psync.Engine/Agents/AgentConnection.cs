@@ -17,7 +17,7 @@ public sealed class AgentConnection : IAsyncDisposable
     private readonly Stream _input;
     private readonly IAsyncDisposable? _owner;
     private readonly ConcurrentDictionary<int, TaskCompletionSource<OpResult>> _ops = new();
-    private readonly ConcurrentDictionary<int, Channel<Message>> _scans = new();
+    private readonly ConcurrentDictionary<int, Channel<Message>> _streams = new();
     private readonly Channel<Message> _events = Channel.CreateUnbounded<Message>(new() { SingleReader = true });
     private readonly TaskCompletionSource<Hello> _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
@@ -111,7 +111,7 @@ public sealed class AgentConnection : IAsyncDisposable
     {
         var id = Interlocked.Increment(ref _nextId);
         var channel = Channel.CreateBounded<Message>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
-        _scans[id] = channel;
+        _streams[id] = channel;
         try
         {
             await _writer.SendAsync(new Scan(id, subtree), ct).ConfigureAwait(false);
@@ -137,7 +137,43 @@ public sealed class AgentConnection : IAsyncDisposable
         }
         finally
         {
-            _scans.TryRemove(id, out _);
+            _streams.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Lists the agent's trash (<c>.psync/trash/</c>), oldest first.</summary>
+    /// <exception cref="AgentException">The agent could not read its trash, or went away.</exception>
+    public async Task<IReadOnlyList<TrashItem>> ListTrashAsync(CancellationToken ct = default)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var channel = Channel.CreateBounded<Message>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+        _streams[id] = channel;
+        if (_gone is { } gone)
+        {
+            channel.Writer.TryComplete(gone); // registered after the stream ended: no answer will come
+        }
+        try
+        {
+            await _writer.SendAsync(new ListTrash(id), ct).ConfigureAwait(false);
+            var items = new List<TrashItem>();
+            await foreach (var message in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                var part = (TrashEntries)message;
+                if (part.Error is not null)
+                {
+                    throw new AgentException($"cannot list the trash: {part.Error}");
+                }
+                items.AddRange(part.Items);
+                if (part.Last)
+                {
+                    return items;
+                }
+            }
+            throw new AgentException("the agent went away while listing its trash");
+        }
+        finally
+        {
+            _streams.TryRemove(id, out _);
         }
     }
 
@@ -156,12 +192,19 @@ public sealed class AgentConnection : IAsyncDisposable
                     case OpResult result when _ops.TryGetValue(result.RequestId, out var tcs):
                         tcs.TrySetResult(result);
                         break;
-                    case ScanEntries entries when _scans.TryGetValue(entries.RequestId, out var scan):
+                    case ScanEntries entries when _streams.TryGetValue(entries.RequestId, out var scan):
                         await scan.Writer.WriteAsync(entries, _stop.Token).ConfigureAwait(false);
                         break;
-                    case ScanDone done when _scans.TryGetValue(done.RequestId, out var scan):
+                    case ScanDone done when _streams.TryGetValue(done.RequestId, out var scan):
                         await scan.Writer.WriteAsync(done, _stop.Token).ConfigureAwait(false);
                         scan.Writer.TryComplete();
+                        break;
+                    case TrashEntries part when _streams.TryGetValue(part.RequestId, out var list):
+                        await list.Writer.WriteAsync(part, _stop.Token).ConfigureAwait(false);
+                        if (part.Last)
+                        {
+                            list.Writer.TryComplete();
+                        }
                         break;
                     default:
                         await _events.Writer.WriteAsync(message, _stop.Token).ConfigureAwait(false);
@@ -180,7 +223,7 @@ public sealed class AgentConnection : IAsyncDisposable
         {
             tcs.TrySetException(gone);
         }
-        foreach (var scan in _scans.Values)
+        foreach (var scan in _streams.Values)
         {
             scan.Writer.TryComplete(gone);
         }

@@ -14,6 +14,12 @@ internal sealed record AgentGone(int Generation, Side Side, Exception? Error);
 /// <summary>A request from outside the loop (pause, resume, reconcile, confirm deletes, resolve).</summary>
 internal sealed record Command(string Name, long Arg = 0, ConflictResolution Resolution = default, TaskCompletionSource? Done = null, string? Text = null);
 
+/// <summary>Restore a trash entry on one side (see <see cref="TrashRestorer"/>); answered through <see cref="Done"/>.</summary>
+internal sealed record RestoreRequest(Side Side, string TrashId)
+{
+    public TaskCompletionSource<RestoreResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
 /// <summary>
 /// The loop of one running pair: drains what the agents report into the change set, plans what
 /// is due, executes it (changes arriving meanwhile form the next batch), and reconciles at start,
@@ -273,6 +279,20 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
                 throw new Agents.AgentException($"the {gone.Side.Name()} agent went away{(gone.Error is null ? "" : ": " + gone.Error.Message)}", gone.Error);
             case Command command:
                 await CommandAsync(command, ct).ConfigureAwait(false);
+                break;
+            case RestoreRequest request:
+                try
+                {
+                    request.Done.TrySetResult(await new TrashRestorer(ctx).RestoreAsync(request.Side, request.TrashId, ct).ConfigureAwait(false));
+                }
+                catch (Exception e)
+                {
+                    request.Done.TrySetException(e);
+                    if (e is not (InvalidOperationException or ArgumentException))
+                    {
+                        throw; // an agent that went away ends the session, as anywhere else
+                    }
+                }
                 break;
         }
     }

@@ -76,3 +76,23 @@ public enum PairNotification
     History,
     Conflicts,
 }
+
+/// <summary>A deleted or replaced version kept in one side's <c>.psync/trash/</c>.</summary>
+/// <param name="Side">The side whose trash holds it.</param>
+/// <param name="Id">Its name in the trash; pass it to <see cref="SyncPair.RestoreAsync"/>.</param>
+/// <param name="OriginalPath">The relative path it had; null when the trash log has no record of it.</param>
+/// <param name="Trashed">When it went to the trash.</param>
+/// <param name="State">What it is there: kind, size, mtime, mode (a directory holds its whole tree).</param>
+public sealed record TrashEntry(Side Side, string Id, string? OriginalPath, DateTimeOffset Trashed, FileState State);
+
+/// <summary>What <see cref="SyncPair.RestoreAsync"/> did.</summary>
+/// <param name="Side">The side it was restored on; it syncs to the other side from there.</param>
+/// <param name="TrashId">The trash entry that was restored (it is no longer in the trash).</param>
+/// <param name="OriginalPath">The path it had when it went to the trash.</param>
+/// <param name="RestoredPath">Where it is now: <paramref name="OriginalPath"/>, or, when that was taken, <c>name.psync-restored-YYYYMMDD-HHMMSS.ext</c> beside it.</param>
+/// <param name="State">Its state at <paramref name="RestoredPath"/>.</param>
+public sealed record RestoreResult(Side Side, string TrashId, string OriginalPath, string RestoredPath, FileState State)
+{
+    /// <summary>True when the original path was taken and the version was restored beside it.</summary>
+    public bool Renamed => RestoredPath != OriginalPath;
+}
