@@ -100,6 +100,27 @@ public sealed class PairUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
         Assert.Equal("the left version", await File.ReadAllTextAsync(Path.Combine(left, "report.txt")));
     }
 
+    [Fact]
+    public async Task Trash_RestoreClicked_DeletedFileBackOnBothSides()
+    {
+        var left = Ui.TempTree("left");
+        var right = Ui.TempTree("right");
+        await File.WriteAllTextAsync(Path.Combine(left, "precious.txt"), "keep me");
+        var id = await CreatePairAsync("trashy", left, right);
+        var page = await Ui.SignInAsync(fixture, $"/pairs/{id}");
+        await Ui.UntilAsync(() => File.Exists(Path.Combine(right, "precious.txt")), "the file synced");
+        File.Delete(Path.Combine(left, "precious.txt"));
+        await Ui.UntilAsync(() => !File.Exists(Path.Combine(right, "precious.txt")), "the delete synced");
+
+        await page.Locator(".mud-tab", new() { HasText = "Trash" }).ClickAsync();
+        await page.Locator("#trash-right").ClickAsync();
+        var row = page.Locator(".psync-trash tr", new() { Has = page.Locator(".psync-trash-path", new() { HasText = "precious.txt" }) });
+        await row.Locator(".psync-restore").ClickAsync();
+
+        await Ui.UntilAsync(() => ReadOrNull(Path.Combine(right, "precious.txt")) == "keep me" && ReadOrNull(Path.Combine(left, "precious.txt")) == "keep me",
+            "the restored file is back on both sides");
+    }
+
     private static string? ReadOrNull(string path)
     {
         try

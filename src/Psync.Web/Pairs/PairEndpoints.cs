@@ -78,6 +78,24 @@ public static class PairEndpoints
         pairs.MapGet("/{id:int}/conflicts", async Task<Results<Ok<IReadOnlyList<ConflictResource>>, ProblemHttpResult>> (int id, PairService s, CancellationToken ct) =>
                 await s.FindAsync(id, ct) is null ? NoPair(id) : TypedResults.Ok(await s.ConflictsAsync(id, ct)))
             .WithName("GetConflicts").WithSummary("The pair's conflicts, open and resolved");
+        pairs.MapGet("/{id:int}/trash", async Task<Results<Ok<IReadOnlyList<TrashResource>>, ProblemHttpResult>> (int id, string? side, PairService s, CancellationToken ct) =>
+            {
+                if (!TryParseSide(side, out var which))
+                {
+                    return Problems.BadRequest("side is left or right");
+                }
+                return await s.TrashAsync(id, which, ct) is { } trash ? TypedResults.Ok(trash) : NoPair(id);
+            })
+            .WithName("GetTrash").WithSummary("Deleted and replaced versions kept in one side's .psync/trash/, newest first");
+        pairs.MapPost("/{id:int}/trash/restore", async Task<Results<Ok<RestoreResource>, ProblemHttpResult>> (int id, RestoreRequest request, PairService s, CancellationToken ct) =>
+            {
+                if (!TryParseSide(request.Side, out var which) || string.IsNullOrEmpty(request.Id))
+                {
+                    return Problems.BadRequest("side (left or right) and id (from GET /pairs/{id}/trash) are required");
+                }
+                return await s.RestoreAsync(id, which, request.Id, ct) is { } r ? TypedResults.Ok(r) : NoPair(id);
+            })
+            .WithName("RestoreFromTrash").WithSummary("Puts a trash entry back at its path (beside it when the path is taken); it then syncs to the other side");
 
         api.MapPost("/conflicts/{id:long}/resolve", async Task<Results<Ok<ConflictResource>, ProblemHttpResult>> (long id, ResolveRequest request, PairService s, CancellationToken ct) =>
             {
@@ -92,6 +110,12 @@ public static class PairEndpoints
     }
 
     private static ProblemHttpResult NoPair(int id) => Problems.NotFound($"there is no pair {id}");
+
+    private static bool TryParseSide(string? text, out Side side)
+    {
+        side = text == "right" ? Side.Right : Side.Left;
+        return text is "left" or "right";
+    }
 
     private static bool TryParse(string? text, out ConflictResolution resolution)
     {

@@ -75,3 +75,22 @@ public sealed record ConflictResource(long Id, int PairId, string Path, string C
 
 /// <param name="Resolution">keepLeft, keepRight or keepBoth.</param>
 public sealed record ResolveRequest(string? Resolution);
+
+/// <param name="Side">left or right: where the entry is.</param>
+/// <param name="Id">The entry's name in that side's <c>.psync/trash/</c>.</param>
+/// <param name="OriginalPath">Where it was (null when the trash log lost it).</param>
+/// <param name="Trashed">When it was moved to the trash.</param>
+/// <param name="State">What it is (kind, size, mtime).</param>
+public sealed record TrashResource(string Side, string Id, string? OriginalPath, DateTimeOffset Trashed, string State)
+{
+    public static TrashResource From(TrashEntry e) => new(e.Side.Name(), e.Id, e.OriginalPath is null ? null : PathCodec.Display(e.OriginalPath), e.Trashed, e.State.ToString());
+}
+
+/// <param name="Side">left or right.</param>
+/// <param name="Id">The trash entry's id.</param>
+public sealed record RestoreRequest(string? Side, string? Id);
+
+/// <param name="RestoredPath">Where it is now: its old path, or beside it when that was taken.</param>
+/// <param name="Renamed">True when the old path was taken.</param>
+/// <param name="Side">left or right.</param>
+public sealed record RestoreResource(string Side, string RestoredPath, bool Renamed);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Psync.Engine.Check;
 using Psync.Engine.Sync;
+using Psync.Protocol;
 using Psync.Web.Data;
 using Psync.Web.Live;
 
@@ -219,6 +220,48 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         await using var after = await dbs.CreateDbContextAsync(ct);
         return ConflictResource.From(await after.Conflicts.AsNoTracking().SingleAsync(c => c.Id == conflictId, ct));
     }
+
+    /// <summary>What the side's trash holds, newest first.</summary>
+    /// <exception cref="PairOperationException">The pair is not running.</exception>
+    public async Task<IReadOnlyList<TrashResource>?> TrashAsync(int id, Side side, CancellationToken ct = default)
+    {
+        if (await FindAsync(id, ct) is null)
+        {
+            return null;
+        }
+        var runner = RunningOrThrow(id, "list its trash");
+        try
+        {
+            return [.. (await runner.Pair.TrashAsync(side, ct)).Select(TrashResource.From)];
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new PairOperationException(e.Message);
+        }
+    }
+
+    /// <summary>Puts a trash entry back where it was (beside it when the path is taken); it then syncs to the other side.</summary>
+    /// <exception cref="PairOperationException">The pair is not running, or the entry cannot be restored.</exception>
+    public async Task<RestoreResource?> RestoreAsync(int id, Side side, string trashId, CancellationToken ct = default)
+    {
+        if (await FindAsync(id, ct) is null)
+        {
+            return null;
+        }
+        var runner = RunningOrThrow(id, "restore from its trash");
+        try
+        {
+            var result = await runner.Pair.RestoreAsync(side, trashId, ct);
+            return new RestoreResource(result.Side.Name(), PathCodec.Display(result.RestoredPath), result.Renamed);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new PairOperationException(e.Message, e is ArgumentException ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict);
+        }
+    }
+
+    private PairRunner RunningOrThrow(int id, string what) =>
+        runners.Get(id) is { Failure: null } runner ? runner : throw new PairOperationException($"the pair is not running: resume it to {what}");
 
     private static IQueryable<EventEntity> Filter(PsyncDb db, int pairId, EventQuery query)
     {
