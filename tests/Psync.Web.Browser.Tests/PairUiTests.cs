@@ -39,6 +39,21 @@ public sealed class PairUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
     }
 
     [Fact]
+    public async Task SignIn_WrongPassword_StaysOnLoginWithAnError()
+    {
+        var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.App.BaseUrl });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/pairs/new");
+        await page.FillAsync("#username", "admin");
+        await page.FillAsync("#password", "not the password");
+        await page.ClickAsync("#sign-in");
+
+        await Expect(page.Locator("#login-error")).ToContainTextAsync("wrong user name or password");
+        Assert.Contains("/login", page.Url, StringComparison.Ordinal);
+        await Ui.ScreenshotAsync(page, "login.png");
+    }
+
+    [Fact]
     public async Task AddPair_RelativeRoot_ShowsErrorOnTheField()
     {
         var page = await Ui.SignInAsync(fixture, "/pairs/new");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Playwright;
 using Psync.Tests;
+using static Microsoft.Playwright.Assertions;
 
 namespace Psync.Web.Browser.Tests;
 
@@ -16,6 +17,7 @@ internal static class Ui
         page.SetDefaultTimeout((float)Deadline.TotalMilliseconds);
         await page.GotoAsync(path);
         await page.WaitForURLAsync("**/login**");
+        await Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
         await page.FillAsync("#username", "admin");
         await page.FillAsync("#password", AppProcess.AdminPassword);
         await page.ClickAsync("#sign-in");
