@@ -41,7 +41,8 @@ public class PsyncAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>A client without redirects that sends <paramref name="token"/>, or no Authorization header when it is null.</summary>
     public HttpClient ClientWith(string? token)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        StartServer(); // on Kestrel, this sets the base address to the server's port
+        var client = CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = ClientOptions.BaseAddress, AllowAutoRedirect = false, HandleCookies = false });
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
