@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Psync.Web.Auth;
+
+namespace Psync.Web.Tests.Api;
+
+public sealed class TokenTests(PsyncAppFactory app) : IClassFixture<PsyncAppFactory>
+{
+    [Fact]
+    public async Task Token_CreateUseListRevoke_WorksUntilRevoked()
+    {
+        using var created = await app.Client.PostAsJsonAsync("/api/v1/tokens", new { name = "ci pipeline" });
+        var token = await created.ReadAsync<CreatedToken>(HttpStatusCode.Created);
+        Assert.StartsWith("psy_", token.Token, StringComparison.Ordinal);
+        Assert.True(token.Token.Length > 40, token.Token);
+        Assert.Equal(("ci pipeline", "admin", token.Token[..10]), (token.Record.Name, token.Record.User, token.Record.Prefix));
+        Assert.Equal($"/api/v1/tokens/{token.Record.Id}", created.Headers.Location?.OriginalString);
+
+        using var withToken = app.ClientWith(token.Token);
+        using var used = await withToken.GetAsync("/api/v1/pairs");
+        Assert.Equal(HttpStatusCode.OK, used.StatusCode);
+
+        using var list = await app.Client.GetAsync("/api/v1/tokens");
+        var listed = await list.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(token.Token, listed, StringComparison.Ordinal);
+        Assert.DoesNotContain(token.Token[10..], listed, StringComparison.Ordinal);
+        var record = Assert.Single((await list.ReadAsync<List<TokenResource>>(HttpStatusCode.OK)), t => t.Id == token.Record.Id);
+        Assert.Equal(("ci pipeline", token.Token[..10]), (record.Name, record.Prefix));
+        Assert.NotNull(record.LastUsedAt);
+
+        using var revoked = await app.Client.DeleteAsync($"/api/v1/tokens/{token.Record.Id}");
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        using var refused = await withToken.GetAsync("/api/v1/pairs");
+        await Problem.AssertAsync(refused, HttpStatusCode.Unauthorized);
+        Assert.DoesNotContain((await app.Client.GetFromJsonAsync<List<TokenResource>>("/api/v1/tokens"))!, t => t.Id == token.Record.Id);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"name\":\"   \"}")]
+    [InlineData("{\"name\":\"old\",\"expiresAt\":\"2001-01-01T00:00:00Z\"}")]
+    public async Task CreateToken_NoNameOrPastExpiry_400Problem(string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+
+        using var response = await app.Client.PostAsync("/api/v1/tokens", content);
+
+        await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Database_HoldsTokensAndPasswordsOnlyAsHashes()
+    {
+        using var created = await app.Client.PostAsJsonAsync("/api/v1/tokens", new { name = "stored" });
+        var apiToken = (await created.ReadAsync<CreatedToken>(HttpStatusCode.Created)).Token;
+        var secrets = new[] { app.Token, apiToken, PsyncAppFactory.AdminPassword };
+
+        var cells = await AllCellsAsync(app.Database);
+
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(cells, cell => cell.Value.Contains(secret, StringComparison.Ordinal));
+            Assert.DoesNotContain(secret[..^2], DatabaseFilesText(app.Database), StringComparison.Ordinal);
+        }
+        // The checks above looked at the right data: the tokens are there, as SHA-256.
+        foreach (var token in new[] { app.Token, apiToken })
+        {
+            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+            Assert.Contains(cells, cell => cell.Table == "Tokens" && cell.Value == hash);
+        }
+        Assert.Contains(cells, cell => cell.Table == "Users" && cell.Value == "admin");
+    }
+
+    /// <summary>Every non-null cell of every table, as text (blobs as UTF-8).</summary>
+    private static async Task<List<(string Table, string Value)>> AllCellsAsync(string database)
+    {
+        var cells = new List<(string, string)>();
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+        Assert.Contains("Tokens", tables);
+        foreach (var table in tables)
+        {
+            await using var select = connection.CreateCommand();
+            select.CommandText = $"SELECT * FROM \"{table}\"";
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    if (!reader.IsDBNull(i))
+                    {
+                        cells.Add((table, reader.GetValue(i) is byte[] blob ? Encoding.UTF8.GetString(blob) : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!));
+                    }
+                }
+            }
+        }
+        return cells;
+    }
+
+    /// <summary>The database file and its write-ahead log as text, to catch what the tables no longer show (freed pages).</summary>
+    private static string DatabaseFilesText(string database) =>
+        string.Concat(new[] { database, database + "-wal" }.Where(File.Exists).Select(f =>
+        {
+            using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream, Encoding.Latin1);
+            return reader.ReadToEnd();
+        }));
+}
