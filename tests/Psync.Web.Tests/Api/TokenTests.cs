@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Psync.Web.Auth;
 
 namespace Psync.Web.Tests.Api;
@@ -58,12 +57,12 @@ public sealed class TokenTests(PsyncAppFactory app) : IClassFixture<PsyncAppFact
         var apiToken = (await created.ReadAsync<CreatedToken>(HttpStatusCode.Created)).Token;
         var secrets = new[] { app.Token, apiToken, PsyncAppFactory.AdminPassword };
 
-        var cells = await AllCellsAsync(app.Database);
+        var cells = await Database.CellsAsync(app.Database);
 
         foreach (var secret in secrets)
         {
             Assert.DoesNotContain(cells, cell => cell.Value.Contains(secret, StringComparison.Ordinal));
-            Assert.DoesNotContain(secret[..^2], DatabaseFilesText(app.Database), StringComparison.Ordinal);
+            Assert.DoesNotContain(secret[..^2], Database.FilesText(app.Database), StringComparison.Ordinal);
         }
         // The checks above looked at the right data: the tokens are there, as SHA-256.
         foreach (var token in new[] { app.Token, apiToken })
@@ -73,49 +72,4 @@ public sealed class TokenTests(PsyncAppFactory app) : IClassFixture<PsyncAppFact
         }
         Assert.Contains(cells, cell => cell.Table == "Users" && cell.Value == "admin");
     }
-
-    /// <summary>Every non-null cell of every table, as text (blobs as UTF-8).</summary>
-    private static async Task<List<(string Table, string Value)>> AllCellsAsync(string database)
-    {
-        var cells = new List<(string, string)>();
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        await connection.OpenAsync();
-        var tables = new List<string>();
-        await using (var list = connection.CreateCommand())
-        {
-            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-        Assert.Contains("Tokens", tables);
-        foreach (var table in tables)
-        {
-            await using var select = connection.CreateCommand();
-            select.CommandText = $"SELECT * FROM \"{table}\"";
-            await using var reader = await select.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    if (!reader.IsDBNull(i))
-                    {
-                        cells.Add((table, reader.GetValue(i) is byte[] blob ? Encoding.UTF8.GetString(blob) : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!));
-                    }
-                }
-            }
-        }
-        return cells;
-    }
-
-    /// <summary>The database file and its write-ahead log as text, to catch what the tables no longer show (freed pages).</summary>
-    private static string DatabaseFilesText(string database) =>
-        string.Concat(new[] { database, database + "-wal" }.Where(File.Exists).Select(f =>
-        {
-            using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream, Encoding.Latin1);
-            return reader.ReadToEnd();
-        }));
 }
