@@ -113,7 +113,8 @@ public sealed class BadInputTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
     [InlineData("?side=sideways")]
     public async Task GetEvents_BadQuery_400Problem(string query)
     {
-        var pair = await app.Client.CreatePairAsync($"events{query.GetHashCode():x}", app.NewFolder($"ev{query.GetHashCode():x}-l"), app.NewFolder($"ev{query.GetHashCode():x}-r"));
+        var name = $"events-{Guid.NewGuid():N}";
+        var pair = await app.Client.CreatePairAsync(name, app.NewFolder($"{name}-left"), app.NewFolder($"{name}-right"));
 
         using var response = await app.Client.GetAsync($"/api/v1/pairs/{pair.Id}/events{query}");
 

@@ -14,7 +14,7 @@ public sealed class ConflictTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
     public async Task ResolveConflict_KeepOneSide_CopyGoneFromBothTreesAndNameHoldsThatSide(string resolution, string kept)
     {
         var (pair, left, right) = await PairWithConflictAsync(resolution);
-        var conflict = await OpenConflictAsync(pair.Id);
+        var conflict = await OpenConflictAsync(pair.Id, left, right);
         Assert.Equal("f.txt", conflict.Path);
         Assert.Matches(@"^f\.psync-conflict-\d{8}-\d{6}-(left|right)\.txt$", conflict.ConflictCopy);
         Assert.Equal(1, (await Client.GetPairAsync(pair.Id)).Status.OpenConflicts);
@@ -38,7 +38,7 @@ public sealed class ConflictTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
     public async Task ResolveConflict_KeepBoth_BothVersionsStay()
     {
         var (pair, left, right) = await PairWithConflictAsync("keepBoth");
-        var conflict = await OpenConflictAsync(pair.Id);
+        var conflict = await OpenConflictAsync(pair.Id, left, right);
 
         using var response = await Client.PostAsJsonAsync($"/api/v1/conflicts/{conflict.Id}/resolve", new { resolution = "keepBoth" });
 
@@ -50,8 +50,8 @@ public sealed class ConflictTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
     [Fact]
     public async Task ResolveConflict_PairPaused_409Problem()
     {
-        var (pair, _, _) = await PairWithConflictAsync("paused");
-        var conflict = await OpenConflictAsync(pair.Id);
+        var (pair, left, right) = await PairWithConflictAsync("paused");
+        var conflict = await OpenConflictAsync(pair.Id, left, right);
         using var pause = await Client.PostAsync($"/api/v1/pairs/{pair.Id}/pause", null);
         Assert.Equal(HttpStatusCode.OK, pause.StatusCode);
 
@@ -73,11 +73,16 @@ public sealed class ConflictTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
     }
 
     /// <summary>Waits until the pair lists one open conflict and has settled it in both trees (copy made on both sides, pair idle).</summary>
-    private async Task<ConflictResource> OpenConflictAsync(int pairId)
+    private async Task<ConflictResource> OpenConflictAsync(int pairId, string left, string right)
     {
         IReadOnlyList<ConflictResource> last = [];
         var conflict = await Eventually.ValueAsync(async () => (last = await ConflictsAsync(pairId)).SingleOrDefault(c => !c.Resolved), PairsApi.Deadline,
             $"pair {pairId} to list a conflict", () => $"{last.Count} listed");
+        foreach (var root in new[] { left, right })
+        {
+            await Eventually.WaitAsync(() => File.Exists(Path.Combine(root, conflict.ConflictCopy)), PairsApi.Deadline,
+                $"{conflict.ConflictCopy} in {root}", () => string.Join(", ", PairsApi.Names(root)));
+        }
         await Client.WaitForStateAsync(pairId, "idle");
         return conflict;
     }
