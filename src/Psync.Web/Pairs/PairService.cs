@@ -63,9 +63,10 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         {
             return (null, errors);
         }
+        var otherTrees = pair.LeftRoot != request.LeftRoot || pair.RightRoot != request.RightRoot || pair.HostId != request.HostId;
         Apply(request, pair);
         await db.SaveChangesAsync(ct);
-        await runners.ApplyAsync(id, ct);
+        await runners.ApplyAsync(id, resetState: otherTrees, ct);
         return (await GetAsync(id, ct), errors);
     }
 

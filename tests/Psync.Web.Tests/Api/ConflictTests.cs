@@ -61,6 +61,27 @@ public sealed class ConflictTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
         Assert.False(Assert.Single(await ConflictsAsync(pair.Id)).Resolved);
     }
 
+    [Fact]
+    public async Task UpdatePair_NewRightRoot_OldConflictsDroppedNewOnesListed()
+    {
+        var (pair, left, _) = await PairWithConflictAsync("moved");
+        var old = await OpenConflictAsync(pair.Id, left, Path.Combine(app.Root, "trees", "moved-right"));
+        await File.WriteAllTextAsync(Path.Combine(left, "g.txt"), "left g");
+        var newRight = app.NewFolder("moved-right-2");
+        await File.WriteAllTextAsync(Path.Combine(newRight, "g.txt"), "new right's g, longer");
+
+        using var updated = await Client.PutAsJsonAsync($"/api/v1/pairs/{pair.Id}", new { name = pair.Name, leftRoot = left, rightRoot = newRight });
+
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        IReadOnlyList<ConflictResource> last = [];
+        await Eventually.WaitAsync(async () => (last = await ConflictsAsync(pair.Id)).Any(c => c.Path == "g.txt"), PairsApi.Deadline,
+            "the conflict on g.txt in the new trees", () => string.Join("; ", last.Select(c => $"{c.Id} {c.Path} resolved={c.Resolved}")));
+        var conflict = Assert.Single(last);
+        Assert.NotEqual(old.Id, conflict.Id);
+        Assert.False(conflict.Resolved);
+        await PairsApi.WaitForFileAsync(Path.Combine(newRight, "f.txt"), await File.ReadAllTextAsync(Path.Combine(left, "f.txt")));
+    }
+
     /// <summary>Both trees hold f.txt with different content before the pair exists: its first sync makes a conflict.</summary>
     private async Task<(PairResource Pair, string Left, string Right)> PairWithConflictAsync(string name)
     {

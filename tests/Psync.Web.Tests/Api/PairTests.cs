@@ -152,4 +152,27 @@ public sealed class PairTests(PsyncAppFactory app) : IClassFixture<PsyncAppFacto
 
         await Problem.AssertAsync(response, HttpStatusCode.Conflict);
     }
+
+    [Fact]
+    public async Task UpdatePair_NewRightRoot_SyncsIntoItWithoutDeletingOnTheLeft()
+    {
+        var left = app.NewFolder("moved-left");
+        var right = app.NewFolder("moved-right");
+        using var created = await Client.PostAsJsonAsync("/api/v1/pairs", new { name = "moved", leftRoot = left, rightRoot = right, maxDeleteShare = 1.0 });
+        var pair = await created.ReadAsync<PairResource>(HttpStatusCode.Created);
+        await Client.WaitForStateAsync(pair.Id, "idle");
+        await File.WriteAllTextAsync(Path.Combine(left, "kept.txt"), "precious");
+        await PairsApi.WaitForFileAsync(Path.Combine(right, "kept.txt"), "precious");
+        await Client.WaitForStateAsync(pair.Id, "idle");
+        var newRight = app.NewFolder("moved-right-2");
+
+        // A new, empty right folder (another disk, say): the old index must not read as "deleted on the right".
+        using var updated = await Client.PutAsJsonAsync($"/api/v1/pairs/{pair.Id}", new { name = "moved", leftRoot = left, rightRoot = newRight, maxDeleteShare = 1.0 });
+
+        Assert.Equal(newRight, (await updated.ReadAsync<PairResource>(HttpStatusCode.OK)).RightRoot);
+        await PairsApi.WaitForFileAsync(Path.Combine(newRight, "kept.txt"), "precious");
+        await Client.WaitForStateAsync(pair.Id, "idle");
+        Assert.Equal("precious", await File.ReadAllTextAsync(Path.Combine(left, "kept.txt")));
+        Assert.DoesNotContain(await Client.EventsAsync(pair.Id, "?kind=delete"), e => e.Path == "kept.txt");
+    }
 }
