@@ -32,8 +32,13 @@ public sealed class PairTests(PsyncAppFactory app) : IClassFixture<PsyncAppFacto
         Assert.Equal(("crud-renamed", 500, 0), (changed.Name, changed.HoldMilliseconds, changed.Excludes.Count));
         Assert.Equal("crud-renamed", (await Client.GetPairAsync(pair.Id)).Name);
 
+        var state = Path.Combine(app.DataDir, "pairs", pair.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Client.WaitForStateAsync(pair.Id, "idle");
+        Assert.True(File.Exists(Path.Combine(state, "index.db")), $"no state index in {state}");
+
         using var deleted = await Client.DeleteAsync($"/api/v1/pairs/{pair.Id}");
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.False(Directory.Exists(state), $"{state} is left behind");
         using var gone = await Client.GetAsync($"/api/v1/pairs/{pair.Id}");
         await Problem.AssertAsync(gone, HttpStatusCode.NotFound);
         Assert.DoesNotContain((await Client.GetFromJsonAsync<List<PairResource>>("/api/v1/pairs"))!, p => p.Id == pair.Id);
