@@ -93,10 +93,12 @@ public sealed partial class AuthRequiredTests(PsyncAppFactory app) : IClassFixtu
         Assert.Equal("/login", (location.IsAbsoluteUri ? location : new Uri(client.BaseAddress!, location)).AbsolutePath);
     }
 
-    [Fact]
-    public async Task Healthz_NoToken_200()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("psy_wrong")]
+    public async Task Healthz_NoOrWrongToken_200(string? token)
     {
-        using var client = app.ClientWith(null);
+        using var client = app.ClientWith(token);
 
         using var response = await client.GetAsync("/healthz");
 
