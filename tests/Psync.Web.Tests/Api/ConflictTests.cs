@@ -64,8 +64,8 @@ public sealed class ConflictTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
     [Fact]
     public async Task UpdatePair_NewRightRoot_OldConflictsDroppedNewOnesListed()
     {
-        var (pair, left, _) = await PairWithConflictAsync("moved");
-        var old = await OpenConflictAsync(pair.Id, left, Path.Combine(app.Root, "trees", "moved-right"));
+        var (pair, left, right) = await PairWithConflictAsync("moved");
+        var old = await OpenConflictAsync(pair.Id, left, right);
         await File.WriteAllTextAsync(Path.Combine(left, "g.txt"), "left g");
         var newRight = app.NewFolder("moved-right-2");
         await File.WriteAllTextAsync(Path.Combine(newRight, "g.txt"), "new right's g, longer");

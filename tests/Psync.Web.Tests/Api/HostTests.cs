@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Psync.Web.Hosts;
+using Psync.Web.Pairs;
 
 namespace Psync.Web.Tests.Api;
 
@@ -94,7 +95,7 @@ public sealed class HostTests(PsyncAppFactory app) : IClassFixture<PsyncAppFacto
         using var created = await app.Client.PostAsJsonAsync("/api/v1/hosts", new { name = "in-use", address = "127.0.0.1", port = SshdFixture.FreePort(), user = "u", generateKey = true });
         var host = await created.ReadAsync<HostResource>(HttpStatusCode.Created);
         using var pairCreated = await app.Client.PostAsJsonAsync("/api/v1/pairs", new { name = "remote", leftRoot = app.NewFolder("remote-left"), rightRoot = "/srv/psync", hostId = host.Id });
-        var pair = await pairCreated.ReadAsync<Pairs.PairResource>(HttpStatusCode.Created);
+        var pair = await pairCreated.ReadAsync<PairResource>(HttpStatusCode.Created);
         Assert.Equal(host.Id, pair.HostId);
 
         using var refused = await app.Client.DeleteAsync($"/api/v1/hosts/{host.Id}");

@@ -76,7 +76,6 @@ public class PsyncAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        GC.SuppressFinalize(this);
         try
         {
             Directory.Delete(Root, recursive: true);
