@@ -46,9 +46,9 @@ public sealed class PairRunners(
 
     /// <summary>
     /// As <see cref="ApplyAsync(int, CancellationToken)"/>; with <c>resetState</c> it first drops the pair's state index and
-    /// conflict list, which describe trees the pair no longer syncs (its roots changed): kept, a file the old index knew
-    /// and the new right root lacks reads as deleted there, and is deleted on the left. Without them the pair starts
-    /// as a first sync, which merges both trees and deletes nothing.
+    /// conflict list (data folder and conflict rows), for a pair that is gone or whose roots changed. Those describe trees
+    /// the pair no longer syncs: kept, a file the old index knew and a new right root lacks reads as deleted there, and is
+    /// deleted on the left. Without them the pair starts as a first sync, which merges both trees and deletes nothing.
     /// </summary>
     public async Task ApplyAsync(int pairId, bool resetState, CancellationToken ct)
     {
