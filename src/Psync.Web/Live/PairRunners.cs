@@ -43,7 +43,15 @@ public sealed class PairRunners(
     }
 
     /// <summary>Brings the pair's runner in line with its stored configuration: stops it, and starts it again unless it is paused or gone.</summary>
-    public async Task ApplyAsync(int pairId, CancellationToken ct = default)
+    public Task ApplyAsync(int pairId, CancellationToken ct = default) => ApplyAsync(pairId, resetState: false, ct);
+
+    /// <summary>
+    /// As <see cref="ApplyAsync(int, CancellationToken)"/>; with <c>resetState</c> it first drops the pair's state index and
+    /// conflict list (data folder and conflict rows), for a pair that is gone or whose roots changed. Those describe trees
+    /// the pair no longer syncs: kept, a file the old index knew and a new right root lacks reads as deleted there, and is
+    /// deleted on the left. Without them the pair starts as a first sync, which merges both trees and deletes nothing.
+    /// </summary>
+    public async Task ApplyAsync(int pairId, bool resetState, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
@@ -53,6 +61,16 @@ public sealed class PairRunners(
                 await old.DisposeAsync();
             }
             await using var db = await dbs.CreateDbContextAsync(ct);
+            if (resetState)
+            {
+                // The stopped runner's last conflict lists are stored first, so none comes back after the delete.
+                await history.FlushAsync(ct);
+                await db.Conflicts.Where(c => c.PairId == pairId).ExecuteDeleteAsync(ct);
+                if (Directory.Exists(data.ForPair(pairId)))
+                {
+                    Directory.Delete(data.ForPair(pairId), recursive: true);
+                }
+            }
             var pair = await db.Pairs.Include(p => p.Host).SingleOrDefaultAsync(p => p.Id == pairId, ct);
             _unstartable.TryRemove(pairId, out _);
             if (pair is { Paused: false })

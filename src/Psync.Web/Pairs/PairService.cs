@@ -64,13 +64,14 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         {
             return (null, errors);
         }
+        var otherTrees = pair.LeftRoot != request.LeftRoot || pair.RightRoot != request.RightRoot || pair.HostId != request.HostId;
         Apply(request, pair);
         await db.SaveChangesAsync(ct);
-        await runners.ApplyAsync(id, ct);
+        await runners.ApplyAsync(id, resetState: otherTrees, ct);
         return (await GetAsync(id, ct), errors);
     }
 
-    /// <summary>Stops and forgets the pair (its history and conflict list); both trees stay as they are.</summary>
+    /// <summary>Stops and forgets the pair (its history, conflict list and state index); both trees stay as they are.</summary>
     public async Task<bool> DeleteAsync(int id, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -78,7 +79,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         {
             return false;
         }
-        await runners.ApplyAsync(id, ct);
+        await runners.ApplyAsync(id, resetState: true, ct);
         await history.FlushAsync(ct);
         await db.Events.Where(e => e.PairId == id).ExecuteDeleteAsync(ct);
         await db.Conflicts.Where(c => c.PairId == id).ExecuteDeleteAsync(ct);

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Psync.Web.Tests.Api;
+
+public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFactory>
+{
+    /// <summary>Every operation the API promises: a route removed or renamed, or an operationId changed, fails the test.</summary>
+    public static readonly TheoryData<string, string, string> Operations = new()
+    {
+        { "POST", "/api/v1/auth/login", "Login" },
+        { "GET", "/api/v1/tokens", "ListTokens" },
+        { "POST", "/api/v1/tokens", "CreateToken" },
+        { "DELETE", "/api/v1/tokens/{id}", "RevokeToken" },
+        { "GET", "/api/v1/users", "ListUsers" },
+        { "POST", "/api/v1/users", "CreateUser" },
+        { "PUT", "/api/v1/users/{id}/password", "SetPassword" },
+        { "DELETE", "/api/v1/users/{id}", "DeleteUser" },
+        { "GET", "/api/v1/pairs", "ListPairs" },
+        { "POST", "/api/v1/pairs", "CreatePair" },
+        { "GET", "/api/v1/pairs/{id}", "GetPair" },
+        { "PUT", "/api/v1/pairs/{id}", "UpdatePair" },
+        { "DELETE", "/api/v1/pairs/{id}", "DeletePair" },
+        { "POST", "/api/v1/pairs/{id}/pause", "PausePair" },
+        { "POST", "/api/v1/pairs/{id}/resume", "ResumePair" },
+        { "POST", "/api/v1/pairs/{id}/resync", "ResyncPair" },
+        { "POST", "/api/v1/pairs/{id}/verify", "VerifyPair" },
+        { "GET", "/api/v1/pairs/{id}/queue", "GetQueue" },
+        { "GET", "/api/v1/pairs/{id}/events", "GetEvents" },
+        { "GET", "/api/v1/pairs/{id}/conflicts", "GetConflicts" },
+        { "POST", "/api/v1/conflicts/{id}/resolve", "ResolveConflict" },
+        { "GET", "/api/v1/hosts", "ListHosts" },
+        { "POST", "/api/v1/hosts", "CreateHost" },
+        { "GET", "/api/v1/hosts/{id}", "GetHost" },
+        { "PUT", "/api/v1/hosts/{id}", "UpdateHost" },
+        { "DELETE", "/api/v1/hosts/{id}", "DeleteHost" },
+        { "POST", "/api/v1/hosts/{id}/test", "TestHost" },
+        { "POST", "/api/v1/hosts/{id}/trust", "TrustHost" },
+        { "POST", "/api/v1/hosts/{id}/deploy", "DeployAgent" },
+        { "GET", "/metrics", "Metrics" },
+    };
+
+    [Fact]
+    public async Task Document_IsOpenApi3Json()
+    {
+        using var response = await app.Client.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = document.RootElement;
+        Assert.StartsWith("3.", root.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(root.GetProperty("info").GetProperty("title").GetString()));
+        Assert.Equal(JsonValueKind.Object, root.GetProperty("paths").ValueKind);
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public async Task Document_ListsOperation(string method, string path, string operationId)
+    {
+        using var document = JsonDocument.Parse(await app.Client.GetStringAsync("/openapi/v1.json"));
+        var paths = document.RootElement.GetProperty("paths");
+
+        Assert.True(paths.TryGetProperty(path, out var item), $"{path} is not documented; paths: {string.Join(", ", paths.EnumerateObject().Select(p => p.Name))}");
+        Assert.True(item.TryGetProperty(method.ToLowerInvariant(), out var operation), $"{method} {path} is not documented");
+        Assert.Equal(operationId, operation.GetProperty("operationId").GetString());
+        Assert.False(string.IsNullOrEmpty(operation.GetProperty("summary").GetString()), $"{operationId} has no summary");
+    }
+
+    [Fact]
+    public async Task Document_ListsNoOtherOperations()
+    {
+        using var document = JsonDocument.Parse(await app.Client.GetStringAsync("/openapi/v1.json"));
+        var documented = document.RootElement.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(o => $"{o.Name.ToUpperInvariant()} {p.Name}"))
+            .Order(StringComparer.Ordinal);
+        var expected = Operations.Select(row => $"{row[0]} {row[1]}").Order(StringComparer.Ordinal);
+
+        Assert.Equal(expected, documented);
+    }
+
+    [Fact]
+    public async Task ApiReference_WithToken_ServesThePage()
+    {
+        using var response = await app.Client.GetAsync("/api/docs/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+}
