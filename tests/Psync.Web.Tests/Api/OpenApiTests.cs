@@ -28,6 +28,8 @@ public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
         { "GET", "/api/v1/pairs/{id}/queue", "GetQueue" },
         { "GET", "/api/v1/pairs/{id}/events", "GetEvents" },
         { "GET", "/api/v1/pairs/{id}/conflicts", "GetConflicts" },
+        { "GET", "/api/v1/pairs/{id}/trash", "GetTrash" },
+        { "POST", "/api/v1/pairs/{id}/trash/restore", "RestoreFromTrash" },
         { "POST", "/api/v1/conflicts/{id}/resolve", "ResolveConflict" },
         { "GET", "/api/v1/hosts", "ListHosts" },
         { "POST", "/api/v1/hosts", "CreateHost" },
