@@ -5,6 +5,17 @@ public static class SecurityHeaders
     /// <summary>No framing, no sniffing, no referrer; scripts and connections only from this origin (the API reference page loads its own inline script).</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
+        // Set as the response starts: the exception handler clears headers set before it.
+        context.Response.OnStarting(() =>
+        {
+            Apply(context);
+            return Task.CompletedTask;
+        });
+        await next();
+    });
+
+    private static void Apply(HttpContext context)
+    {
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
@@ -13,6 +24,5 @@ public static class SecurityHeaders
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
         var script = context.Request.Path.StartsWithSegments("/api/docs") ? "'self' 'unsafe-inline' 'unsafe-eval'" : "'self'";
         headers.ContentSecurityPolicy = $"default-src 'self'; script-src {script}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
-        await next();
-    });
+    }
 }

@@ -20,6 +20,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
     {
         var (status, title, detail) = exception switch
         {
+            PairOperationException { Status: StatusCodes.Status404NotFound } e => (e.Status, "Not found", e.Message),
             PairOperationException e => (e.Status, "The operation cannot be done now", e.Message),
             BadHttpRequestException e => (e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", e.InnerException?.Message ?? e.Message),
             _ => (0, "", ""),

@@ -21,7 +21,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
     public async Task<LoginResult> CheckPasswordAsync(string userName, string password, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var user = await db.Users.SingleOrDefaultAsync(u => u.UserName == userName, ct);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.UserName.ToLower() == userName.ToLower(), ct);
         var now = clock.GetUtcNow();
         if (user is null)
         {
@@ -66,7 +66,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
         }
         CheckPassword(password);
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if (await db.Users.AnyAsync(u => u.UserName == userName, ct))
+        if (await db.Users.AnyAsync(u => u.UserName.ToLower() == userName.ToLower(), ct))
         {
             throw new ArgumentException($"a user named '{userName}' exists", nameof(userName));
         }

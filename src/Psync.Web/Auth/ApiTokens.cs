@@ -33,6 +33,11 @@ public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock
             ExpiresAt = expiresAt,
         };
         await using var db = await dbs.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        // SQLite cannot compare DateTimeOffset in SQL; the token table is small.
+        var expiring = await db.Tokens.Where(t => t.ExpiresAt != null).Select(t => new { t.Id, t.ExpiresAt }).ToListAsync(ct);
+        var expired = expiring.Where(t => t.ExpiresAt < now).Select(t => t.Id).ToList();
+        await db.Tokens.Where(t => expired.Contains(t.Id)).ExecuteDeleteAsync(ct);
         db.Tokens.Add(record);
         await db.SaveChangesAsync(ct);
         return (record, token);

@@ -28,7 +28,7 @@ public sealed record HostTestResult(bool Reachable, bool Trusted, string? Finger
 public sealed record TrustRequest(string? Fingerprint);
 
 /// <summary>Right hosts: stored with their key encrypted, tested, trusted (host key pinned) and given the agent.</summary>
-public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, DataFolder data, IOptions<EngineOptions> engine)
+public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, DataFolder data, IOptions<EngineOptions> engine, TimeProvider clock)
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
@@ -58,7 +58,7 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
             return (null, errors);
         }
         var moved = host is not null && (host.Address != request.Address!.Trim() || host.Port != (request.Port ?? 22));
-        host ??= db.Hosts.Add(new HostEntity { Name = "", Address = "", User = "", CreatedAt = DateTimeOffset.UtcNow }).Entity;
+        host ??= db.Hosts.Add(new HostEntity { Name = "", Address = "", User = "", CreatedAt = clock.GetUtcNow() }).Entity;
         host.Name = request.Name!.Trim();
         host.Address = request.Address!.Trim();
         host.Port = request.Port ?? 22;
@@ -173,10 +173,12 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
 
     private async Task<SshSession> ConnectAsync(HostEntity host, string? acceptFingerprint, CancellationToken ct)
     {
+        // The session reads the key once, at connect; the decrypted file goes right after.
+        using var key = keys.TemporaryKeyFile(host);
         var options = new SshSessionOptions
         {
             Address = new RemoteAddress(host.User, host.Address, host.Port),
-            IdentityFile = keys.KeyFile(host),
+            IdentityFile = key.Path,
             AcceptFingerprint = acceptFingerprint,
             ConnectTimeout = ConnectTimeout,
         };

@@ -15,15 +15,21 @@ public sealed class KeyVault(IDataProtectionProvider protection, DataFolder data
 
     public string Protect(string privateKey) => _protector.Protect(privateKey);
 
-    /// <summary>Writes the host's key to its private file and returns the path.</summary>
+    /// <summary>Writes the host's key to its private file (kept while pairs run) and returns the path.</summary>
     /// <exception cref="InvalidOperationException">The host has no key.</exception>
-    public string KeyFile(HostEntity host)
+    public string KeyFile(HostEntity host) => Write(host, Path.Combine(data.Secrets, $"host-{host.Id}.key"));
+
+    /// <summary>The host's key in a file of its own for one test, trust or deploy; dispose to delete it.</summary>
+    /// <exception cref="InvalidOperationException">The host has no key.</exception>
+    public TemporaryKey TemporaryKeyFile(HostEntity host) =>
+        new(Write(host, Path.Combine(data.Secrets, $"probe-{host.Id}-{Guid.NewGuid():N}.key")));
+
+    private string Write(HostEntity host, string path)
     {
         if (host.ProtectedPrivateKey is null)
         {
             throw new InvalidOperationException($"the host {host.Name} has no SSH key: add or generate one");
         }
-        var path = Path.Combine(data.Secrets, $"host-{host.Id}.key");
         var temp = path + ".tmp";
         File.Delete(temp);
         using (var stream = new FileStream(temp, new FileStreamOptions
@@ -39,6 +45,11 @@ public sealed class KeyVault(IDataProtectionProvider protection, DataFolder data
         }
         File.Move(temp, path, overwrite: true);
         return path;
+    }
+
+    public sealed record TemporaryKey(string Path) : IDisposable
+    {
+        public void Dispose() => File.Delete(Path);
     }
 
     public void Forget(int hostId) => File.Delete(Path.Combine(data.Secrets, $"host-{hostId}.key"));

@@ -10,10 +10,12 @@ public sealed class PairRunner : IAsyncDisposable
     private readonly IDisposable _subscription;
     private readonly Action<HistoryEvent> _onRecorded;
     private readonly Task _run;
+    private readonly TimeProvider _clock;
     private (long Bytes, long Timestamp) _sample;
 
     public PairRunner(int id, SyncPair pair, LiveUpdates live, HistoryWriter history, TimeProvider clock, ILogger log)
     {
+        _clock = clock;
         Id = id;
         Pair = pair;
         _sample = (0, clock.GetTimestamp());
@@ -69,7 +71,7 @@ public sealed class PairRunner : IAsyncDisposable
         {
             Failure = e.Message;
             log.LogWarning("Pair {Pair} cannot run: {Reason}", pair.Options.Name, e.Message);
-            history.Record(Id, new HistoryEvent(DateTimeOffset.UtcNow, "error", null, "", e.Message, TimeSpan.Zero));
+            history.Record(Id, new HistoryEvent(_clock.GetUtcNow(), "error", null, "", e.Message, TimeSpan.Zero));
             live.Publish(Id, UpdateKind.Status);
         }
         catch (Exception e)

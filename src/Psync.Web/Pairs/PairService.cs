@@ -14,7 +14,7 @@ public sealed class PairOperationException(string message, int status = StatusCo
 }
 
 /// <summary>What the API and the pages do with pairs: one implementation for both.</summary>
-public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runners, HistoryWriter history)
+public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runners, HistoryWriter history, DataFolder data, TimeProvider clock)
 {
     public const int MaxEventPage = 1000;
 
@@ -37,12 +37,12 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
     public async Task<(PairResource? Pair, Dictionary<string, string[]> Errors)> CreateAsync(PairRequest request, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var errors = await PairValidator.ValidateAsync(request, null, db, ct);
+        var errors = await PairValidator.ValidateAsync(request, null, data.Path, db, ct);
         if (errors.Count > 0)
         {
             return (null, errors);
         }
-        var pair = new PairEntity { Name = "", LeftRoot = "", RightRoot = "", CreatedAt = DateTimeOffset.UtcNow };
+        var pair = new PairEntity { Name = "", LeftRoot = "", RightRoot = "", CreatedAt = clock.GetUtcNow() };
         Apply(request, pair);
         db.Pairs.Add(pair);
         await db.SaveChangesAsync(ct);
@@ -59,7 +59,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         {
             return (null, []);
         }
-        var errors = await PairValidator.ValidateAsync(request, id, db, ct);
+        var errors = await PairValidator.ValidateAsync(request, id, data.Path, db, ct);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -103,6 +103,10 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
                 runner.Pair.Resume();
             }
             return await GetAsync(id, ct);
+        }
+        if (runners.Get(id) is { Failure: null })
+        {
+            return await GetAsync(id, ct); // running already: nothing to resume
         }
         return await SetPausedAsync(id, false, ct);
     }

@@ -7,7 +7,7 @@ namespace Psync.Web.Pairs;
 /// <summary>Checks a pair before it is stored; errors are keyed by field (camelCase, as in the API) so forms show them on the field.</summary>
 public static class PairValidator
 {
-    public static async Task<Dictionary<string, string[]>> ValidateAsync(PairRequest request, int? editing, PsyncDb db, CancellationToken ct)
+    public static async Task<Dictionary<string, string[]>> ValidateAsync(PairRequest request, int? editing, string dataFolder, PsyncDb db, CancellationToken ct)
     {
         var errors = new Dictionary<string, List<string>>();
         void Add(string field, string message)
@@ -56,12 +56,19 @@ public static class PairValidator
         {
             Add("rightRoot", "The roots must not be the same folder or lie one inside the other.");
         }
+        foreach (var (field, root, error, local) in new[] { ("leftRoot", request.LeftRoot, leftError, true), ("rightRoot", request.RightRoot, rightError, request.HostId is null) })
+        {
+            if (error is null && local && Nested(root!, dataFolder))
+            {
+                Add(field, $"A root must not hold, or lie inside, the appliance's data folder {dataFolder}.");
+            }
+        }
         if (leftError is null && rightError is null && (request.HostId is null || host is not null))
         {
             var left = Normalize(request.LeftRoot!);
             var right = Normalize(request.RightRoot!);
             var duplicate = await db.Pairs.Where(p => p.Id != editing && p.HostId == request.HostId).Select(p => new { p.Name, p.LeftRoot, p.RightRoot }).ToListAsync(ct);
-            if (duplicate.FirstOrDefault(p => Normalize(p.LeftRoot) == left && Normalize(p.RightRoot) == right) is { } same)
+            if (duplicate.FirstOrDefault(p => (Normalize(p.LeftRoot), Normalize(p.RightRoot)) is var (l, r) && (l == left && r == right || l == right && r == left)) is { } same)
             {
                 Add("rightRoot", $"The pair '{same.Name}' already syncs these roots.");
             }

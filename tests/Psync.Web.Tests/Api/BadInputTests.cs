@@ -33,6 +33,8 @@ public sealed class BadInputTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
     [InlineData("right-inside-left", "rightRoot")]
     [InlineData("left-inside-right", "rightRoot")]
     [InlineData("same-folder", "rightRoot")]
+    [InlineData("left-inside-data", "leftRoot")]
+    [InlineData("right-holds-data", "rightRoot")]
     [InlineData("unknown-host", "hostId")]
     [InlineData("bad-exclude", "excludes")]
     [InlineData("bad-tempfile", "tempfiles")]
@@ -58,6 +60,8 @@ public sealed class BadInputTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
             "right-inside-left" => new { name = @case, leftRoot = left, rightRoot = Directory.CreateDirectory(Path.Combine(left, "inner")).FullName },
             "left-inside-right" => new { name = @case, leftRoot = Directory.CreateDirectory(Path.Combine(right, "inner")).FullName, rightRoot = right },
             "same-folder" => new { name = @case, leftRoot = left, rightRoot = left + "/" },
+            "left-inside-data" => new { name = @case, leftRoot = Directory.CreateDirectory(Path.Combine(app.DataDir, "pairs")).FullName, rightRoot = right },
+            "right-holds-data" => new { name = @case, leftRoot = left, rightRoot = Path.GetDirectoryName(app.DataDir)! },
             "unknown-host" => new { name = @case, leftRoot = left, rightRoot = "/srv/data", hostId = 999 },
             "bad-exclude" => new { name = @case, leftRoot = left, rightRoot = right, excludes = new[] { "ok\\.txt$", "(unclosed" } },
             "bad-tempfile" => new { name = @case, leftRoot = left, rightRoot = right, tempfiles = new[] { "[z-a]" } },
@@ -82,10 +86,12 @@ public sealed class BadInputTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
 
         using var sameRoots = await app.Client.PostAsJsonAsync("/api/v1/pairs", new { name = "dup-2", leftRoot = left + "/", rightRoot = right });
         using var sameName = await app.Client.PostAsJsonAsync("/api/v1/pairs", new { name = " dup ", leftRoot = app.NewFolder("dup-left-2"), rightRoot = app.NewFolder("dup-right-2") });
+        using var swapped = await app.Client.PostAsJsonAsync("/api/v1/pairs", new { name = "dup-swapped", leftRoot = right, rightRoot = left });
 
         var roots = await Problem.AssertValidationAsync(sameRoots, "rightRoot");
         Assert.Contains("'dup'", roots.Errors["rightRoot"][0], StringComparison.Ordinal);
         await Problem.AssertValidationAsync(sameName, "name");
+        await Problem.AssertValidationAsync(swapped, "rightRoot");
         using var delete = await app.Client.DeleteAsync($"/api/v1/pairs/{first.Id}");
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
     }

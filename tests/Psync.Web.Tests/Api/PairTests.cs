@@ -147,6 +147,18 @@ public sealed class PairTests(PsyncAppFactory app) : IClassFixture<PsyncAppFacto
     }
 
     [Fact]
+    public async Task Resume_RunningPair_LeavesItRunning()
+    {
+        var pair = await Client.CreateIdlePairAsync("resume-running", app.NewFolder("resume-running-left"), app.NewFolder("resume-running-right"));
+
+        using var response = await Client.PostAsync($"/api/v1/pairs/{pair.Id}/resume", null);
+
+        var after = await response.ReadAsync<PairResource>(HttpStatusCode.OK);
+        // Not restarted: the same session, so the same start time of its state and no second reconcile.
+        Assert.Equal(("idle", pair.Status.Counters.Reconciles), (after.Status.State, after.Status.Counters.Reconciles));
+    }
+
+    [Fact]
     public async Task Resync_PausedPair_409Problem()
     {
         var pair = await Client.CreateIdlePairAsync("resync-paused", app.NewFolder("resync-paused-left"), app.NewFolder("resync-paused-right"));
