@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Psync.Tests;
 using Psync.Web.Hosts;
 
@@ -23,5 +24,29 @@ public sealed class AgentDeployTests(RemoteAppFactory app, SshdFixture sshd) : I
         Assert.Contains("already", again.Result, StringComparison.Ordinal);
         var installed = Directory.GetFiles(sshd.Home, "psync-agent", SearchOption.AllDirectories);
         Assert.Equal(new FileInfo(agent).Length, new FileInfo(Assert.Single(installed)).Length);
+    }
+}
+
+/// <summary>A remote pair made through the API: its own app and sshd, so the deploy above still finds a fresh host.</summary>
+public sealed class RemotePairTests(RemoteAppFactory app, SshdFixture sshd) : IClassFixture<RemoteAppFactory>, IClassFixture<SshdFixture>
+{
+    [AgentFact]
+    public async Task RemotePair_FilesOnBothSides_MeetOverSsh()
+    {
+        var host = await app.Client.CreateHostAsync(sshd, "remote-pair");
+        Assert.True((await app.Client.PostOkAsync<HostTestResult>($"/api/v1/hosts/{host.Id}/trust", new { fingerprint = sshd.HostKeyFingerprint })).Trusted);
+        var left = app.NewFolder("remote-left");
+        var right = Directory.CreateDirectory(Path.Combine(sshd.Home, "remote-right")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(right, "from-right.txt"), "right");
+        using var create = await app.Client.PostAsJsonAsync("/api/v1/pairs", new { name = "over-ssh", leftRoot = left, rightRoot = right, hostId = host.Id });
+        var pair = await create.ReadAsync<Psync.Web.Pairs.PairResource>(System.Net.HttpStatusCode.Created);
+        await app.Client.WaitForStateAsync(pair.Id, "idle");
+
+        await File.WriteAllTextAsync(Path.Combine(left, "from-left.txt"), "left");
+
+        await PairsApi.WaitForFileAsync(Path.Combine(right, "from-left.txt"), "left");
+        await PairsApi.WaitForFileAsync(Path.Combine(left, "from-right.txt"), "right");
+        Assert.Contains("host-", string.Join(",", Directory.GetFiles(Path.Combine(app.DataDir, "run")).Select(Path.GetFileName)), StringComparison.Ordinal);
+        Assert.DoesNotContain("probe-", string.Join(",", Directory.GetFiles(Path.Combine(app.DataDir, "run")).Select(Path.GetFileName)), StringComparison.Ordinal);
     }
 }
