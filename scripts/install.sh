@@ -2,30 +2,32 @@
 # Installs the Psync appliance as a systemd service on a plain Debian host (run as root from a
 # checkout with the .NET 10 SDK):
 #   scripts/install.sh [--prefix /opt/psync] [--data /var/lib/psync] [--user psync]
-#                      [--urls http://0.0.0.0:8080] [--yes] [--no-systemd]
+#                      [--urls http://0.0.0.0:8080] [--yes] [--no-systemd] [--etc /etc]
 # It builds and copies the app to PREFIX, creates the service user and its data folder, asks
 # before raising the inotify limits (--yes agrees), writes /etc/systemd/system/psync.service and
-# starts it. --no-systemd stops before systemctl (containers, CI). PSYNC_ADMIN_PASSWORD, if set,
-# goes to /etc/psync/psync.env (mode 0600) for the first start.
+# starts it. --no-systemd stops before systemctl (containers, CI); --etc writes the unit, the
+# sysctl file and psync.env under another folder. PSYNC_ADMIN_PASSWORD, if set, goes to
+# /etc/psync/psync.env (mode 0600) for the first start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 prefix=/opt/psync data=/var/lib/psync user=psync urls=http://0.0.0.0:8080 yes=0 systemd=1
-unit_dir=/etc/systemd/system sysctl_dir=/etc/sysctl.d env_dir=/etc/psync
+etc=/etc unit_dir=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) prefix="$2"; shift 2 ;;
     --data) data="$2"; shift 2 ;;
     --user) user="$2"; shift 2 ;;
     --urls) urls="$2"; shift 2 ;;
-    --unit-dir) unit_dir="$2"; shift 2 ;;
+    --etc) etc="$2"; shift 2 ;;
     --yes|-y) yes=1; shift ;;
     --no-systemd) systemd=0; shift ;;
     -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-for path in "$prefix" "$data"; do
+unit_dir="$etc/systemd/system" sysctl_dir="$etc/sysctl.d" env_dir="$etc/psync"
+for path in "$prefix" "$data" "$etc"; do
   case "$path" in /*) ;; *) echo "install.sh: $path is not an absolute path" >&2; exit 2 ;; esac
 done
 [ "$(id -u)" -eq 0 ] || { echo "install.sh: run as root (it creates a user and a service)" >&2; exit 1; }
@@ -75,10 +77,10 @@ fi
 echo "== service unit $unit_dir/psync.service"
 mkdir -p "$unit_dir"
 # The values are paths and a URL: replaced literally (| is not allowed in them).
-for value in "$prefix" "$data" "$user" "$urls" "$dotnet"; do
+for value in "$prefix" "$data" "$user" "$urls" "$dotnet" "$etc"; do
   case "$value" in *'|'*|*$'\n'*) echo "install.sh: '$value' holds | or a newline" >&2; exit 2 ;; esac
 done
-sed -e "s|@PREFIX@|$prefix|g" -e "s|@DATA@|$data|g" -e "s|@USER@|$user|g" -e "s|@URLS@|$urls|g" -e "s|@DOTNET@|$dotnet|g" \
+sed -e "s|@PREFIX@|$prefix|g" -e "s|@DATA@|$data|g" -e "s|@USER@|$user|g" -e "s|@URLS@|$urls|g" -e "s|@DOTNET@|$dotnet|g" -e "s|@ETC@|$etc|g" \
   scripts/systemd/psync.service > "$unit_dir/psync.service"
 
 if [ "$systemd" = 1 ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
