@@ -9,7 +9,7 @@ public sealed class BasicSyncTests : BasicSyncTestsBase
 }
 
 /// <summary>The same over ssh (a real sshd on loopback; the right root is another path).</summary>
-public sealed class RemoteBasicSyncTests(Remote.SshdFixture sshd) : BasicSyncTestsBase, IClassFixture<Remote.SshdFixture>
+public sealed class RemoteBasicSyncTests(SshdFixture sshd) : BasicSyncTestsBase, IClassFixture<SshdFixture>
 {
     private protected override PairHarness Create() => PairHarness.CreateRemote(sshd);
 }

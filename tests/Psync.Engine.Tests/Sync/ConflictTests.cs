@@ -7,7 +7,7 @@ public sealed class ConflictTests : ConflictTestsBase
     private protected override PairHarness Create() => PairHarness.Create();
 }
 
-public sealed class RemoteConflictTests(Remote.SshdFixture sshd) : ConflictTestsBase, IClassFixture<Remote.SshdFixture>
+public sealed class RemoteConflictTests(SshdFixture sshd) : ConflictTestsBase, IClassFixture<SshdFixture>
 {
     private protected override PairHarness Create() => PairHarness.CreateRemote(sshd);
 }

@@ -8,7 +8,7 @@ public sealed class NamesAndFiltersTests : NamesAndFiltersTestsBase
     private protected override PairHarness Create(Func<PairOptions, PairOptions>? configure = null) => PairHarness.Create(configure);
 }
 
-public sealed class RemoteNamesAndFiltersTests(Remote.SshdFixture sshd) : NamesAndFiltersTestsBase, IClassFixture<Remote.SshdFixture>
+public sealed class RemoteNamesAndFiltersTests(SshdFixture sshd) : NamesAndFiltersTestsBase, IClassFixture<SshdFixture>
 {
     private protected override PairHarness Create(Func<PairOptions, PairOptions>? configure = null) => PairHarness.CreateRemote(sshd, configure);
 }

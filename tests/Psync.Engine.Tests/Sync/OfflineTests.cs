@@ -6,7 +6,7 @@ public sealed class OfflineTests : OfflineTestsBase
     private protected override PairHarness Create() => PairHarness.Create();
 }
 
-public sealed class RemoteOfflineTests(Remote.SshdFixture sshd) : OfflineTestsBase, IClassFixture<Remote.SshdFixture>
+public sealed class RemoteOfflineTests(SshdFixture sshd) : OfflineTestsBase, IClassFixture<SshdFixture>
 {
     private protected override PairHarness Create() => PairHarness.CreateRemote(sshd);
 }

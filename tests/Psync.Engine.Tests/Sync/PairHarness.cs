@@ -44,7 +44,7 @@ internal sealed class PairHarness : IAsyncDisposable
     }
 
     /// <summary>A pair whose right side is reached over ssh through <paramref name="sshd"/> (on loopback, so the test can look at both trees).</summary>
-    public static PairHarness CreateRemote(Remote.SshdFixture sshd, Func<PairOptions, PairOptions>? configure = null) =>
+    public static PairHarness CreateRemote(SshdFixture sshd, Func<PairOptions, PairOptions>? configure = null) =>
         Create(o => (configure ?? (x => x))(o with
         {
             RemoteHost = $"{sshd.Address.User}@127.0.0.1:{sshd.Address.Port}",

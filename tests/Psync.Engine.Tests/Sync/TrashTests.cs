@@ -96,7 +96,7 @@ public sealed class TrashTests : TrashTestsBase
     }
 }
 
-public sealed class RemoteTrashTests(Remote.SshdFixture sshd) : TrashTestsBase, IClassFixture<Remote.SshdFixture>
+public sealed class RemoteTrashTests(SshdFixture sshd) : TrashTestsBase, IClassFixture<SshdFixture>
 {
     private protected override PairHarness Create() => PairHarness.CreateRemote(sshd);
 }

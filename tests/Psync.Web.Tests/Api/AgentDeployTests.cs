@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Psync.Tests;
 using Psync.Web.Hosts;
 
 namespace Psync.Web.Tests.Api;

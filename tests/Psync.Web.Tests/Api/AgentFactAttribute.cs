@@ -1,4 +1,3 @@
-using Psync.Tests;
 
 namespace Psync.Web.Tests.Api;
 

@@ -10,7 +10,7 @@ internal static class HostsApi
     /// <summary>A host for <paramref name="sshd"/> (or another port on loopback) logging in with its client key.</summary>
     public static async Task<HostResource> CreateHostAsync(this HttpClient client, SshdFixture sshd, string name, int? port = null)
     {
-        var request = new { name, address = "127.0.0.1", port = port ?? sshd.Port, user = Environment.UserName, privateKey = await File.ReadAllTextAsync(sshd.ClientKey) };
+        var request = new { name, address = "127.0.0.1", port = port ?? sshd.Port, user = Environment.UserName, privateKey = await File.ReadAllTextAsync(sshd.Ed25519Key) };
         using var response = await client.PostAsJsonAsync("/api/v1/hosts", request);
         return await response.ReadAsync<HostResource>(HttpStatusCode.Created);
     }

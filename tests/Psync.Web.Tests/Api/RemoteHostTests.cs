@@ -37,7 +37,7 @@ public sealed class RemoteHostTests(RemoteAppFactory app, SshdFixture sshd) : IC
         var host = await app.Client.CreateHostAsync(sshd, "pasted");
 
         Assert.Equal((true, null), (host.HasKey, host.PublicKey));
-        var keyBody = (await File.ReadAllLinesAsync(sshd.ClientKey))[1];
+        var keyBody = (await File.ReadAllLinesAsync(sshd.Ed25519Key))[1];
         var stored = await Database.CellsAsync(app.Database, "Hosts");
         Assert.DoesNotContain(stored, cell => cell.Value.Contains("PRIVATE KEY", StringComparison.Ordinal) || cell.Value.Contains(keyBody, StringComparison.Ordinal));
         Assert.DoesNotContain(keyBody, Database.FilesText(app.Database), StringComparison.Ordinal);

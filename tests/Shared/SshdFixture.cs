@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Psync.Engine.Remote;
 
-namespace Psync.Engine.Tests.Remote;
+namespace Psync.Tests;
 
 /// <summary>
 /// A real OpenSSH server on 127.0.0.1 with a free port, its own ed25519 host key and client keys
@@ -216,7 +216,7 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
