@@ -34,7 +34,7 @@ public sealed class InstallScriptTests : IDisposable
 
         Assert.True(exit == 0, output);
         var unit = SystemdUnit.Parse(await File.ReadAllTextAsync(Path.Combine(etc, "systemd", "system", "psync.service")));
-        Assert.DoesNotContain("@", unit.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch("@[A-Z]+@", unit.Text);
         Assert.Equal(ServiceUser, unit.Get("User"));
         Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(data));
         Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(Path.Combine(etc, "psync", "psync.env")));
