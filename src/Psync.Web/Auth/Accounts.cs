@@ -56,6 +56,12 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
         return new LoginResult(user, null);
     }
 
+    public async Task<bool> ExistsAsync(int userId, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Users.AnyAsync(u => u.Id == userId, ct);
+    }
+
     /// <exception cref="ArgumentException">The name is taken or empty, or the password too short.</exception>
     public async Task<UserEntity> CreateAsync(string userName, string password, CancellationToken ct = default)
     {

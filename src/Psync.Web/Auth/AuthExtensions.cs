@@ -27,6 +27,17 @@ public static class AuthExtensions
                 o.SlidingExpiration = true;
                 o.Events.OnRedirectToLogin = context => RejectOrRedirect(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => RejectOrRedirect(context, StatusCodes.Status403Forbidden);
+                // A deleted user's browser sign-in ends with its next request, not when the cookie expires.
+                o.Events.OnValidatePrincipal = async context =>
+                {
+                    var id = context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
+                    var accounts = context.HttpContext.RequestServices.GetRequiredService<Accounts>();
+                    if (!int.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var userId) || !await accounts.ExistsAsync(userId, context.HttpContext.RequestAborted))
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+                };
             })
             .AddScheme<AuthenticationSchemeOptions, BearerHandler>(BearerHandler.SchemeName, null);
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
