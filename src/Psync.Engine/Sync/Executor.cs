@@ -23,7 +23,7 @@ internal sealed class Executor(PairContext ctx)
         {
             return;
         }
-        ctx.Journal.SetQueue([.. plan.Where(a => a is not AgreeAction).Select(ToQueueItem)]);
+        var queue = new LiveQueue(ctx.Journal, ctx.Clock, plan.Where(a => a is not AgreeAction));
         if (ctx.Options.DryRun)
         {
             foreach (var action in plan.Where(a => a is not AgreeAction))
@@ -37,6 +37,7 @@ internal sealed class Executor(PairContext ctx)
         {
             await ConflictAsync(conflict, ct).ConfigureAwait(false);
         }
+        queue.Finish(plan.OfType<ConflictAction>());
         foreach (var skip in plan.OfType<SkipAction>())
         {
             ctx.Journal.Record("skip", null, skip.Path, skip.Reason);
@@ -52,13 +53,16 @@ internal sealed class Executor(PairContext ctx)
             await RunOpsAsync(side, links, l => new SymlinkOp(l.Path, l.Source.LinkTarget ?? "", l.Expect, l.Source.MtimeNs), (a, r) => Agreed(a, ((SymlinkAction)a).Source, side, r, "symlink"), ct).ConfigureAwait(false);
             var attrs = plan.OfType<AttrAction>().Where(a => a.Target == side).ToList();
             await RunOpsAsync(side, attrs, a => new SetAttrOp(a.Path, a.Expect, a.Source.Mode, a.Source.Kind == EntryKind.File ? a.Source.MtimeNs : null), (a, r) => Agreed(a, ((AttrAction)a).Source, side, r, "attr"), ct).ConfigureAwait(false);
+            queue.Finish([.. deletes, .. mkdirs, .. links, .. attrs]);
         }
         foreach (var side in new[] { Side.Left, Side.Right })
         {
             var transfers = plan.OfType<TransferAction>().Where(a => a.Target == side).ToList();
             if (transfers.Count > 0)
             {
-                await TransferAsync(side, transfers, ct).ConfigureAwait(false);
+                queue.Start(transfers);
+                await TransferAsync(side, transfers, new Progress<int>(percent => queue.Progress(transfers, percent)), ct).ConfigureAwait(false);
+                queue.Finish(transfers);
             }
         }
         using var tx = ctx.Index.Begin();
@@ -245,7 +249,7 @@ internal sealed class Executor(PairContext ctx)
         return true;
     }
 
-    private async Task TransferAsync(Side target, List<TransferAction> transfers, CancellationToken ct)
+    private async Task TransferAsync(Side target, List<TransferAction> transfers, IProgress<int> progress, CancellationToken ct)
     {
         var source = target.Other();
         var batch = $"{ctx.Clock.GetUtcNow():yyyyMMddHHmmss}-{Environment.ProcessId}-{Interlocked.Increment(ref _batch)}";
@@ -253,7 +257,7 @@ internal sealed class Executor(PairContext ctx)
         RsyncResult rsync;
         try
         {
-            rsync = await Rsync.TransferAsync(ctx.Endpoint(source), ctx.Endpoint(target), batch, [.. transfers.Select(t => t.Path)], ctx.Options.RsyncExtra, ct).ConfigureAwait(false);
+            rsync = await Rsync.TransferAsync(ctx.Endpoint(source), ctx.Endpoint(target), batch, [.. transfers.Select(t => t.Path)], ctx.Options.RsyncExtra, progress, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception)
         {
@@ -305,6 +309,85 @@ internal sealed class Executor(PairContext ctx)
         await ctx.Agent(side).RunAsync(new RemoveStageOp(batch), ct).ConfigureAwait(false);
 
     private static QueueItem ToQueueItem(SyncAction action) => new(KindOf(action), TargetOf(action) ?? Side.Right, action.Path, Running: false);
+
+    /// <summary>
+    /// The plan as the journal shows it: items leave when their phase is done, transfers show as
+    /// running with their batch's progress (at most four updates a second, so a burst of small
+    /// files does not flood subscribers).
+    /// </summary>
+    private sealed class LiveQueue
+    {
+        private static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(250);
+        private readonly Lock _lock = new();
+        private readonly PairJournal _journal;
+        private readonly TimeProvider _clock;
+        private readonly Dictionary<SyncAction, QueueItem> _items;
+        private long _lastProgress;
+
+        public LiveQueue(PairJournal journal, TimeProvider clock, IEnumerable<SyncAction> plan)
+        {
+            (_journal, _clock) = (journal, clock);
+            // By reference: two equal actions of one plan are still two items.
+            _items = new Dictionary<SyncAction, QueueItem>(ReferenceEqualityComparer.Instance);
+            foreach (var action in plan)
+            {
+                _items[action] = ToQueueItem(action);
+            }
+            Publish();
+        }
+
+        public void Start(IEnumerable<SyncAction> actions) => Update(actions, item => item with { Running = true, Progress = 0 });
+
+        public void Progress(IEnumerable<SyncAction> actions, int percent)
+        {
+            lock (_lock)
+            {
+                if (percent < 100 && _clock.GetElapsedTime(_lastProgress) < MinInterval)
+                {
+                    return;
+                }
+                _lastProgress = _clock.GetTimestamp();
+            }
+            Update(actions, item => item with { Progress = percent / 100.0 });
+        }
+
+        public void Finish(IEnumerable<SyncAction> actions)
+        {
+            lock (_lock)
+            {
+                foreach (var action in actions)
+                {
+                    _items.Remove(action);
+                }
+            }
+            Publish();
+        }
+
+        private void Update(IEnumerable<SyncAction> actions, Func<QueueItem, QueueItem> change)
+        {
+            lock (_lock)
+            {
+                foreach (var action in actions)
+                {
+                    if (_items.TryGetValue(action, out var item))
+                    {
+                        _items[action] = change(item);
+                    }
+                }
+            }
+            Publish();
+        }
+
+        private void Publish()
+        {
+            QueueItem[] snapshot;
+            lock (_lock)
+            {
+                snapshot = [.. _items.Values];
+            }
+            _journal.SetQueue(snapshot);
+        }
+    }
 
     private static string KindOf(SyncAction action) => action switch
     {

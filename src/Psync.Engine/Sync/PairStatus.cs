@@ -21,7 +21,12 @@ public sealed record PairStatus(PairState State, string? Reason, DateTimeOffset 
 }
 
 /// <summary>One operation waiting or running.</summary>
-public sealed record QueueItem(string Kind, Side Target, string Path, bool Running);
+/// <param name="Kind">transfer, delete, mkdir, move, symlink, attr, conflict.</param>
+/// <param name="Target">The side it changes.</param>
+/// <param name="Path">The relative path.</param>
+/// <param name="Running">Started (for a transfer: its rsync batch runs).</param>
+/// <param name="Progress">For a running transfer, how far its batch is (0 to 1), as rsync reports it.</param>
+public sealed record QueueItem(string Kind, Side Target, string Path, bool Running, double? Progress = null);
 
 /// <summary>One thing that happened, for the event history.</summary>
 /// <param name="Time">When it finished.</param>

@@ -22,8 +22,15 @@ public static partial class Rsync
     /// <summary>Where a batch is staged, relative to the target root.</summary>
     public static string StagePath(string batch) => $".psync/stage/{batch}";
 
+    /// <param name="source">Where the files are.</param>
+    /// <param name="target">Where they go (into its stage folder).</param>
+    /// <param name="batch">The stage folder's name.</param>
+    /// <param name="paths">The relative paths to send.</param>
+    /// <param name="extra">psync -x arguments.</param>
+    /// <param name="progress">Told the batch's overall progress in percent as rsync reports it (--info=progress2).</param>
+    /// <param name="ct">Kills rsync.</param>
     public static async Task<RsyncResult> TransferAsync(
-        RsyncEndpoint source, RsyncEndpoint target, string batch, IReadOnlyList<string> paths, IReadOnlyList<string> extra, CancellationToken ct)
+        RsyncEndpoint source, RsyncEndpoint target, string batch, IReadOnlyList<string> paths, IReadOnlyList<string> extra, IProgress<int>? progress, CancellationToken ct)
     {
         var psi = new ProcessStartInfo("rsync")
         {
@@ -37,7 +44,7 @@ public static partial class Rsync
             psi.ArgumentList.Add(arg);
         }
         using var process = Process.Start(psi) ?? throw new IOException("cannot start rsync");
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stdout = ReadOutputAsync(process.StandardOutput, progress, ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);
         await using (var input = process.StandardInput.BaseStream)
         {
@@ -72,6 +79,7 @@ public static partial class Rsync
             "--files-from=-",
             "--from0",
             "--stats",
+            "--info=progress2",
             // The live tree is the basis. An absolute path spares rsync a walk up every level of
             // ../../.. per file; a relative remote root is relative to the stage folder's three levels.
             Path.IsPathRooted(target.Root) ? $"--copy-dest={target.Root.TrimEnd('/')}/" : "--copy-dest=../../..",
@@ -94,11 +102,43 @@ public static partial class Rsync
         return args;
     }
 
+    /// <summary>All of stdout (for --stats), telling <paramref name="progress"/> each percentage on the way (progress lines end in \r).</summary>
+    private static async Task<string> ReadOutputAsync(StreamReader output, IProgress<int>? progress, CancellationToken ct)
+    {
+        var all = new System.Text.StringBuilder();
+        var line = new System.Text.StringBuilder();
+        var buffer = new char[4096];
+        var last = -1;
+        int read;
+        while ((read = await output.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+        {
+            all.Append(buffer, 0, read);
+            foreach (var c in buffer.AsSpan(0, read))
+            {
+                if (c is not ('\r' or '\n'))
+                {
+                    line.Append(c);
+                    continue;
+                }
+                if (progress is not null && Percent().Match(line.ToString()) is { Success: true } m && int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) is var percent && percent != last)
+                {
+                    last = percent;
+                    progress.Report(percent);
+                }
+                line.Clear();
+            }
+        }
+        return all.ToString();
+    }
+
     private static long Number(Regex pattern, string output)
     {
         var match = pattern.Match(output);
         return match.Success ? long.Parse(match.Groups[1].Value.Replace(",", "", StringComparison.Ordinal).Replace(".", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) : 0;
     }
+
+    [GeneratedRegex(@"^\s*[\d,.]+\s+(\d{1,3})%\s")]
+    private static partial Regex Percent();
 
     [GeneratedRegex(@"Literal data: ([\d,.]+)")]
     private static partial Regex LiteralData();

@@ -58,9 +58,14 @@ public sealed record PairRequest(
     double? MaxDeleteShare = null,
     bool? Paused = null);
 
-public sealed record QueueItemResource(string Kind, string Target, string Path, bool Running)
+/// <param name="Kind">transfer, delete, mkdir, move, symlink, attr, conflict.</param>
+/// <param name="Target">left or right: the side it changes.</param>
+/// <param name="Path">The relative path.</param>
+/// <param name="Running">Started.</param>
+/// <param name="Progress">For a running transfer, how far its rsync batch is (0 to 1).</param>
+public sealed record QueueItemResource(string Kind, string Target, string Path, bool Running, double? Progress = null)
 {
-    public static QueueItemResource From(QueueItem item) => new(item.Kind, item.Target.Name(), PathCodec.Display(item.Path), item.Running);
+    public static QueueItemResource From(QueueItem item) => new(item.Kind, item.Target.Name(), PathCodec.Display(item.Path), item.Running, item.Progress);
 }
 
 public sealed record EventResource(long Id, int PairId, DateTimeOffset Time, string Kind, string? Side, string Path, string Detail, double DurationMs)

@@ -38,6 +38,21 @@ public sealed class QueueListTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Render_TransferWithProgress_ShowsItsPercentage()
+    {
+        // Arrange
+        QueueItemResource[] items = [new("transfer", "right", "big.iso", Running: true, Progress: 0.42)];
+
+        // Act
+        var cut = _context.Render<QueueList>(p => p.Add(c => c.Items, items));
+
+        // Assert
+        Assert.Contains("42 %", cut.Find("tbody tr").TextContent, StringComparison.Ordinal);
+        Assert.Single(cut.FindAll(".psync-progress"));
+        Assert.DoesNotContain("mud-progress-indeterminate", cut.Find(".psync-progress").OuterHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_NoItems_SaysBothSidesAgree()
     {
         // Act
