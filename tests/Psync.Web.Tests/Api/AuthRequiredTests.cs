@@ -1,11 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Psync.Web.Tests.Api;
 
-public sealed partial class AuthRequiredTests(PsyncAppFactory app) : IClassFixture<PsyncAppFactory>
+public sealed class AuthRequiredTests(PsyncAppFactory app) : IClassFixture<PsyncAppFactory>
 {
     /// <summary>The one API operation that works without a token.</summary>
     private static readonly (string Method, string Path) Anonymous = ("POST", "/api/v1/auth/login");
@@ -115,13 +114,8 @@ public sealed partial class AuthRequiredTests(PsyncAppFactory app) : IClassFixtu
         Assert.Contains("# TYPE psync_pairs gauge\npsync_pairs 0\n", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private async Task<List<(string Method, string Path)>> DocumentedOperationsAsync()
-    {
-        using var document = JsonDocument.Parse(await app.Client.GetStringAsync("/openapi/v1.json"));
-        return [.. document.RootElement.GetProperty("paths").EnumerateObject()
-            .SelectMany(path => path.Value.EnumerateObject().Select(operation => (operation.Name.ToUpperInvariant(), path.Name)))];
-    }
+    private async Task<List<(string Method, string Path)>> DocumentedOperationsAsync() =>
+        [.. (await DocumentedRoutes.ListAsync(app.Client)).Select(r => (r.Method, r.Path))];
 
-    [GeneratedRegex(@"\{[^}]+\}")]
-    private static partial Regex Placeholder();
+    private static Regex Placeholder() => DocumentedRoutes.Placeholder();
 }
