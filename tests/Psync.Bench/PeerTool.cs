@@ -1,0 +1,85 @@
+using System.Diagnostics;
+
+namespace Psync.Bench;
+
+/// <summary>Unison or lsyncd running on a left and a right folder, ready once a probe file written before the start has arrived.</summary>
+internal sealed class PeerTool : IDisposable
+{
+    private readonly Process _process;
+
+    private PeerTool(string name, string dir, Process process)
+    {
+        Name = name;
+        Dir = dir;
+        _process = process;
+    }
+
+    public string Name { get; }
+
+    public string Dir { get; }
+
+    public string Left => Path.Combine(Dir, "left");
+
+    public string Right => Path.Combine(Dir, "right");
+
+    /// <summary>Unison 2.5x without unison-fsmonitor: a full scan every second (<c>-repeat 1</c>).</summary>
+    public static Task<PeerTool> UnisonAsync() => StartAsync("unison", (dir, psi) =>
+    {
+        psi.Environment["UNISON"] = Directory.CreateDirectory(Path.Combine(dir, "unison-home")).FullName;
+        foreach (var a in new[] { Path.Combine(dir, "left"), Path.Combine(dir, "right"), "-batch", "-auto", "-ui", "text", "-repeat", "1", "-times", "-perms", "0", "-confirmbigdel=false", "-logfile", Path.Combine(dir, "unison.log") })
+        {
+            psi.ArgumentList.Add(a);
+        }
+    });
+
+    /// <summary>lsyncd's default.rsync, one way, with no batching delay.</summary>
+    public static Task<PeerTool> LsyncdAsync() => StartAsync("lsyncd", (dir, psi) =>
+    {
+        foreach (var a in new[] { "-nodaemon", "-delay", "0", "-rsync", Path.Combine(dir, "left"), Path.Combine(dir, "right") })
+        {
+            psi.ArgumentList.Add(a);
+        }
+    });
+
+    private static async Task<PeerTool> StartAsync(string name, Action<string, ProcessStartInfo> configure)
+    {
+        var dir = Directory.CreateTempSubdirectory($"psync-bench-{name}-").FullName;
+        Directory.CreateDirectory(Path.Combine(dir, "left"));
+        Directory.CreateDirectory(Path.Combine(dir, "right"));
+        // The probe is there before the tool starts, so its arrival marks the end of the initial sync.
+        await File.WriteAllTextAsync(Path.Combine(dir, "left", "probe"), "probe");
+        var psi = new ProcessStartInfo(name) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        configure(dir, psi);
+        var process = Process.Start(psi)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        var tool = new PeerTool(name, dir, process);
+        Console.Error.WriteLine($"{name}: started ({string.Join(' ', psi.ArgumentList)}), waiting for the initial sync");
+        try
+        {
+            await Tools.WaitFileAsync(Path.Combine(dir, "right", "probe"), 5, TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            tool.Dispose();
+            throw;
+        }
+        return tool;
+    }
+
+    /// <summary>SIGTERM and a few seconds to exit cleanly, then SIGKILL for what is left.</summary>
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            Tools.Run("kill", "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(5)))
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit();
+            }
+        }
+        _process.Dispose();
+        Directory.Delete(Dir, recursive: true);
+    }
+}
