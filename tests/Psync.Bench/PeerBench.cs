@@ -32,9 +32,9 @@ internal static class PeerBench
         return available;
     }
 
-    public static async Task<(Stats Latency, Stats Burst)> RunAsync(string peer, int runs, int files, int repeats)
+    public static async Task<(Stats Latency, Stats Burst)> RunAsync(string peer, int runs, int files, int repeats, Sshd? sshd = null)
     {
-        using var tool = peer == "unison" ? await PeerTool.UnisonAsync() : await PeerTool.LsyncdAsync();
+        using var tool = peer == "unison" ? await PeerTool.UnisonAsync(sshd) : await PeerTool.LsyncdAsync();
         var latency = await LatencyBench.MeasureAsync(runs, tool.Left, tool.Right, "lat");
         var burst = new List<double>();
         for (var r = 0; r < repeats; r++)

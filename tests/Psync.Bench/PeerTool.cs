@@ -23,10 +23,20 @@ internal sealed class PeerTool : IDisposable
     public string Right => Path.Combine(Dir, "right");
 
     /// <summary>Unison 2.5x without unison-fsmonitor: a full scan every second (<c>-repeat 1</c>).</summary>
-    public static Task<PeerTool> UnisonAsync() => StartAsync("unison", (dir, psi) =>
+    /// <param name="sshd">Null for two local roots; else the right root is <c>ssh://</c> through this sshd (Unison on the far side is this host's).</param>
+    public static Task<PeerTool> UnisonAsync(Sshd? sshd = null) => StartAsync("unison", (dir, psi) =>
     {
         psi.Environment["UNISON"] = Directory.CreateDirectory(Path.Combine(dir, "unison-home")).FullName;
-        foreach (var a in new[] { Path.Combine(dir, "left"), Path.Combine(dir, "right"), "-batch", "-auto", "-ui", "text", "-repeat", "1", "-times", "-perms", "0", "-confirmbigdel=false", "-logfile", Path.Combine(dir, "unison.log") })
+        var right = Path.Combine(dir, "right");
+        if (sshd is not null)
+        {
+            var known = Path.Combine(dir, "known_hosts");
+            File.WriteAllText(known, $"[127.0.0.1]:{sshd.Port} {File.ReadAllText(Path.Combine(sshd.Dir, "host_ed25519.pub")).Trim()}\n");
+            right = $"ssh://{Environment.UserName}@127.0.0.1:{sshd.Port}/{right}";
+            psi.ArgumentList.Add("-sshargs");
+            psi.ArgumentList.Add($"-i {sshd.ClientKey} -o IdentitiesOnly=yes -o UserKnownHostsFile={known} -o StrictHostKeyChecking=yes -o BatchMode=yes");
+        }
+        foreach (var a in new[] { Path.Combine(dir, "left"), right, "-batch", "-auto", "-ui", "text", "-repeat", "1", "-times", "-perms", "0", "-confirmbigdel=false", "-logfile", Path.Combine(dir, "unison.log") })
         {
             psi.ArgumentList.Add(a);
         }

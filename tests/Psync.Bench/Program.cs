@@ -53,6 +53,20 @@ if (o.Runs("ssh"))
     results.SshBurst.Add(new Row("psync", "psync, first write to last file on the right", sshBurst));
     results.SshBurst.Add(new Row("psync-after", "psync, last write to last file on the right", sshAfter));
     results.SshBurst.Add(new Row("rsync", "rsync -a of the same files over the same ssh (reference)", sshRef));
+    if (peers.Contains("unison"))
+    {
+        try
+        {
+            var (latency, peerBurst) = await PeerBench.RunAsync("unison", o.LatencyRuns, o.BurstFiles, o.Repeats, sshd);
+            results.SshLatency.Add(new Row("unison", "Unison (`-repeat 1`, right root `ssh://` through the same sshd)", latency));
+            results.SshBurst.Add(new Row("unison", "Unison over ssh, first write to last file on the right", peerBurst));
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException)
+        {
+            Console.Error.WriteLine($"unison over ssh: {e.Message}");
+            results.Notes.Add($"Unison over ssh did not complete: {e.Message}");
+        }
+    }
 }
 
 if (o.Runs("rename"))

@@ -57,7 +57,7 @@ internal static class Report
         }
 
         md.AppendLine("## Notes").AppendLine();
-        md.AppendLine("- Unison runs with `-repeat 1` (a full scan every second; the Debian package has no `unison-fsmonitor`), lsyncd with `-delay 0 -rsync` (one way: latency and burst only). Both start on an empty tree with one probe file and are measured once the probe has arrived.");
+        md.AppendLine("- Unison runs with `-repeat 1` (a full scan every second; the Debian package has no `unison-fsmonitor`), locally and with its right root as `ssh://` through the same sshd; lsyncd with `-delay 0 -rsync`, locally (one way: latency and burst only). Both start on an empty tree with one probe file and are measured once the probe has arrived.");
         md.AppendLine("- Burst goal: Psync's time from the last write to the last file on the right against one `rsync -a` of the finished files; against the peers, the time from the first write (the peers' rows measure that).");
         md.AppendLine("- The burst is limited by rsync reading a local `--files-from` list one byte per `read()` (each after a `poll`; io.c read_line): about 150,000 reads and 133,000 polls for 10,000 paths, where a plain `rsync -a` makes about 24,000 reads. System calls cost several µs on this VM.");
         md.AppendLine("- The directory rename includes the 200 ms hold for deletes and moves (`--hold`).");
