@@ -25,12 +25,12 @@ internal static class BurstBench
     }
 
     /// <summary>Writes the files into left/<paramref name="name"/> and waits for them in right/<paramref name="name"/>.</summary>
-    public static async Task<(double Total, double AfterLastWrite)> MeasureAsync(int files, string left, string right, string name)
+    public static async Task<(double Total, double AfterLastWrite)> MeasureAsync(int files, string left, string right, string name, Func<bool>? failed = null)
     {
         var watch = Stopwatch.StartNew();
         await Tools.WriteFilesAsync(Path.Combine(left, name), files, Size);
         var written = watch.Elapsed.TotalSeconds;
-        await Tools.WaitCountAsync(Path.Combine(right, name), files, Size, TimeSpan.FromMinutes(10));
+        await Tools.WaitCountAsync(Path.Combine(right, name), files, Size, TimeSpan.FromMinutes(10), failed);
         var total = watch.Elapsed.TotalSeconds;
         return (total, total - written);
     }

@@ -15,7 +15,7 @@ internal static class LatencyBench
     }
 
     /// <summary>Latency between two folders kept in sync by any tool; <paramref name="settle"/> runs between samples.</summary>
-    public static async Task<Stats> MeasureAsync(int runs, string left, string right, string prefix, Func<Task>? settle = null)
+    public static async Task<Stats> MeasureAsync(int runs, string left, string right, string prefix, Func<Task>? settle = null, Func<bool>? failed = null)
     {
         var result = new List<double>();
         var payload = new byte[Size];
@@ -24,7 +24,7 @@ internal static class LatencyBench
             var name = $"{prefix}-{i}.txt";
             var watch = Stopwatch.StartNew();
             await File.WriteAllBytesAsync(Path.Combine(left, name), payload);
-            await Tools.WaitFileAsync(Path.Combine(right, name), Size, TimeSpan.FromSeconds(60));
+            await Tools.WaitFileAsync(Path.Combine(right, name), Size, TimeSpan.FromSeconds(60), failed);
             result.Add(watch.Elapsed.TotalMilliseconds);
             if (settle is not null)
             {

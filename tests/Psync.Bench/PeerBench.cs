@@ -35,11 +35,11 @@ internal static class PeerBench
     public static async Task<(Stats Latency, Stats Burst)> RunAsync(string peer, int runs, int files, int repeats, Sshd? sshd = null)
     {
         using var tool = peer == "unison" ? await PeerTool.UnisonAsync(sshd) : await PeerTool.LsyncdAsync();
-        var latency = await LatencyBench.MeasureAsync(runs, tool.Left, tool.Right, "lat");
+        var latency = await LatencyBench.MeasureAsync(runs, tool.Left, tool.Right, "lat", failed: () => tool.HasExited);
         var burst = new List<double>();
         for (var r = 0; r < repeats; r++)
         {
-            var (total, _) = await BurstBench.MeasureAsync(files, tool.Left, tool.Right, $"burst-{r}");
+            var (total, _) = await BurstBench.MeasureAsync(files, tool.Left, tool.Right, $"burst-{r}", () => tool.HasExited);
             burst.Add(total);
         }
         return (latency, Stats.Of(burst));

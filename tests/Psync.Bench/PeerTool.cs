@@ -22,6 +22,8 @@ internal sealed class PeerTool : IDisposable
 
     public string Right => Path.Combine(Dir, "right");
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Unison 2.5x without unison-fsmonitor: a full scan every second (<c>-repeat 1</c>).</summary>
     /// <param name="sshd">Null for two local roots; else the right root is <c>ssh://</c> through this sshd (Unison on the far side is this host's).</param>
     public static Task<PeerTool> UnisonAsync(Sshd? sshd = null) => StartAsync("unison", (dir, psi) =>
@@ -58,16 +60,20 @@ internal sealed class PeerTool : IDisposable
         Directory.CreateDirectory(Path.Combine(dir, "right"));
         // The probe is there before the tool starts, so its arrival marks the end of the initial sync.
         await File.WriteAllTextAsync(Path.Combine(dir, "left", "probe"), "probe");
-        var psi = new ProcessStartInfo(name) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        // Output goes to a file through sh, not to pipes: ssh under Unison sets the shared stdio
+        // non-blocking, and Unison then dies with Sys_blocked_io on a full pipe.
+        var psi = new ProcessStartInfo("sh");
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("exec \"$0\" \"$@\" >\"$PEER_LOG\" 2>&1 </dev/null");
+        psi.ArgumentList.Add(name);
+        psi.Environment["PEER_LOG"] = Path.Combine(dir, $"{name}.out");
         configure(dir, psi);
         var process = Process.Start(psi)!;
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
         var tool = new PeerTool(name, dir, process);
-        Console.Error.WriteLine($"{name}: started ({string.Join(' ', psi.ArgumentList)}), waiting for the initial sync");
+        Console.Error.WriteLine($"{name}: started ({string.Join(' ', psi.ArgumentList.Skip(2))}), waiting for the initial sync");
         try
         {
-            await Tools.WaitFileAsync(Path.Combine(dir, "right", "probe"), 5, TimeSpan.FromSeconds(60));
+            await Tools.WaitFileAsync(Path.Combine(dir, "right", "probe"), 5, TimeSpan.FromSeconds(60), () => process.HasExited);
         }
         catch
         {

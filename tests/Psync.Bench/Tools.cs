@@ -65,12 +65,16 @@ internal static class Tools
         return new OpenSshTransport(RemoteAddress.Parse(sshd.Address), sshd.ClientKey, known, control, "ssh-ed25519");
     }
 
-    /// <summary>Waits until <paramref name="path"/> exists with <paramref name="length"/> bytes; polls every millisecond.</summary>
-    public static async Task WaitFileAsync(string path, long length, TimeSpan timeout)
+    /// <summary>Waits until <paramref name="path"/> exists with <paramref name="length"/> bytes; polls every millisecond. <paramref name="failed"/> true ends the wait at once (the tool under test exited).</summary>
+    public static async Task WaitFileAsync(string path, long length, TimeSpan timeout, Func<bool>? failed = null)
     {
         var deadline = Stopwatch.StartNew();
         while (!(File.Exists(path) && new FileInfo(path).Length == length))
         {
+            if (failed?.Invoke() == true)
+            {
+                throw new InvalidOperationException($"gave up waiting for {path}: the tool exited");
+            }
             if (deadline.Elapsed > timeout)
             {
                 throw new TimeoutException($"{path} did not arrive within {timeout.TotalSeconds:F0} s");
@@ -80,11 +84,15 @@ internal static class Tools
     }
 
     /// <summary>Waits until <paramref name="dir"/> holds <paramref name="count"/> files of <paramref name="length"/> bytes.</summary>
-    public static async Task WaitCountAsync(string dir, int count, long length, TimeSpan timeout)
+    public static async Task WaitCountAsync(string dir, int count, long length, TimeSpan timeout, Func<bool>? failed = null)
     {
         var deadline = Stopwatch.StartNew();
         while (CountFiles(dir, length) < count)
         {
+            if (failed?.Invoke() == true)
+            {
+                throw new InvalidOperationException($"gave up waiting for {dir}: the tool exited");
+            }
             if (deadline.Elapsed > timeout)
             {
                 throw new TimeoutException($"{dir} did not get {count} files within {timeout.TotalSeconds:F0} s");
