@@ -12,15 +12,13 @@ internal static class Charts
     {
         Directory.CreateDirectory(dir);
         var written = new List<string>();
-        var latency = r.Latency.Select(x => x with { Label = $"{x.Tool} local" })
-            .Concat(r.SshLatency.Select(x => x with { Label = $"{x.Tool} ssh" })).ToList();
+        var latency = Labelled(r.Latency, "local").Concat(Labelled(r.SshLatency, "ssh")).ToList();
         if (latency.Count > 0)
         {
             written.Add(Grouped(Path.Combine(dir, "latency.png"), "Latency: one small file (ms)", "ms", latency,
                 [("median", s => s.Median), ("p99", s => s.P99)]));
         }
-        var burst = r.Burst.Select(x => x with { Label = $"{x.Tool} local" })
-            .Concat(r.SshBurst.Select(x => x with { Label = $"{x.Tool} ssh" })).ToList();
+        var burst = Labelled(r.Burst, "local").Concat(Labelled(r.SshBurst, "ssh")).ToList();
         if (burst.Count > 0)
         {
             written.Add(Grouped(Path.Combine(dir, "burst.png"), "Burst: files written at once, until all arrived (s)", "seconds", burst,
@@ -30,16 +28,20 @@ internal static class Charts
         {
             List<Row> rows =
             [
-                new("psync", "psync initial", t.Initial),
+                new("psync", "psync\ninitial sync", t.Initial),
                 new("rsync", "rsync -a", t.RsyncInitial),
-                new("psync", "psync restart", t.Restart),
-                new("rsync", "rsync -an both", t.RsyncDryBoth),
+                new("psync", "psync\nno-change restart", t.Restart),
+                new("rsync", "rsync -an\nboth ways", t.RsyncDryBoth),
             ];
             written.Add(Grouped(Path.Combine(dir, "bigtree.png"), $"Big tree: {t.Files:N0} files (s)", "seconds", rows,
                 [("median", s => s.Median), ("max", s => s.Max)]));
         }
         return written;
     }
+
+    // Short tick labels on two or three lines, so nine groups fit in 800 px.
+    private static IEnumerable<Row> Labelled(List<Row> rows, string where) =>
+        rows.Select(x => x with { Label = x.Tool == "psync-after" ? $"psync from\nlast write\n{where}" : $"{x.Tool}\n{where}" });
 
     private static string Grouped(string path, string title, string unit, List<Row> rows, (string Name, Func<Stats, double> Value)[] series)
     {
