@@ -1,0 +1,66 @@
+using System.Globalization;
+
+namespace Psync.Bench;
+
+/// <summary>The command line: sizes, repeats and where the report and charts go.</summary>
+internal sealed record BenchOptions
+{
+    public bool Quick { get; init; }
+
+    public int LatencyRuns { get; init; } = 50;
+
+    public int BurstFiles { get; init; } = 10_000;
+
+    public int RenameFiles { get; init; } = 10_000;
+
+    public int BigTreeFiles { get; init; } = 100_000;
+
+    public int Repeats { get; init; } = 3;
+
+    public string Output { get; init; } = "docs/BENCHMARKS.md";
+
+    public string Charts { get; init; } = "docs/benchmarks";
+
+    public bool InstallPeers { get; init; } = true;
+
+    public IReadOnlySet<string> Skip { get; init; } = new HashSet<string>();
+
+    public const string Usage = """
+        usage: Psync.Bench [--quick] [--out FILE] [--charts DIR] [--runs N] [--files N] [--rename-files N]
+                           [--bigtree-files N] [--repeats N] [--no-install] [--skip ssh,peers,bigtree,rename]
+          --quick   latency 15 runs, burst and rename 2,000 files, big tree 20,000, 2 repeats (< 5 min)
+        """;
+
+    public bool Runs(string workload) => !Skip.Contains(workload);
+
+    public static BenchOptions? Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        if (args.Contains("--quick"))
+        {
+            o = o with { Quick = true, LatencyRuns = 15, BurstFiles = 2_000, RenameFiles = 2_000, BigTreeFiles = 20_000, Repeats = 2 };
+        }
+        for (var i = 0; i < args.Length; i++)
+        {
+            int Next() => int.Parse(args[++i], CultureInfo.InvariantCulture);
+            switch (args[i])
+            {
+                case "--quick": break;
+                case "--runs": o = o with { LatencyRuns = Next() }; break;
+                case "--files": o = o with { BurstFiles = Next() }; break;
+                case "--rename-files": o = o with { RenameFiles = Next() }; break;
+                case "--bigtree-files": o = o with { BigTreeFiles = Next() }; break;
+                case "--repeats": o = o with { Repeats = Next() }; break;
+                case "--out": o = o with { Output = args[++i] }; break;
+                case "--charts": o = o with { Charts = args[++i] }; break;
+                case "--no-install": o = o with { InstallPeers = false }; break;
+                case "--skip": o = o with { Skip = args[++i].Split(',').ToHashSet() }; break;
+                default:
+                    Console.Error.WriteLine($"unknown argument {args[i]}");
+                    Console.Error.WriteLine(Usage);
+                    return null;
+            }
+        }
+        return o;
+    }
+}

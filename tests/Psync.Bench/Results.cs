@@ -1,0 +1,26 @@
+namespace Psync.Bench;
+
+/// <summary>Everything one run measured, for the report, the goals and the charts.</summary>
+internal sealed class Results
+{
+    public List<Row> Latency { get; } = [];
+
+    public List<Row> SshLatency { get; } = [];
+
+    public List<Row> Burst { get; } = [];
+
+    public List<Row> SshBurst { get; } = [];
+
+    public RenameResult? Rename { get; set; }
+
+    public BigTreeResult? BigTree { get; set; }
+
+    public List<string> Notes { get; } = [];
+
+    public static Stats? Find(List<Row> rows, string tool) => rows.FirstOrDefault(r => r.Tool == tool)?.Stats;
+}
+
+internal sealed record RenameResult(int Files, Stats Seconds, long MaxBytes);
+
+/// <summary>Big tree figures in seconds; memory in bytes (peak resident set, VmHWM).</summary>
+internal sealed record BigTreeResult(int Files, int Dirs, Stats Initial, Stats RsyncInitial, Stats Restart, Stats RsyncDryBoth, long EnginePeak, long AgentPeak);

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Psync.Engine.Remote;
+
+namespace Psync.Bench;
+
+/// <summary>Process helpers, the rsync references' transport and waiting for files.</summary>
+internal static class Tools
+{
+    public static void Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(psi)!;
+        p.WaitForExit();
+    }
+
+    public static double Seconds(string file, params string[] args)
+    {
+        var watch = Stopwatch.StartNew();
+        Run(file, args);
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    public static string? Which(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+
+    public static string FirstLine(string file, params string[] args)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in args)
+            {
+                psi.ArgumentList.Add(a);
+            }
+            using var p = Process.Start(psi)!;
+            var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "?";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "not installed";
+        }
+    }
+
+    public static string RsyncVersion()
+    {
+        var parts = FirstLine("rsync", "--version").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length > 2 ? parts[2] : "?";
+    }
+
+    public static double MemoryGiB() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
+
+    /// <summary>The pinned, multiplexed OpenSSH that a remote pair's rsync uses, for the references.</summary>
+    public static OpenSshTransport Transport(Sshd sshd, string dir)
+    {
+        var known = Path.Combine(dir, "known_hosts");
+        File.WriteAllText(known, $"[127.0.0.1]:{sshd.Port} {File.ReadAllText(Path.Combine(sshd.Dir, "host_ed25519.pub")).Trim()}\n");
+        var control = Directory.CreateDirectory($"/tmp/pb-{Environment.ProcessId}").FullName;
+        return new OpenSshTransport(RemoteAddress.Parse(sshd.Address), sshd.ClientKey, known, control, "ssh-ed25519");
+    }
+
+    /// <summary>Waits until <paramref name="path"/> exists with <paramref name="length"/> bytes; polls every millisecond. <paramref name="failed"/> true ends the wait at once (the tool under test exited).</summary>
+    public static async Task WaitFileAsync(string path, long length, TimeSpan timeout, Func<bool>? failed = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!(File.Exists(path) && new FileInfo(path).Length == length))
+        {
+            if (failed?.Invoke() == true)
+            {
+                throw new InvalidOperationException($"gave up waiting for {path}: the tool exited");
+            }
+            if (deadline.Elapsed > timeout)
+            {
+                throw new TimeoutException($"{path} did not arrive within {timeout.TotalSeconds:F0} s");
+            }
+            await Task.Delay(1);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="dir"/> holds <paramref name="count"/> files of <paramref name="length"/> bytes.</summary>
+    public static async Task WaitCountAsync(string dir, int count, long length, TimeSpan timeout, Func<bool>? failed = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (CountFiles(dir, length) < count)
+        {
+            if (failed?.Invoke() == true)
+            {
+                throw new InvalidOperationException($"gave up waiting for {dir}: the tool exited");
+            }
+            if (deadline.Elapsed > timeout)
+            {
+                throw new TimeoutException($"{dir} did not get {count} files within {timeout.TotalSeconds:F0} s");
+            }
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Files of <paramref name="length"/> bytes in <paramref name="dir"/>, not counting hidden temp files (rsync's .name.XXXXXX), which may vanish mid-count.</summary>
+    public static int CountFiles(string dir, long length)
+    {
+        if (!Directory.Exists(dir))
+        {
+            return 0;
+        }
+        var count = 0;
+        foreach (var f in new DirectoryInfo(dir).EnumerateFiles())
+        {
+            try
+            {
+                if (!f.Name.StartsWith('.') && f.Length == length)
+                {
+                    count++;
+                }
+            }
+            catch (FileNotFoundException)
+            {
+                // A temp file renamed between the listing and the stat.
+            }
+        }
+        return count;
+    }
+
+    public static async Task WriteFilesAsync(string dir, int count, int size)
+    {
+        var data = new byte[size];
+        Directory.CreateDirectory(dir);
+        for (var i = 0; i < count; i++)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(dir, $"f{i:D6}"), data);
+        }
+    }
+}
