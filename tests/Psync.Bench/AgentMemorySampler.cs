@@ -72,6 +72,13 @@ internal sealed class AgentMemorySampler : IDisposable
         }
     }
 
+    /// <summary>The psync-agent processes this process started.</summary>
+    public static List<string> AgentChildren()
+    {
+        var self = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        return [.. Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).OfType<string>().Where(pid => char.IsDigit(pid[0]) && IsAgentChild(pid, self))];
+    }
+
     private static bool IsAgentChild(string pid, string parent)
     {
         try

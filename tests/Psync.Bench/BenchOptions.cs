@@ -17,6 +17,10 @@ internal sealed record BenchOptions
 
     public int Repeats { get; init; } = 3;
 
+    public int ManyPairs { get; init; } = 20;
+
+    public int ManyPairsSeconds { get; init; } = 30;
+
     public string Output { get; init; } = "docs/BENCHMARKS.md";
 
     public string Charts { get; init; } = "docs/benchmarks";
@@ -27,8 +31,8 @@ internal sealed record BenchOptions
 
     public const string Usage = """
         usage: Psync.Bench [--quick] [--out FILE] [--charts DIR] [--runs N] [--files N] [--rename-files N]
-                           [--bigtree-files N] [--repeats N] [--no-install] [--skip ssh,peers,bigtree,rename]
-          --quick   latency 15 runs, burst and rename 2,000 files, big tree 20,000, 2 repeats (< 5 min)
+                           [--bigtree-files N] [--repeats N] [--no-install] [--skip ssh,peers,bigtree,rename,manypairs]
+          --quick   latency 15 runs, burst and rename 2,000 files, big tree 20,000, 2 repeats, 20 pairs for 10 s (< 5 min)
         """;
 
     public bool Runs(string workload) => !Skip.Contains(workload);
@@ -38,7 +42,7 @@ internal sealed record BenchOptions
         var o = new BenchOptions();
         if (args.Contains("--quick"))
         {
-            o = o with { Quick = true, LatencyRuns = 15, BurstFiles = 2_000, RenameFiles = 2_000, BigTreeFiles = 20_000, Repeats = 2 };
+            o = o with { Quick = true, LatencyRuns = 15, BurstFiles = 2_000, RenameFiles = 2_000, BigTreeFiles = 20_000, Repeats = 2, ManyPairsSeconds = 10 };
         }
         for (var i = 0; i < args.Length; i++)
         {

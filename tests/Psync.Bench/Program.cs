@@ -75,6 +75,11 @@ if (o.Runs("rename"))
     results.Rename = new RenameResult(o.RenameFiles, seconds, bytes);
 }
 
+if (o.Runs("manypairs"))
+{
+    results.ManyPairs = await ManyPairsBench.RunAsync(o.ManyPairs, TimeSpan.FromSeconds(o.ManyPairsSeconds), writesPerSecond: 20);
+}
+
 var charts = Charts.Write(o.Charts, results);
 var report = Report.Markdown(o, results, charts, machine);
 Console.Write(report);

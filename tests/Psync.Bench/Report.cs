@@ -45,6 +45,17 @@ internal static class Report
             md.AppendLine(CultureInfo.InvariantCulture, $"Peak memory (VmHWM): engine {t.EnginePeak / 1e6:F0} MB (the whole benchmark process, which runs the big tree first), agent {t.AgentPeak / 1e6:F0} MB (the largest psync-agent child, sampled every 100 ms).").AppendLine();
         }
 
+        if (r.ManyPairs is { } m)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Many pairs: {m.Pairs} local pairs on one engine, {m.WritesPerSecond} small files a second for {m.Seconds:F0} s").AppendLine();
+            md.AppendLine("| | value |").AppendLine("|---|---|");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| write → complete on the right, median / p99 / max ms ({m.ArrivalMs.Count} files) | {m.ArrivalMs.Median:F1} / {m.ArrivalMs.P99:F1} / {m.ArrivalMs.Max:F1} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| engine CPU (the benchmark process, which also writes the files and polls for them every 2 ms), % of one core | {m.EngineCpuPercent:F1} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| engine resident set, most seen | {m.EngineRssPeak / 1e6:F0} MB |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {m.Agents} agents CPU together, % of one core | {m.AgentsCpuPercent:F1} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {m.Agents} agents resident sets together, most seen | {m.AgentsRssPeak / 1e6:F0} MB ({m.AgentsRssPeak / 1e6 / Math.Max(1, m.Agents):F1} MB each) |").AppendLine();
+        }
+
         if (charts.Count > 0)
         {
             md.AppendLine("## Charts").AppendLine();

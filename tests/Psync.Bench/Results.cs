@@ -15,6 +15,8 @@ internal sealed class Results
 
     public BigTreeResult? BigTree { get; set; }
 
+    public ManyPairsResult? ManyPairs { get; set; }
+
     public List<string> Notes { get; } = [];
 
     public static Stats? Find(List<Row> rows, string tool) => rows.FirstOrDefault(r => r.Tool == tool)?.Stats;
