@@ -56,6 +56,12 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
         return new LoginResult(user, null);
     }
 
+    public async Task<List<UserEntity>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(ct);
+    }
+
     public async Task<bool> ExistsAsync(int userId, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);

@@ -66,6 +66,13 @@ public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock
         return (record.User, record);
     }
 
+    /// <summary>Every token with its user, oldest first (the hashes only, never a token).</summary>
+    public async Task<List<TokenEntity>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Tokens.AsNoTracking().Include(t => t.User).OrderBy(t => t.Id).ToListAsync(ct);
+    }
+
     public async Task<bool> RevokeAsync(int id, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);

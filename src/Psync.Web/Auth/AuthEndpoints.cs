@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Psync.Web.Api;
 using Psync.Web.Data;
@@ -48,20 +47,15 @@ public static class AuthEndpoints
             .AllowAnonymous().WithTags("Auth").WithName("Login").WithSummary("Exchanges a user name and password for a bearer token");
 
         var tokensGroup = api.MapGroup("/tokens").WithTags("Tokens");
-        tokensGroup.MapGet("/", async (IDbContextFactory<PsyncDb> dbs, CancellationToken ct) =>
-            {
-                await using var db = await dbs.CreateDbContextAsync(ct);
-                var rows = await db.Tokens.AsNoTracking().Include(t => t.User).OrderBy(t => t.Id).ToListAsync(ct);
-                return TypedResults.Ok<IReadOnlyList<TokenResource>>([.. rows.Select(ToResource)]);
-            })
+        tokensGroup.MapGet("/", async (ApiTokens tokens, CancellationToken ct) =>
+                TypedResults.Ok<IReadOnlyList<TokenResource>>([.. (await tokens.ListAsync(ct)).Select(t => ToResource(t, t.User?.UserName ?? ""))]))
             .WithName("ListTokens").WithSummary("Every API token (never the token itself)");
         tokensGroup.MapPost("/", async Task<Results<Created<CreatedToken>, ProblemHttpResult>> (TokenRequest request, ClaimsPrincipal user, ApiTokens tokens, CancellationToken ct) =>
             {
                 try
                 {
                     var (record, token) = await tokens.CreateAsync(UserId(user), request.Name ?? "", request.ExpiresAt, ct);
-                    record.User = new UserEntity { UserName = user.Identity!.Name!, PasswordHash = "" };
-                    return TypedResults.Created($"/api/v1/tokens/{record.Id}", new CreatedToken(ToResource(record), token));
+                    return TypedResults.Created($"/api/v1/tokens/{record.Id}", new CreatedToken(ToResource(record, user.Identity!.Name!), token));
                 }
                 catch (ArgumentException e)
                 {
@@ -74,12 +68,8 @@ public static class AuthEndpoints
             .WithName("RevokeToken").WithSummary("Revokes a token");
 
         var users = api.MapGroup("/users").WithTags("Users");
-        users.MapGet("/", async (IDbContextFactory<PsyncDb> dbs, CancellationToken ct) =>
-            {
-                await using var db = await dbs.CreateDbContextAsync(ct);
-                var rows = await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(ct);
-                return TypedResults.Ok<IReadOnlyList<UserResource>>([.. rows.Select(u => new UserResource(u.Id, u.UserName, u.CreatedAt, u.LockedUntil))]);
-            })
+        users.MapGet("/", async (Accounts accounts, CancellationToken ct) =>
+                TypedResults.Ok<IReadOnlyList<UserResource>>([.. (await accounts.ListAsync(ct)).Select(u => new UserResource(u.Id, u.UserName, u.CreatedAt, u.LockedUntil))]))
             .WithName("ListUsers").WithSummary("Every user");
         users.MapPost("/", async Task<Results<Created<UserResource>, ProblemHttpResult>> (UserRequest request, Accounts accounts, CancellationToken ct) =>
             {
@@ -124,5 +114,5 @@ public static class AuthEndpoints
     public static int UserId(ClaimsPrincipal user) =>
         int.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("not signed in"), CultureInfo.InvariantCulture);
 
-    private static TokenResource ToResource(TokenEntity t) => new(t.Id, t.Name, t.Prefix, t.User?.UserName ?? "", t.CreatedAt, t.ExpiresAt, t.LastUsedAt);
+    private static TokenResource ToResource(TokenEntity t, string userName) => new(t.Id, t.Name, t.Prefix, userName, t.CreatedAt, t.ExpiresAt, t.LastUsedAt);
 }
