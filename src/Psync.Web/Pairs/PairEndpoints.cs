@@ -1,20 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Psync.Engine.Sync;
-using Psync.Protocol;
 using Psync.Web.Api;
-using Psync.Web.Live;
 
 namespace Psync.Web.Pairs;
 
-public sealed record VerifyResult(bool Identical, long LeftCount, long RightCount, IReadOnlyList<DifferenceResource> Differences);
-
-public sealed record DifferenceResource(string Path, string Kind, string Detail);
-
 public static class PairEndpoints
 {
-    private const int MaxDifferences = 1000;
-
     public static RouteGroupBuilder MapPairEndpoints(this RouteGroupBuilder api)
     {
         var pairs = api.MapGroup("/pairs").WithTags("Pairs");
@@ -47,16 +38,8 @@ public static class PairEndpoints
         pairs.MapPost("/{id:int}/resync", async Task<Results<Accepted<PairResource>, ProblemHttpResult>> (int id, PairService s, CancellationToken ct) =>
                 await s.ResyncAsync(id, ct) is { } p ? TypedResults.Accepted($"/api/v1/pairs/{id}", p) : NoPair(id))
             .WithName("ResyncPair").WithSummary("Scans both trees and merges them with the index now");
-        pairs.MapPost("/{id:int}/verify", async Task<Results<Ok<VerifyResult>, ProblemHttpResult>> (int id, PairService s, IOptions<EngineOptions> engine, CancellationToken ct) =>
-            {
-                if (await s.FindAsync(id, ct) is not { } pair)
-                {
-                    return NoPair(id);
-                }
-                var report = await s.VerifyAsync(pair, engine.Value.AgentPath, ct);
-                var differences = report.Differences.Take(MaxDifferences).Select(d => new DifferenceResource(PathCodec.Display(d.Path), d.Kind.ToString(), d.Detail)).ToList();
-                return TypedResults.Ok(new VerifyResult(report.Identical, report.LeftCount, report.RightCount, differences));
-            })
+        pairs.MapPost("/{id:int}/verify", async Task<Results<Ok<VerifyResult>, ProblemHttpResult>> (int id, PairService s, CancellationToken ct) =>
+                await s.VerifyAsync(id, ct) is { } result ? TypedResults.Ok(result) : NoPair(id))
             .WithName("VerifyPair").WithSummary("Compares both trees (content, mode, mtime, symlinks) and lists what differs");
         pairs.MapGet("/{id:int}/queue", async Task<Results<Ok<IReadOnlyList<QueueItemResource>>, ProblemHttpResult>> (int id, PairService s, CancellationToken ct) =>
                 await s.FindAsync(id, ct) is null ? NoPair(id) : TypedResults.Ok(s.QueueOf(id)))

@@ -99,3 +99,7 @@ public sealed record RestoreRequest(string? Side, string? Id);
 /// <param name="Renamed">True when the old path was taken.</param>
 /// <param name="Side">left or right.</param>
 public sealed record RestoreResource(string Side, string RestoredPath, bool Renamed);
+
+public sealed record VerifyResult(bool Identical, long LeftCount, long RightCount, IReadOnlyList<DifferenceResource> Differences);
+
+public sealed record DifferenceResource(string Path, string Kind, string Detail);

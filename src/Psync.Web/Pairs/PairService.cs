@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Psync.Engine.Check;
 using Psync.Engine.Sync;
 using Psync.Protocol;
@@ -14,9 +15,12 @@ public sealed class PairOperationException(string message, int status = StatusCo
 }
 
 /// <summary>What the API and the pages do with pairs: one implementation for both.</summary>
-public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runners, HistoryWriter history, DataFolder data, TimeProvider clock)
+public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runners, HistoryWriter history, DataFolder data, IOptions<EngineOptions> engine, TimeProvider clock)
 {
     public const int MaxEventPage = 1000;
+
+    /// <summary>How many differences a verify lists.</summary>
+    public const int MaxDifferences = 1000;
 
     public async Task<IReadOnlyList<PairResource>> ListAsync(CancellationToken ct = default)
     {
@@ -127,16 +131,23 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         return pair;
     }
 
-    /// <summary>Compares both trees (local pairs): what differs, if anything.</summary>
-    public async Task<CheckReport> VerifyAsync(PairEntity pair, string? agentPath, CancellationToken ct)
+    /// <summary>Compares both trees (local pairs): what differs, the first <see cref="MaxDifferences"/> of it; null when there is no such pair.</summary>
+    /// <exception cref="PairOperationException">A remote pair, or the comparison failed.</exception>
+    public async Task<VerifyResult?> VerifyAsync(int id, CancellationToken ct = default)
     {
+        if (await FindAsync(id, ct) is not { } pair)
+        {
+            return null;
+        }
         if (pair.HostId is not null)
         {
             throw new PairOperationException("verify compares two local trees; for a remote pair use resync, which scans both sides", StatusCodes.Status501NotImplemented);
         }
         try
         {
-            return await TreeComparer.CompareAsync(pair.LeftRoot, pair.RightRoot, new CheckOptions { Excludes = pair.Excludes, Tempfiles = pair.Tempfiles, AgentPath = agentPath }, ct);
+            var report = await TreeComparer.CompareAsync(pair.LeftRoot, pair.RightRoot, new CheckOptions { Excludes = pair.Excludes, Tempfiles = pair.Tempfiles, AgentPath = engine.Value.AgentPath }, ct);
+            return new VerifyResult(report.Identical, report.LeftCount, report.RightCount,
+                [.. report.Differences.Take(MaxDifferences).Select(d => new DifferenceResource(PathCodec.Display(d.Path), d.Kind.ToString(), d.Detail))]);
         }
         catch (CheckException e)
         {
@@ -220,7 +231,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         {
             throw new PairOperationException(e.Message);
         }
-        history.Conflicts(row.PairId, runner.Pair.Conflicts);
+        // The pair's conflict notification already handed the new list to the writer; wait until it is stored.
         await history.FlushAsync(ct);
         await using var after = await dbs.CreateDbContextAsync(ct);
         return ConflictResource.From(await after.Conflicts.AsNoTracking().SingleAsync(c => c.Id == conflictId, ct));
