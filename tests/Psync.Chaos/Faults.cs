@@ -1,0 +1,128 @@
+using System.Diagnostics;
+
+namespace Psync.Chaos;
+
+/// <summary>
+/// Injects faults into a running pair, one at a time, at random moments: kills the right agent,
+/// drops the ssh connections (kills sshd's session processes), kills the engine and starts it
+/// again, and fills the right file system (a tmpfs of its own) for a few seconds.
+/// </summary>
+internal sealed class Faults(EngineProcess engine, string sshdPidFile, string remoteAgentDir, string fullDiskFiller, Random random, bool fullDisk)
+{
+    public enum Kind { KillRightAgent, DropSsh, RestartEngine, FullDisk }
+
+    public Dictionary<Kind, int> Injected { get; } = Enum.GetValues<Kind>().ToDictionary(k => k, _ => 0);
+
+    public int Total => Injected.Values.Sum();
+
+    /// <summary>Injects a fault every <paramref name="minGap"/> to 2 × <paramref name="minGap"/> until <paramref name="ct"/> fires.</summary>
+    public async Task RunAsync(TimeSpan minGap, CancellationToken ct)
+    {
+        var kinds = Enum.GetValues<Kind>().Where(k => fullDisk || k != Kind.FullDisk).ToArray();
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(minGap * (1 + random.NextDouble()), ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var kind = kinds[random.Next(kinds.Length)];
+            engine.Note($"fault: {kind}");
+            await InjectAsync(kind);
+            Injected[kind]++;
+            engine.Note($"fault over: {kind}");
+        }
+    }
+
+    private async Task InjectAsync(Kind kind)
+    {
+        switch (kind)
+        {
+            case Kind.KillRightAgent:
+                Kill(Processes().Where(p => Exe(p)?.StartsWith(remoteAgentDir, StringComparison.Ordinal) == true));
+                break;
+            case Kind.DropSsh:
+                var sshd = int.Parse(File.ReadAllText(sshdPidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                Kill(Processes().Where(p => ParentOf(p) == sshd));
+                break;
+            case Kind.RestartEngine:
+                await engine.KillAsync();
+                await Task.Delay(TimeSpan.FromMilliseconds(200 + random.Next(1500)));
+                engine.EnsureRunning();
+                break;
+            case Kind.FullDisk:
+                FillUp(fullDiskFiller);
+                await Task.Delay(TimeSpan.FromMilliseconds(1000 + random.Next(4000)));
+                File.Delete(fullDiskFiller);
+                break;
+        }
+    }
+
+    /// <summary>Writes <paramref name="filler"/> until its file system has no space left.</summary>
+    private static void FillUp(string filler)
+    {
+        var chunk = new byte[1 << 20];
+        using var stream = new FileStream(filler, FileMode.Create, FileAccess.Write);
+        try
+        {
+            while (true)
+            {
+                stream.Write(chunk);
+                stream.Flush();
+            }
+        }
+        catch (IOException)
+        {
+            // ENOSPC: full
+        }
+    }
+
+    private static void Kill(IEnumerable<int> pids)
+    {
+        foreach (var pid in pids.ToList())
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // gone already
+            }
+        }
+    }
+
+    private static IEnumerable<int> Processes() =>
+        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit)).Select(n => int.Parse(n!, System.Globalization.CultureInfo.InvariantCulture));
+
+    private static string? Exe(int pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/exe").LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The parent pid from /proc/PID/stat (the field after the parenthesised name).</summary>
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+}
