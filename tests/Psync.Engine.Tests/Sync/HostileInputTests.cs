@@ -8,6 +8,22 @@ namespace Psync.Engine.Tests.Sync;
 public sealed class HostileInputTests : HostileInputTestsBase
 {
     private protected override PairHarness Create(Func<PairOptions, PairOptions>? configure = null) => PairHarness.Create(configure);
+
+    [Fact]
+    public async Task ModeZeroFile_LocalPairRunningAsRoot_SyncsWithItsMode()
+    {
+        // Root reads a file whatever its mode (CAP_DAC_OVERRIDE): for a local pair run as root,
+        // mode 000 is just a mode. UnreadableInputTests drops the capability to test a failing read.
+        await using var pair = Create();
+        await pair.StartAsync();
+        await File.WriteAllTextAsync(pair.L("zero.txt"), "zero");
+        File.SetUnixFileMode(pair.L("zero.txt"), UnixFileMode.None);
+
+        await pair.WaitConvergedAsync();
+
+        Assert.Equal(UnixFileMode.None, File.GetUnixFileMode(pair.R("zero.txt")));
+        Assert.Equal("zero", await File.ReadAllTextAsync(pair.R("zero.txt")));
+    }
 }
 
 public sealed class RemoteHostileInputTests(SshdFixture sshd) : HostileInputTestsBase, IClassFixture<SshdFixture>
@@ -276,5 +292,74 @@ public abstract class HostileInputTestsBase
         await pair.WaitConvergedAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(hash, SHA256.HashData(await File.ReadAllBytesAsync(pair.R("big.bin"))));
         Assert.Empty(Directory.GetFileSystemEntries(pair.R(".psync/stage")));
+    }
+}
+
+/// <summary>
+/// Files and directories the right side cannot read. The tests run as root, which reads anything,
+/// so the right host here is an sshd whose sessions (agent and rsync) run without
+/// CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH: root there is held to the mode bits like any owner.
+/// </summary>
+public sealed class UnreadableInputTests : IAsyncLifetime
+{
+    private readonly SshdFixture _sshd = new()
+    {
+        Launcher = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-all", "--"],
+    };
+
+    public Task InitializeAsync() => _sshd.InitializeAsync();
+
+    public Task DisposeAsync() => _sshd.DisposeAsync();
+
+    private static string Explain(PairHarness pair) => $"status {pair.Pair.Status}; history:\n{string.Join('\n', pair.Pair.History.TakeLast(30))}";
+
+    [Fact]
+    public async Task UnreadableFile_IsAClearErrorAndArrivesOnceReadable()
+    {
+        await using var pair = PairHarness.CreateRemote(_sshd);
+        await pair.StartAsync();
+        await using (var locked = new FileStream(pair.R("locked.txt"), new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.None }))
+        {
+            await locked.WriteAsync("locked"u8.ToArray());
+        }
+        await File.WriteAllTextAsync(pair.R("ok.txt"), "ok");
+
+        await PairHarness.WaitUntilAsync(
+            () => File.Exists(pair.L("ok.txt")) && pair.Pair.History.Any(e => e.Kind == "error" && e.Detail.Contains("Permission denied", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10), "the unreadable file to be reported", () => Explain(pair));
+        Assert.False(Path.Exists(pair.L("locked.txt")));
+        Assert.Contains(pair.Pair.History, e => e.Kind == "error" && e.Path == "locked.txt");
+        Assert.NotEqual(PairState.Error, pair.Pair.Status.State);
+
+        File.SetUnixFileMode(pair.R("locked.txt"), UnixFileMode.UserRead);
+        await pair.WaitConvergedAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("locked", await File.ReadAllTextAsync(pair.L("locked.txt")));
+    }
+
+    [Fact]
+    public async Task UnreadableDirectory_ItsFilesAreNotDeletedAndWritesIntoItAreAClearError()
+    {
+        await using var pair = PairHarness.CreateRemote(_sshd);
+        await pair.StartAsync();
+        Directory.CreateDirectory(pair.L("locked"));
+        await File.WriteAllTextAsync(pair.L("locked/inner.txt"), "inner");
+        await pair.WaitConvergedAsync(TimeSpan.FromSeconds(5));
+
+        File.SetUnixFileMode(pair.R("locked"), UnixFileMode.None);
+        await pair.WaitConvergedAsync(TimeSpan.FromSeconds(5)); // the mode syncs like any mode
+        // A restart scans both trees: the right scan cannot list locked/, which is not the same as empty.
+        await pair.StopAsync();
+        await pair.RestartAsync();
+        await File.WriteAllTextAsync(pair.L("locked/new.txt"), "new");
+        await File.WriteAllTextAsync(pair.L("after.txt"), "after");
+
+        await PairHarness.WaitUntilAsync(
+            () => File.Exists(pair.R("after.txt")) && pair.Pair.History.Any(e => e.Kind == "error" && e.Path == "locked/new.txt" && e.Detail.Contains("Permission denied", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10), "the write into the unreadable directory to be reported", () => Explain(pair));
+        Assert.Contains(pair.Pair.History, e => e.Kind == "warning" && e.Path == "locked");
+        Assert.Equal("inner", await File.ReadAllTextAsync(pair.L("locked/inner.txt")));
+        Assert.Equal("new", await File.ReadAllTextAsync(pair.L("locked/new.txt")));
+        Assert.Equal("inner", await File.ReadAllTextAsync(pair.R("locked/inner.txt")));
+        Assert.NotEqual(PairState.Error, pair.Pair.Status.State);
     }
 }
