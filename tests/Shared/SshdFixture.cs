@@ -28,6 +28,9 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>PATH for the sessions (to hide a program such as rsync); null keeps sshd's default.</summary>
     public string? PathOverride { get; init; }
 
+    /// <summary>A command that starts sshd (its arguments follow), such as setpriv to drop capabilities from every session; null starts sshd itself.</summary>
+    public IReadOnlyList<string>? Launcher { get; init; }
+
     public string Directory { get; }
 
     public int Port { get; private set; }
@@ -177,8 +180,9 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
             _log.Clear();
         }
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var psi = new ProcessStartInfo(Sshd) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-D", "-e", "-f", config })
+        var command = Launcher is { Count: > 0 } launcher ? [.. launcher, Sshd] : new[] { Sshd };
+        var psi = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in command[1..].Concat(["-D", "-e", "-f", config]))
         {
             psi.ArgumentList.Add(arg);
         }

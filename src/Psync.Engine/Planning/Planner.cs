@@ -1,5 +1,6 @@
 using Psync.Engine.Index;
 using Psync.Engine.Sync;
+using Psync.Engine.Transfer;
 using Psync.Protocol;
 
 namespace Psync.Engine.Planning;
@@ -120,6 +121,12 @@ internal static class Planner
                 plan.Add(new MkdirAction(work, to, source));
                 return;
             case EntryKind.File:
+                if (PathCodec.Encode(work.Path).Length is var bytes && bytes > Rsync.MaxPathBytes)
+                {
+                    // rsync would fail on it at every attempt and keep the pair busy: say why once per plan instead.
+                    plan.Add(new SkipAction(work, $"not synced: the path is {bytes} bytes, longer than rsync can name (PATH_MAX 4096)"));
+                    return;
+                }
                 if (target.Kind == EntryKind.Directory)
                 {
                     plan.Add(new DeleteAction(work, to, expect, Recursive: force));

@@ -296,13 +296,23 @@ internal sealed class Executor(PairContext ctx)
             }
             else
             {
-                Handle(target, t, result, (_, _) => { }, watch.Elapsed);
+                Handle(target, t, result.Status == OpStatus.Error && rsync.ExitCode != 0 ? result with { Message = WhyNotSent(rsync, t.Path, result.Message) } : result, (_, _) => { }, watch.Elapsed);
             }
         }
         tx.Commit();
         ctx.Journal.CountTransfer(committed, rsync.LiteralBytes);
         ctx.Journal.Record("batch", target, "", $"{committed} of {transfers.Count} file(s), {rsync.LiteralBytes} bytes of data: rsync {rsyncTime.TotalMilliseconds:F0} ms, commit {(watch.Elapsed - rsyncTime).TotalMilliseconds:F0} ms", watch.Elapsed);
         await RemoveStageAsync(target, batch, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A file rsync could not send (unreadable, gone, a full disk) leaves nothing staged: what
+    /// rsync said about it is the reason, not the commit's "nothing staged".
+    /// </summary>
+    private static string? WhyNotSent(RsyncResult rsync, string path, string? commitMessage)
+    {
+        var line = rsync.Errors.Split('\n').FirstOrDefault(l => l.Contains($"/{path}\"", StringComparison.Ordinal) || l.Contains($"\"{path}\"", StringComparison.Ordinal));
+        return line is null ? $"{commitMessage} (rsync exit {rsync.ExitCode}: {rsync.Errors})" : line.Trim();
     }
 
     private async Task RemoveStageAsync(Side side, string batch, CancellationToken ct) =>

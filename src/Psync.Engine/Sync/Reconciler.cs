@@ -70,6 +70,13 @@ internal sealed class Reconciler(PairContext ctx)
                 return $"the {side.Name()} root {ctx.Root(side)} is empty, but {indexed} paths were in sync: is it mounted? Resume once it is right.";
             }
         }
+        foreach (var side in new[] { Side.Left, Side.Right })
+        {
+            foreach (var dir in summaries[(int)side].Unreadable)
+            {
+                ctx.Journal.Record("warning", side, dir, "cannot list this directory: what is below it is neither synced nor taken as deleted");
+            }
+        }
         var moves = PairMoves(reports, indexInodes);
         foreach (var report in reports)
         {

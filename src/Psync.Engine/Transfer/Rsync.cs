@@ -19,6 +19,13 @@ public sealed record RsyncResult(int ExitCode, long LiteralBytes, long BytesSent
 /// </summary>
 public static partial class Rsync
 {
+    /// <summary>
+    /// The longest relative path rsync can send, in bytes: it names each file in one system call
+    /// from the root (PATH_MAX 4096 with its NUL, less its own check), where the agents walk one
+    /// component at a time and have no limit.
+    /// </summary>
+    public const int MaxPathBytes = 4094;
+
     /// <summary>Where a batch is staged, relative to the target root.</summary>
     public static string StagePath(string batch) => $".psync/stage/{batch}";
 

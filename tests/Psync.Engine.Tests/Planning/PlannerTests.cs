@@ -16,9 +16,9 @@ public sealed class PlannerTests
 
     private readonly Dictionary<string, IndexEntry> _index = new(StringComparer.Ordinal);
 
-    private List<SyncAction> Plan(FileState? left, FileState? right, bool force = false)
+    private List<SyncAction> Plan(FileState? left, FileState? right, bool force = false, string path = "p")
     {
-        var work = new PathWork("p")
+        var work = new PathWork(path)
         {
             Left = left is { } l ? new Observed(l, 1) : null,
             Right = right is { } r ? new Observed(r, 1) : null,
@@ -202,5 +202,16 @@ public sealed class PlannerTests
     public void Plan_SpecialFile_IsSkipped()
     {
         Assert.IsType<SkipAction>(Assert.Single(Plan(FileA with { Kind = EntryKind.Other }, null)));
+    }
+
+    [Fact]
+    public void Plan_FileLongerThanRsyncCanName_IsSkippedWithTheReason()
+    {
+        var longest = string.Join('/', Enumerable.Repeat(new string('x', 200), 25));
+
+        var skip = Assert.IsType<SkipAction>(Assert.Single(Plan(FileA, null, path: longest)));
+        Assert.Contains("PATH_MAX", skip.Reason);
+        Assert.IsType<TransferAction>(Assert.Single(Plan(FileA, null, path: longest[..Psync.Engine.Transfer.Rsync.MaxPathBytes])));
+        Assert.IsType<MkdirAction>(Assert.Single(Plan(Dir, null, path: longest)));
     }
 }

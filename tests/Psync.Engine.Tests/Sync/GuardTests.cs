@@ -5,22 +5,6 @@ namespace Psync.Engine.Tests.Sync;
 public sealed class GuardTests
 {
     [Fact]
-    public async Task RootDeletedWhileRunning_PausesThePair()
-    {
-        await using var pair = PairHarness.Create();
-        await pair.StartAsync();
-        await File.WriteAllTextAsync(pair.L("f"), "x");
-        await pair.WaitConvergedAsync();
-
-        Directory.Delete(pair.Right, recursive: true);
-
-        await PairHarness.WaitUntilAsync(() => pair.Pair.Status.State == PairState.Paused, PairHarness.Converge, "the pair to pause",
-            () => $"{pair.Pair.Status}\n{string.Join("\n", pair.Pair.History)}");
-        Assert.Contains("right root", pair.Pair.Status.Reason);
-        Assert.Equal("x", await File.ReadAllTextAsync(pair.L("f")));
-    }
-
-    [Fact]
     public async Task MissingRootAtStart_PausesWithTheReason()
     {
         await using var pair = PairHarness.Create();

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Psync.Protocol;
 
 namespace Psync.Engine.Tests.Sync;
@@ -13,27 +12,9 @@ public sealed class RemoteNamesAndFiltersTests(SshdFixture sshd) : NamesAndFilte
     private protected override PairHarness Create(Func<PairOptions, PairOptions>? configure = null) => PairHarness.CreateRemote(sshd, configure);
 }
 
-public abstract partial class NamesAndFiltersTestsBase
+public abstract class NamesAndFiltersTestsBase
 {
     private protected abstract PairHarness Create(Func<PairOptions, PairOptions>? configure = null);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial int open(byte* path, int flags, int mode);
-
-    [LibraryImport("libc")]
-    private static partial int close(int fd);
-
-    /// <summary>Creates a file whose name is arbitrary bytes (.NET cannot name a file with invalid UTF-8).</summary>
-    private static unsafe void CreateRaw(string dir, byte[] name)
-    {
-        var path = PathCodec.Encode(dir).Concat("/"u8.ToArray()).Concat(name).Append((byte)0).ToArray();
-        fixed (byte* p = path)
-        {
-            var fd = open(p, 0x41 /* O_WRONLY|O_CREAT */, 0x1A4);
-            Assert.True(fd >= 0, $"open failed: {Marshal.GetLastPInvokeError()}");
-            close(fd);
-        }
-    }
 
     [Fact]
     public async Task OddNames_SyncByteExact()
@@ -52,7 +33,7 @@ public abstract partial class NamesAndFiltersTestsBase
 
         foreach (var name in names)
         {
-            CreateRaw(pair.Left, name);
+            RawFs.CreateRaw(pair.Left, name);
         }
         await pair.WaitConvergedAsync();
 

@@ -61,7 +61,8 @@ internal sealed class PairHarness : IAsyncDisposable
     public async Task StartAsync()
     {
         _run = Pair.RunAsync(_stop.Token);
-        await WaitUntilAsync(() => Pair.Status.State is PairState.Idle or PairState.Paused || _run.IsCompleted, TimeSpan.FromSeconds(15), "the pair to start");
+        await WaitUntilAsync(() => Pair.Status.State is PairState.Idle or PairState.Paused || _run.IsCompleted, TimeSpan.FromSeconds(15), "the pair to start",
+            () => $"status {Pair.Status}; history:\n{string.Join('\n', Pair.History.TakeLast(30))}");
         if (_run.IsFaulted)
         {
             await _run;
@@ -219,9 +220,11 @@ internal sealed class PairHarness : IAsyncDisposable
         {
             Directory.Delete(Dir, recursive: true);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ArgumentException)
         {
-            // best effort
+            // Paths past PATH_MAX defeat Directory.Delete; rm walks them one directory at a time.
+            using var rm = Process.Start("rm", ["-rf", Dir]);
+            await rm.WaitForExitAsync();
         }
     }
 }
