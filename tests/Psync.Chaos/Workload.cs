@@ -62,6 +62,17 @@ internal sealed class Workload(string left, string right, Ledger ledger, Random 
 
     private string Root(char side) => side == 'L' ? left : right;
 
+    /// <summary>Reads the versions in <paramref name="full"/> before the workload throws them away, into the ledger and ops.log.</summary>
+    private void ThrowAway(char side, string full)
+    {
+        var markers = Ledger.In(full).ToList();
+        ledger.Destroyed(side, markers);
+        if (markers.Count > 0)
+        {
+            journal.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {side}   throws away {string.Join(' ', markers)}");
+        }
+    }
+
     /// <summary>One line per operation in the run's ops.log, to follow a version when the check finds it lost.</summary>
     private void Log(char side, string what, string path, string? detail = null) =>
         journal.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {side} {what} {path.Replace("\n", "\\n", StringComparison.Ordinal)}{(detail is null ? "" : " " + detail.Replace("\n", "\\n", StringComparison.Ordinal))}");
@@ -85,7 +96,7 @@ internal sealed class Workload(string left, string right, Ledger ledger, Random 
                 {
                     return false;
                 }
-                ledger.Destroyed(side, Ledger.In(Full(side, gone)));
+                ThrowAway(side, Full(side, gone));
                 File.Delete(Full(side, gone));
                 Log(side, "delete", gone);
                 return true;
@@ -132,7 +143,7 @@ internal sealed class Workload(string left, string right, Ledger ledger, Random 
         var marker = ledger.NewMarker(side);
         if (!append)
         {
-            ledger.Destroyed(side, Ledger.In(full));
+            ThrowAway(side, full);
         }
         try
         {
@@ -155,7 +166,7 @@ internal sealed class Workload(string left, string right, Ledger ledger, Random 
     private bool Truncate(char side, string rel)
     {
         var marker = ledger.NewMarker(side);
-        ledger.Destroyed(side, Ledger.In(Full(side, rel)));
+        ThrowAway(side, Full(side, rel));
         try
         {
             using var stream = new FileStream(Full(side, rel), FileMode.Open, FileAccess.Write);
@@ -183,7 +194,7 @@ internal sealed class Workload(string left, string right, Ledger ledger, Random 
             return false;
         }
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        ledger.Destroyed(side, Ledger.In(full));
+        ThrowAway(side, full);
         File.Move(Full(side, from), full, overwrite: true);
         Log(side, "rename", from, "-> " + to);
         return true;

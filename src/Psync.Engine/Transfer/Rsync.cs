@@ -83,6 +83,9 @@ public static partial class Rsync
         var args = new List<string>
         {
             "-a",
+            // Psync sends only files it knows changed. rsync's quick check would take a basis of the
+            // same size and the same whole second as up to date and stage the old content as the new.
+            "--ignore-times",
             "--files-from=-",
             "--from0",
             "--stats",

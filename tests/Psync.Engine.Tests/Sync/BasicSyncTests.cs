@@ -36,6 +36,26 @@ public abstract class BasicSyncTestsBase : PairTestBase
         Assert.Equal("two, longer + appended", await File.ReadAllTextAsync(Other(side, "f.txt")));
     }
 
+    /// <summary>
+    /// rsync's quick check takes a basis of the same size and the same whole second as up to date;
+    /// with the live file as the basis that would commit the old content as the new one. Found by the chaos run.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Sides))]
+    public async Task SameSizeEditWithinTheSameSecond_ArrivesAnyway(Side side)
+    {
+        var second = new DateTime(2026, 1, 1, 12, 0, 0, DateTimeKind.Utc);
+        await File.WriteAllTextAsync(At(side, "same.txt"), "aaaa");
+        File.SetLastWriteTimeUtc(At(side, "same.txt"), second);
+        await Harness.WaitConvergedAsync();
+
+        await File.WriteAllTextAsync(At(side, "same.txt"), "bbbb");
+        File.SetLastWriteTimeUtc(At(side, "same.txt"), second.AddMilliseconds(500));
+        await Harness.WaitConvergedAsync();
+
+        Assert.Equal("bbbb", await File.ReadAllTextAsync(Other(side, "same.txt")));
+    }
+
     [Theory]
     [MemberData(nameof(Sides))]
     public async Task RenameFile_OnOneSide_IsRenamedOnTheOther(Side side)
