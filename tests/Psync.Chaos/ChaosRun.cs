@@ -79,7 +79,7 @@ internal static class ChaosRun
         string[] args =
         [
             "-r", $"{sshd.Address.User}@127.0.0.1:{sshd.Address.Port}", "-i", sshd.Ed25519Key, $"--accept-host-key={sshd.HostKeyFingerprint}",
-            "--data-dir", Path.Combine(work, "data"), "--agent", agent, "-d", "1",
+            "--data-dir", Path.Combine(work, "data"), "--agent", agent, "-d", Environment.GetEnvironmentVariable("PSYNC_CHAOS_DEBUG") ?? "1",
             // The delete guard would pause the pair for a person's confirmation when directories renamed on both
             // sides at once fall back to copy and delete; it has tests of its own (GuardTests). Deletes still go to the trash.
             "--max-delete-share=1",

@@ -26,7 +26,7 @@ internal sealed partial class Ledger
     public long VersionsWritten { get; private set; }
 
     /// <summary>A marker no other version carries.</summary>
-    public string NewMarker(char side) => $"@@v{Interlocked.Increment(ref _next)}{side}@@";
+    public string NewMarker(char side) => $"<v{Interlocked.Increment(ref _next)}{side}>";
 
     /// <summary>The workload wrote the version <paramref name="marker"/> on <paramref name="side"/>, in full.</summary>
     public void Wrote(char side, string marker)
@@ -129,6 +129,6 @@ internal sealed partial class Ledger
         }
     }
 
-    [GeneratedRegex(@"@@v\d+[LR]@@")]
+    [GeneratedRegex(@"<v\d+[LR]>")]
     private static partial Regex MarkerPattern();
 }

@@ -62,6 +62,20 @@ internal sealed class Workload(string left, string right, Ledger ledger, Random 
 
     private string Root(char side) => side == 'L' ? left : right;
 
+    /// <summary>Size, inode and mtime of what the workload just wrote, for ops.log.</summary>
+    private static string Describe(string full)
+    {
+        try
+        {
+            var info = new FileInfo(full);
+            return $"size {info.Length} mtime {info.LastWriteTimeUtc:HH:mm:ss.fffffff}";
+        }
+        catch (IOException)
+        {
+            return "(gone)";
+        }
+    }
+
     /// <summary>Reads the versions in <paramref name="full"/> before the workload throws them away, into the ledger and ops.log.</summary>
     private void ThrowAway(char side, string full)
     {
@@ -159,7 +173,7 @@ internal sealed class Workload(string left, string right, Ledger ledger, Random 
             throw;
         }
         ledger.Wrote(side, marker);
-        Log(side, append ? "append" : "write", rel, marker);
+        Log(side, append ? "append" : "write", rel, $"{marker} {Describe(full)}");
         return true;
     }
 
@@ -180,7 +194,7 @@ internal sealed class Workload(string left, string right, Ledger ledger, Random 
             throw;
         }
         ledger.Wrote(side, marker);
-        Log(side, "truncate", rel, marker);
+        Log(side, "truncate", rel, $"{marker} {Describe(Full(side, rel))}");
         return true;
     }
 
