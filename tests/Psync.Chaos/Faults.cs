@@ -19,6 +19,7 @@ internal sealed class Faults(EngineProcess engine, string sshdPidFile, string re
     public async Task RunAsync(TimeSpan minGap, CancellationToken ct)
     {
         var kinds = Enum.GetValues<Kind>().Where(k => fullDisk || k != Kind.FullDisk).ToArray();
+        var bag = new Queue<Kind>();
         while (true)
         {
             try
@@ -29,7 +30,13 @@ internal sealed class Faults(EngineProcess engine, string sshdPidFile, string re
             {
                 return;
             }
-            var kind = kinds[random.Next(kinds.Length)];
+            // Every kind once per round, in a random order: a short run still gets each of them.
+            if (bag.Count == 0)
+            {
+                random.Shuffle(kinds);
+                kinds.ToList().ForEach(bag.Enqueue);
+            }
+            var kind = bag.Dequeue();
             engine.Note($"fault: {kind}");
             await InjectAsync(kind);
             Injected[kind]++;

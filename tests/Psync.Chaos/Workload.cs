@@ -254,11 +254,11 @@ internal sealed class Workload(string left, string right, Ledger ledger, Random 
 
     private T? Pick<T>(IReadOnlyList<T> items) => items.Count == 0 ? default : items[random.Next(items.Count)];
 
-    /// <summary>Regular files on a side that the workload may change (never a conflict copy: that is the sync's, not a person's).</summary>
+    /// <summary>Regular files on a side (conflict copies too: people delete and rename them).</summary>
     private List<string> Files(char side) =>
         [.. Entries(side, dirs: false).Where(p => new FileInfo(Full(side, p)).LinkTarget is null)];
 
-    /// <summary>The side's directories, or its files and symlinks, as relative paths in a stable order (so a seed replays), .psync and conflict copies left out.</summary>
+    /// <summary>The side's directories, or its files and symlinks, as relative paths in a stable order (so a seed replays), .psync left out.</summary>
     private List<string> Entries(char side, bool dirs)
     {
         var root = Root(side);
@@ -267,7 +267,7 @@ internal sealed class Workload(string left, string right, Ledger ledger, Random 
         foreach (var entry in new DirectoryInfo(root).EnumerateFileSystemInfos("*", options))
         {
             var rel = Path.GetRelativePath(root, entry.FullName);
-            if (rel == ".psync" || rel.StartsWith(".psync/", StringComparison.Ordinal) || rel.Contains(".psync-conflict-", StringComparison.Ordinal))
+            if (rel == ".psync" || rel.StartsWith(".psync/", StringComparison.Ordinal))
             {
                 continue;
             }
