@@ -14,7 +14,8 @@ namespace Psync.Engine.Sync;
 /// </summary>
 internal sealed class Executor(PairContext ctx)
 {
-    private const int MaxAttempts = 6;
+    /// <summary>The longest wait between two attempts at a path that keeps failing (a full disk, an unreadable file).</summary>
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
     private long _batch;
 
     public async Task ExecuteAsync(List<SyncAction> plan, CancellationToken ct)
@@ -151,18 +152,21 @@ internal sealed class Executor(PairContext ctx)
         }
     }
 
-    /// <summary>Plans the path again after a growing delay; after <see cref="MaxAttempts"/> failures it waits for the next reconcile.</summary>
+    /// <summary>
+    /// Plans the path again after a delay that doubles from 1 s up to <see cref="MaxRetryDelay"/>,
+    /// for as long as it fails: a disk freed or a file made readable an hour later still syncs.
+    /// </summary>
     private void Retry(PathWork work, Side side, string message, TimeSpan duration)
     {
         work.Attempts++;
-        if (work.Attempts >= MaxAttempts)
-        {
-            ctx.Journal.Record("error", side, work.Path, $"{message}; gave up after {work.Attempts} attempts until the next reconcile", duration);
-            return;
-        }
-        ctx.Changes.Requeue(work, TimeSpan.FromSeconds(Math.Pow(2, work.Attempts - 1)));
-        ctx.Journal.Record("error", side, work.Path, $"{message}; retrying", duration);
+        var delay = RetryDelay(work.Attempts);
+        ctx.Changes.Requeue(work, delay);
+        ctx.Journal.Record("error", side, work.Path, work.Attempts == 1 ? $"{message}; retrying" : $"{message}; retrying in {delay.TotalSeconds:0} s (attempt {work.Attempts})", duration);
     }
+
+    /// <summary>The wait before attempt <paramref name="failures"/> + 1: 1 s, 2 s, 4 s … up to <see cref="MaxRetryDelay"/>, never "give up".</summary>
+    internal static TimeSpan RetryDelay(int failures) =>
+        TimeSpan.FromSeconds(Math.Min(Math.Pow(2, Math.Clamp(failures - 1, 0, 20)), MaxRetryDelay.TotalSeconds));
 
     /// <summary>Records an operation's result as the new agreement, or, when what it read already differs (someone's next change), plans the path again.</summary>
     private void Agree(SyncAction action, Side target, in FileState left, in FileState right, OpResult result)
