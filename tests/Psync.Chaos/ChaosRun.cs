@@ -65,7 +65,9 @@ internal static class ChaosRun
         var right = Path.Combine(rightFs, "right");
         Directory.CreateDirectory(left);
         Directory.CreateDirectory(rightFs);
-        var fullDisk = options.FaultGap is not null && await TryMountTmpfsAsync(rightFs, "128m");
+        // Room for what the run writes (the trash keeps every replaced version: about 20 MB a minute
+        // here), so that the disk is full only while the injector fills it.
+        var fullDisk = options.FaultGap is not null && await TryMountTmpfsAsync(rightFs, $"{128 + (64 * (int)Math.Ceiling(options.Duration.TotalMinutes))}m");
         Directory.CreateDirectory(right);
         var agent = RepoFiles.PublishedAgent();
         var random = new Random(options.Seed);
