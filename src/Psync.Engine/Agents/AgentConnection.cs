@@ -51,10 +51,10 @@ public sealed class AgentConnection : IAsyncDisposable
         await _hello.Task.WaitAsync(timeout, ct).ConfigureAwait(false);
 
     public Task ConfigureAsync(IReadOnlyList<string> excludes, IReadOnlyList<string> tempfiles, CancellationToken ct = default) =>
-        _writer.SendAsync(new Configure(excludes, tempfiles), ct);
+        SendAsync(w => w.SendAsync(new Configure(excludes, tempfiles), ct));
 
     /// <summary>Starts the watch; a <see cref="WatchReady"/> on <see cref="Events"/> says when it is in place.</summary>
-    public Task WatchAsync(CancellationToken ct = default) => _writer.SendAsync(new Watch(), ct);
+    public Task WatchAsync(CancellationToken ct = default) => SendAsync(w => w.SendAsync(new Watch(), ct));
 
     /// <summary>Sends one operation and waits for its answer.</summary>
     public async Task<OpResult> RunAsync(Operation op, CancellationToken ct = default)
@@ -62,10 +62,10 @@ public sealed class AgentConnection : IAsyncDisposable
         var id = Interlocked.Increment(ref _nextId);
         var tcs = new TaskCompletionSource<OpResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         _ops[id] = tcs;
-        FailIfGone(tcs);
         try
         {
-            await _writer.SendAsync(new OpRequest(id, op), ct).ConfigureAwait(false);
+            ThrowIfGone();
+            await SendAsync(w => w.SendAsync(new OpRequest(id, op), ct)).ConfigureAwait(false);
             return await tcs.Task.WaitAsync(ct).ConfigureAwait(false);
         }
         finally
@@ -84,13 +84,13 @@ public sealed class AgentConnection : IAsyncDisposable
             var id = Interlocked.Increment(ref _nextId);
             var tcs = new TaskCompletionSource<OpResult>(TaskCreationOptions.RunContinuationsAsynchronously);
             _ops[id] = tcs;
-            FailIfGone(tcs);
             requests[i] = new OpRequest(id, ops[i]);
             waits[i] = tcs.Task;
         }
         try
         {
-            await _writer.SendManyAsync(requests, ct).ConfigureAwait(false);
+            ThrowIfGone();
+            await SendAsync(w => w.SendManyAsync(requests, ct)).ConfigureAwait(false);
             return await Task.WhenAll(waits).WaitAsync(ct).ConfigureAwait(false);
         }
         finally
@@ -109,12 +109,11 @@ public sealed class AgentConnection : IAsyncDisposable
     /// </summary>
     public async IAsyncEnumerable<ScanEntry> ScanAsync(ScanSummary summary, [EnumeratorCancellation] CancellationToken ct = default, string subtree = "")
     {
-        var id = Interlocked.Increment(ref _nextId);
-        var channel = Channel.CreateBounded<Message>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
-        _streams[id] = channel;
+        var (id, channel) = OpenStream();
         try
         {
-            await _writer.SendAsync(new Scan(id, subtree), ct).ConfigureAwait(false);
+            ThrowIfGone();
+            await SendAsync(w => w.SendAsync(new Scan(id, subtree), ct)).ConfigureAwait(false);
             await foreach (var message in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 if (message is ScanDone done)
@@ -145,16 +144,11 @@ public sealed class AgentConnection : IAsyncDisposable
     /// <exception cref="AgentException">The agent could not read its trash, or went away.</exception>
     public async Task<IReadOnlyList<TrashItem>> ListTrashAsync(CancellationToken ct = default)
     {
-        var id = Interlocked.Increment(ref _nextId);
-        var channel = Channel.CreateBounded<Message>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
-        _streams[id] = channel;
-        if (_gone is { } gone)
-        {
-            channel.Writer.TryComplete(gone); // registered after the stream ended: no answer will come
-        }
+        var (id, channel) = OpenStream();
         try
         {
-            await _writer.SendAsync(new ListTrash(id), ct).ConfigureAwait(false);
+            ThrowIfGone();
+            await SendAsync(w => w.SendAsync(new ListTrash(id), ct)).ConfigureAwait(false);
             var items = new List<TrashItem>();
             await foreach (var message in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
@@ -230,12 +224,37 @@ public sealed class AgentConnection : IAsyncDisposable
         _events.Writer.TryComplete(failure is null ? null : gone);
     }
 
-    /// <summary>An operation registered after the stream ended would wait forever: fail it now.</summary>
-    private void FailIfGone(TaskCompletionSource<OpResult> tcs)
+    /// <summary>Registers a streamed answer (a scan, a trash listing), to be removed by the caller.</summary>
+    private (int Id, Channel<Message> Channel) OpenStream()
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var channel = Channel.CreateBounded<Message>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+        _streams[id] = channel;
+        return (id, channel);
+    }
+
+    /// <summary>
+    /// Called after a request is registered: one registered before the stream ended is failed by
+    /// the read loop, one registered after would wait forever, so it fails here.
+    /// </summary>
+    private void ThrowIfGone()
     {
         if (_gone is { } gone)
         {
-            tcs.TrySetException(gone);
+            throw new AgentException(gone.Message, gone.InnerException);
+        }
+    }
+
+    /// <summary>Sends; a write into a connection that broke is an <see cref="AgentException"/>, like every other sign that the agent went away.</summary>
+    private async Task SendAsync(Func<FrameWriter, Task> send)
+    {
+        try
+        {
+            await send(_writer).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            throw _gone is { } gone ? new AgentException(gone.Message, e) : new AgentException($"the agent connection broke: {e.Message}", e);
         }
     }
 
