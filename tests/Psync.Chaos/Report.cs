@@ -14,7 +14,7 @@ internal static class Report
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"## {(soak ? "Soak" : "Chaos")} run: seed {o.Seed}, {o.Duration.TotalMinutes:0.#} min");
         s.AppendLine();
-        s.AppendLine(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {Environment.OSVersion}; `{Command(o)}`. Result: **{(r.Passed ? "passed" : "FAILED")}**.");
+        s.AppendLine(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {Environment.OSVersion}, commit {Commit()}; `{Command(o)}`. Result: **{(r.Passed ? "passed" : "FAILED")}**.");
         s.AppendLine();
         s.AppendLine("| measure | value |");
         s.AppendLine("|---|---|");
@@ -80,6 +80,22 @@ internal static class Report
         plot.ShowLegend(Alignment.LowerRight);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         plot.SavePng(path, 800, 450);
+    }
+
+    private static string Commit()
+    {
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("git", ["-C", RepoFiles.Root, "rev-parse", "--short", "HEAD"]) { RedirectStandardOutput = true };
+            using var git = System.Diagnostics.Process.Start(psi)!;
+            var head = git.StandardOutput.ReadToEnd().Trim();
+            git.WaitForExit();
+            return head.Length > 0 ? head : "unknown";
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or DirectoryNotFoundException)
+        {
+            return "unknown";
+        }
     }
 
     private static string Command(ChaosOptions o) =>
