@@ -84,7 +84,9 @@ internal sealed class EngineProcess(IReadOnlyList<string> args, string logFile) 
         catch (InvalidOperationException)
         {
         }
-        await process.WaitForExitAsync();
+        // A finite wait: the unbounded one also waits for EOF on the engine's output, which its
+        // orphaned children (an ssh master, an rsync) may hold open.
+        await Task.Run(() => process.WaitForExit(TimeSpan.FromSeconds(10)));
         process.Dispose();
     }
 

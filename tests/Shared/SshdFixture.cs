@@ -131,7 +131,9 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
             {
                 process.Kill(entireProcessTree: true);
             }
-            await process.WaitForExitAsync();
+            // A finite wait: the unbounded one also waits for EOF on sshd's stderr, which a session
+            // orphaned meanwhile (its connection killed under it) can hold open for ever.
+            await Task.Run(() => process.WaitForExit(TimeSpan.FromSeconds(10)));
             process.Dispose();
         }
     }
