@@ -86,16 +86,16 @@ internal sealed class PairJournal(TimeProvider clock, int historySize = 2000)
         return new Subscription(this, callback);
     }
 
-    public void SetStatus(PairState state, string? reason = null)
+    public void SetStatus(PairState state, string? reason = null, bool awaitsDeleteConfirmation = false)
     {
         lock (_lock)
         {
-            if (_status.State == state && _status.Reason == reason)
+            if (_status.State == state && _status.Reason == reason && _status.AwaitsDeleteConfirmation == awaitsDeleteConfirmation)
             {
                 return;
             }
             var lastSync = state == PairState.Idle && _status.State != PairState.Idle ? clock.GetUtcNow() : _status.LastSync;
-            _status = new PairStatus(state, reason, clock.GetUtcNow(), lastSync);
+            _status = new PairStatus(state, reason, clock.GetUtcNow(), lastSync, awaitsDeleteConfirmation);
         }
         Notify(PairNotification.Status);
     }

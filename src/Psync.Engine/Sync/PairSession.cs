@@ -84,7 +84,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
                     {
                         ctx.Changes.Requeue(work, TimeSpan.Zero);
                     }
-                    Pause(reason);
+                    Pause(reason, awaitsDeleteConfirmation: true);
                     continue;
                 }
                 await _executor.ExecuteAsync(plan, ct).ConfigureAwait(false);
@@ -222,10 +222,10 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
         return $"the plan would delete {deletes} of {known} synced paths (over {ctx.Options.MaxDeleteShare:P0}); confirm to go ahead";
     }
 
-    private void Pause(string reason)
+    private void Pause(string reason, bool awaitsDeleteConfirmation = false)
     {
         _paused = true;
-        ctx.Journal.SetStatus(PairState.Paused, reason);
+        ctx.Journal.SetStatus(PairState.Paused, reason, awaitsDeleteConfirmation);
         ctx.Journal.Record("pause", null, "", reason);
         log.LogWarning("Pair {Pair} paused: {Reason}", ctx.Options.Name, reason);
     }

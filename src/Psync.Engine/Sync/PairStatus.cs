@@ -15,7 +15,12 @@ public enum PairState
 }
 
 /// <summary>What a pair is doing now.</summary>
-public sealed record PairStatus(PairState State, string? Reason, DateTimeOffset Since, DateTimeOffset? LastSync)
+/// <param name="State">Starting, reconciling, idle, syncing, paused, in error, or stopped.</param>
+/// <param name="Reason">Why it is paused or in error.</param>
+/// <param name="Since">Since when it is in this state.</param>
+/// <param name="LastSync">When it was last idle after syncing.</param>
+/// <param name="AwaitsDeleteConfirmation">Paused by the delete guard: <see cref="SyncPair.ConfirmDeletes"/> lets the held plan go ahead.</param>
+public sealed record PairStatus(PairState State, string? Reason, DateTimeOffset Since, DateTimeOffset? LastSync, bool AwaitsDeleteConfirmation = false)
 {
     public bool IsIdle => State == PairState.Idle;
 }

@@ -104,7 +104,8 @@ public sealed class PairRunners(
         }
         var status = runner.Pair.Status;
         var (name, reason) = runner.Failure is { } failure ? ("error", failure) : (status.State.ToString().ToLowerInvariant(), status.Reason);
-        return new PairStatusResource(name, reason, status.Since, status.LastSync, runner.Pair.Queue.Count, openConflicts, runner.BytesPerSecond, runner.Pair.Counters);
+        return new PairStatusResource(name, reason, status.Since, status.LastSync, runner.Pair.Queue.Count, openConflicts, runner.BytesPerSecond, runner.Pair.Counters,
+            runner.Failure is null && status.AwaitsDeleteConfirmation);
     }
 
     /// <summary>Samples throughput; pairs whose figure changed get a status update.</summary>

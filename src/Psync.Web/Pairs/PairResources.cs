@@ -31,6 +31,7 @@ public sealed record PairResource(
 /// <param name="OpenConflicts">Conflicts nobody resolved yet.</param>
 /// <param name="BytesPerSecond">File data sent over the last few seconds.</param>
 /// <param name="Counters">Totals since the pair started.</param>
+/// <param name="AwaitsDeleteConfirmation">Paused by the delete guard: resume with <c>confirmDeletes=true</c> to let the held plan go ahead.</param>
 public sealed record PairStatusResource(
     string State,
     string? Reason,
@@ -39,7 +40,8 @@ public sealed record PairStatusResource(
     int QueueLength,
     int OpenConflicts,
     double BytesPerSecond,
-    PairCounters Counters);
+    PairCounters Counters,
+    bool AwaitsDeleteConfirmation = false);
 
 /// <summary>What a pair's creation or edit carries; omitted options keep psync's defaults.</summary>
 public sealed record PairRequest(

@@ -33,11 +33,13 @@ public sealed class GuardTests
         }
         await PairHarness.WaitUntilAsync(() => pair.Pair.Status.State == PairState.Paused, PairHarness.Converge, "the delete guard");
         Assert.Contains("would delete 4 of 5", pair.Pair.Status.Reason);
+        Assert.True(pair.Pair.Status.AwaitsDeleteConfirmation);
         Assert.Equal(5, Directory.GetFiles(pair.Right).Length);
 
         pair.Pair.ConfirmDeletes();
         await pair.WaitConvergedAsync();
         Assert.Single(Directory.GetFiles(pair.Right));
+        Assert.False(pair.Pair.Status.AwaitsDeleteConfirmation);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Psync.Web.Components.Pages;
 using Psync.Web.Components.Tests.Support;
@@ -55,5 +56,71 @@ public sealed class PairDetailTests : IAsyncLifetime
         }, PsyncTestHost.Deadline);
         await cut.WaitForAssertionAsync(() =>
             Assert.Contains(cut.FindAll(".psync-events tbody tr"), row => row.TextContent.Contains("reconcile", StringComparison.Ordinal)), PsyncTestHost.Deadline);
+    }
+
+    [Fact]
+    public async Task Render_PausedByTheDeleteGuard_OffersConfirmDeletes()
+    {
+        // Arrange: 120 synced files (the guard looks at plans of 100 deletes or more).
+        var pair = await _host.CreateLocalPairAsync("guarded");
+        for (var i = 0; i < 120; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(pair.LeftRoot, $"f{i}"), "x");
+        }
+        await WaitUntilAsync(() => Directory.GetFiles(pair.RightRoot).Length == 120, "the files to sync");
+        var cut = _host.Context.Render(b =>
+        {
+            b.OpenComponent<MudPopoverProvider>(0);
+            b.CloseComponent();
+            b.OpenComponent<PairDetail>(1);
+            b.AddAttribute(2, nameof(PairDetail.Id), pair.Id);
+            b.CloseComponent();
+        });
+        await cut.WaitForAssertionAsync(() => Assert.Equal("guarded", cut.Find("#pair-name").TextContent.Trim()), PsyncTestHost.Deadline);
+        Assert.Empty(cut.FindAll("#confirm-deletes"));
+
+        // Act: 110 of 120 deleted is over the default share of half the tree.
+        for (var i = 0; i < 110; i++)
+        {
+            File.Delete(Path.Combine(pair.LeftRoot, $"f{i}"));
+        }
+
+        // Assert
+        await cut.WaitForAssertionAsync(() => Assert.Single(cut.FindAll("#confirm-deletes")), PsyncTestHost.Deadline);
+        Assert.Equal(120, Directory.GetFiles(pair.RightRoot).Length);
+    }
+
+    [Fact]
+    public async Task Render_PausedWithAReasonSayingConfirm_OffersNoConfirmDeletes()
+    {
+        // Arrange
+        var pair = await _host.CreateLocalPairAsync("held");
+        var cut = _host.Context.Render(b =>
+        {
+            b.OpenComponent<MudPopoverProvider>(0);
+            b.CloseComponent();
+            b.OpenComponent<PairDetail>(1);
+            b.AddAttribute(2, nameof(PairDetail.Id), pair.Id);
+            b.CloseComponent();
+        });
+        await cut.WaitForAssertionAsync(() => Assert.Equal("held", cut.Find("#pair-name").TextContent.Trim()), PsyncTestHost.Deadline);
+
+        // Act: a pause that is not the delete guard's, whatever its words.
+        _host.Context.Services.GetRequiredService<Psync.Web.Live.PairRunners>().Get(pair.Id)!.Pair.Pause("held to confirm the backup first");
+
+        // Assert
+        await cut.WaitForAssertionAsync(() => Assert.Single(cut.FindAll("#resume")), PsyncTestHost.Deadline);
+        Assert.Contains("held to confirm the backup first", cut.Markup, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("#confirm-deletes"));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var until = DateTime.UtcNow + PsyncTestHost.Deadline;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, $"waited {PsyncTestHost.Deadline} for {what}");
+            await Task.Delay(50);
+        }
     }
 }
