@@ -51,7 +51,14 @@ internal static class Planner
             return;
         }
         // Both changed.
-        if (left.SameAttributes(right))
+        if (left.SameContent(right) && left.Kind == EntryKind.File && entry is not null)
+        {
+            // Both files changed since they last agreed, to the same size and mtime: two writes within
+            // one tick of the file system's clock, or a tool that sets mtimes, can still leave other
+            // bytes. The executor compares their hashes: equal is agreement, unequal a conflict.
+            plan.Add(new ConflictAction(work, left, right, Loser(left, right)));
+        }
+        else if (left.SameAttributes(right))
         {
             plan.Add(new AgreeAction(work, left, right));
         }

@@ -134,6 +134,19 @@ public sealed class PlannerTests
         Assert.Equal(Side.Left, action.Loser);
     }
 
+    /// <summary>Found by the chaos run: two appends of equal length within one tick of a coarse clock look alike but differ.</summary>
+    [Fact]
+    public void Plan_BothChangedToTheSameSizeAndMtime_IsAConflictTheExecutorSettlesByHash()
+    {
+        Agreed(FileA, FileB);
+        var left = FileA2 with { Inode = 11 };
+        var right = FileA2 with { Inode = 22 };
+
+        var action = Assert.IsType<ConflictAction>(Assert.Single(Plan(left, right)));
+
+        Assert.Equal((left, right), (action.Left, action.Right));
+    }
+
     [Fact]
     public void Plan_BothCreatedEqual_Agree()
     {

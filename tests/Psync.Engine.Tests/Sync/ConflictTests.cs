@@ -37,6 +37,30 @@ public abstract class ConflictTestsBase : PairTestBase
         Assert.Equal(("doc.txt", copy, false), (conflict.Path, conflict.ConflictCopy, conflict.Resolved));
     }
 
+    /// <summary>
+    /// Both sides write other bytes of the same length with the same mtime (two writes within one
+    /// tick of a coarse clock, or a tool that sets mtimes): size and mtime cannot tell them apart,
+    /// the hashes do. Found by the chaos run.
+    /// </summary>
+    [Fact]
+    public async Task BothChangedToTheSameSizeAndMtime_OtherBytes_BothVersionsKept()
+    {
+        var stamp = new DateTime(2026, 1, 1, 12, 0, 0, DateTimeKind.Utc);
+        await File.WriteAllTextAsync(Harness.L("twin.txt"), "original");
+        await Harness.WaitConvergedAsync();
+        await Harness.StopAsync();
+
+        await File.WriteAllTextAsync(Harness.L("twin.txt"), "left's 1");
+        await File.WriteAllTextAsync(Harness.R("twin.txt"), "right's2");
+        File.SetLastWriteTimeUtc(Harness.L("twin.txt"), stamp);
+        File.SetLastWriteTimeUtc(Harness.R("twin.txt"), stamp);
+        await Harness.RestartAsync();
+        await Harness.WaitConvergedAsync();
+
+        var contents = Names(Harness.Left).Select(n => File.ReadAllText(Path.Combine(Harness.Left, n))).Order();
+        Assert.Equal(["left's 1", "right's2"], contents);
+    }
+
     [Fact]
     public async Task ModifiedOnOneSideDeletedOnTheOther_ModificationWins()
     {
