@@ -36,15 +36,8 @@ public sealed class PairDetailTests : IAsyncLifetime
         // Arrange
         var pair = await _host.CreateLocalPairAsync("docs");
 
-        // Act: the event log's filters are selects, which need the popover provider next to them.
-        var cut = _host.Context.Render(b =>
-        {
-            b.OpenComponent<MudPopoverProvider>(0);
-            b.CloseComponent();
-            b.OpenComponent<PairDetail>(1);
-            b.AddAttribute(2, nameof(PairDetail.Id), pair.Id);
-            b.CloseComponent();
-        });
+        // Act
+        var cut = RenderDetail(pair.Id);
 
         // Assert
         await cut.WaitForAssertionAsync(() =>
@@ -68,14 +61,7 @@ public sealed class PairDetailTests : IAsyncLifetime
             await File.WriteAllTextAsync(Path.Combine(pair.LeftRoot, $"f{i}"), "x");
         }
         await WaitUntilAsync(() => Directory.GetFiles(pair.RightRoot).Length == 120, "the files to sync");
-        var cut = _host.Context.Render(b =>
-        {
-            b.OpenComponent<MudPopoverProvider>(0);
-            b.CloseComponent();
-            b.OpenComponent<PairDetail>(1);
-            b.AddAttribute(2, nameof(PairDetail.Id), pair.Id);
-            b.CloseComponent();
-        });
+        var cut = RenderDetail(pair.Id);
         await cut.WaitForAssertionAsync(() => Assert.Equal("guarded", cut.Find("#pair-name").TextContent.Trim()), PsyncTestHost.Deadline);
         Assert.Empty(cut.FindAll("#confirm-deletes"));
 
@@ -95,14 +81,7 @@ public sealed class PairDetailTests : IAsyncLifetime
     {
         // Arrange
         var pair = await _host.CreateLocalPairAsync("held");
-        var cut = _host.Context.Render(b =>
-        {
-            b.OpenComponent<MudPopoverProvider>(0);
-            b.CloseComponent();
-            b.OpenComponent<PairDetail>(1);
-            b.AddAttribute(2, nameof(PairDetail.Id), pair.Id);
-            b.CloseComponent();
-        });
+        var cut = RenderDetail(pair.Id);
         await cut.WaitForAssertionAsync(() => Assert.Equal("held", cut.Find("#pair-name").TextContent.Trim()), PsyncTestHost.Deadline);
 
         // Act: a pause that is not the delete guard's, whatever its words.
@@ -113,6 +92,16 @@ public sealed class PairDetailTests : IAsyncLifetime
         Assert.Contains("held to confirm the backup first", cut.Markup, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("#confirm-deletes"));
     }
+
+    /// <summary>The pair page, with the popover provider its event log's filters (selects) need next to them.</summary>
+    private IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> RenderDetail(int id) => _host.Context.Render(b =>
+    {
+        b.OpenComponent<MudPopoverProvider>(0);
+        b.CloseComponent();
+        b.OpenComponent<PairDetail>(1);
+        b.AddAttribute(2, nameof(PairDetail.Id), id);
+        b.CloseComponent();
+    });
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
