@@ -64,7 +64,6 @@ public sealed class AgentConnection : IAsyncDisposable
         _ops[id] = tcs;
         try
         {
-            ThrowIfGone();
             await SendAsync(w => w.SendAsync(new OpRequest(id, op), ct)).ConfigureAwait(false);
             return await tcs.Task.WaitAsync(ct).ConfigureAwait(false);
         }
@@ -89,7 +88,6 @@ public sealed class AgentConnection : IAsyncDisposable
         }
         try
         {
-            ThrowIfGone();
             await SendAsync(w => w.SendManyAsync(requests, ct)).ConfigureAwait(false);
             return await Task.WhenAll(waits).WaitAsync(ct).ConfigureAwait(false);
         }
@@ -112,7 +110,6 @@ public sealed class AgentConnection : IAsyncDisposable
         var (id, channel) = OpenStream();
         try
         {
-            ThrowIfGone();
             await SendAsync(w => w.SendAsync(new Scan(id, subtree), ct)).ConfigureAwait(false);
             await foreach (var message in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
@@ -147,7 +144,6 @@ public sealed class AgentConnection : IAsyncDisposable
         var (id, channel) = OpenStream();
         try
         {
-            ThrowIfGone();
             await SendAsync(w => w.SendAsync(new ListTrash(id), ct)).ConfigureAwait(false);
             var items = new List<TrashItem>();
             await foreach (var message in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
@@ -234,27 +230,24 @@ public sealed class AgentConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Called after a request is registered: one registered before the stream ended is failed by
-    /// the read loop, one registered after would wait forever, so it fails here.
+    /// Sends, after the request's answer is registered. A request registered before the stream
+    /// ended is failed by the read loop; one registered after would wait for ever, so it fails
+    /// here. A write into a connection that broke is an <see cref="AgentException"/> too, like
+    /// every other sign that the agent went away.
     /// </summary>
-    private void ThrowIfGone()
+    private async Task SendAsync(Func<FrameWriter, Task> send)
     {
         if (_gone is { } gone)
         {
             throw new AgentException(gone.Message, gone.InnerException);
         }
-    }
-
-    /// <summary>Sends; a write into a connection that broke is an <see cref="AgentException"/>, like every other sign that the agent went away.</summary>
-    private async Task SendAsync(Func<FrameWriter, Task> send)
-    {
         try
         {
             await send(_writer).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
-            throw _gone is { } gone ? new AgentException(gone.Message, e) : new AgentException($"the agent connection broke: {e.Message}", e);
+            throw _gone is { } broken ? new AgentException(broken.Message, e) : new AgentException($"the agent connection broke: {e.Message}", e);
         }
     }
 
