@@ -221,26 +221,7 @@ internal static class ChaosRun
     }
 
     /// <summary>Kills what the killed engines left behind: agents, rsyncs and ssh masters whose command line names the run's folders.</summary>
-    private static void KillStrays(params string[] dirs)
-    {
-        foreach (var proc in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(proc), out var pid) || pid == Environment.ProcessId)
-            {
-                continue;
-            }
-            try
-            {
-                var cmdline = File.ReadAllText(Path.Combine(proc, "cmdline"));
-                if (dirs.Any(d => cmdline.Contains(d, StringComparison.Ordinal)))
-                {
-                    using var process = Process.GetProcessById(pid);
-                    process.Kill();
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-            }
-        }
-    }
+    private static void KillStrays(params string[] dirs) =>
+        Procfs.Kill(Procfs.Pids().Where(pid => Procfs.CommandLine(pid) is { } cmdline && dirs.Any(d => cmdline.Contains(d, StringComparison.Ordinal))));
+
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Psync.Chaos;
 
 /// <summary>
@@ -49,11 +47,11 @@ internal sealed class Faults(EngineProcess engine, string sshdPidFile, string re
         switch (kind)
         {
             case Kind.KillRightAgent:
-                Kill(Processes().Where(p => Exe(p)?.StartsWith(remoteAgentDir, StringComparison.Ordinal) == true));
+                Procfs.Kill(Procfs.Pids().Where(p => Procfs.Exe(p)?.StartsWith(remoteAgentDir, StringComparison.Ordinal) == true));
                 break;
             case Kind.DropSsh:
                 var sshd = int.Parse(File.ReadAllText(sshdPidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-                Kill(Processes().Where(p => ParentOf(p) == sshd));
+                Procfs.Kill(Procfs.Pids().Where(p => Procfs.Parent(p) == sshd));
                 break;
             case Kind.RestartEngine:
                 await engine.KillAsync();
@@ -84,52 +82,6 @@ internal sealed class Faults(EngineProcess engine, string sshdPidFile, string re
         catch (IOException)
         {
             // ENOSPC: full
-        }
-    }
-
-    private static void Kill(IEnumerable<int> pids)
-    {
-        foreach (var pid in pids.ToList())
-        {
-            try
-            {
-                using var process = Process.GetProcessById(pid);
-                process.Kill();
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-                // gone already
-            }
-        }
-    }
-
-    private static IEnumerable<int> Processes() =>
-        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit)).Select(n => int.Parse(n!, System.Globalization.CultureInfo.InvariantCulture));
-
-    private static string? Exe(int pid)
-    {
-        try
-        {
-            return new FileInfo($"/proc/{pid}/exe").LinkTarget;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>The parent pid from /proc/PID/stat (the field after the parenthesised name).</summary>
-    private static int? ParentOf(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return null;
         }
     }
 }
