@@ -45,16 +45,16 @@ internal static class Program
             options = options with { FaultGap = null, SampleEvery = TimeSpan.FromSeconds(10), MaxPause = TimeSpan.FromMilliseconds(200) };
         }
         var result = await ChaosRun.RunAsync(options, Console.Out);
-        var docs = Path.Combine(RepoFiles.Root, "docs", "reliability");
+        report = Path.GetFullPath(report ?? Path.Combine(RepoFiles.Root, "docs", "reliability", soak ? "soak.md" : "chaos.md"));
+        Directory.CreateDirectory(Path.GetDirectoryName(report)!);
+        // The chart goes beside the report, under the report's name: --report elsewhere leaves docs/ alone.
         string? chart = null;
         if (result.Samples.Count > 1)
         {
-            Report.Chart(result.Samples, Path.Combine(docs, "soak.png"));
-            chart = "soak.png";
+            chart = Path.ChangeExtension(Path.GetFileName(report), ".png");
+            Report.Chart(result.Samples, Path.Combine(Path.GetDirectoryName(report)!, chart));
         }
         var markdown = Report.Markdown(result, chart);
-        report ??= Path.Combine(docs, soak ? "soak.md" : "chaos.md");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(report))!);
         await File.WriteAllTextAsync(report, markdown);
         Console.WriteLine(markdown);
         Console.WriteLine($"written: {report}{(result.Passed ? "" : $"; the run's folders are kept in {result.WorkDir}")}");
