@@ -26,18 +26,17 @@ internal sealed class AgentMemorySampler : IDisposable
     }
 
     /// <summary>VmHWM of /proc/<paramref name="pid"/> in bytes, 0 when it is gone.</summary>
-    public static long PeakOf(string pid)
+    public static long PeakOf(string pid) => StatusBytes(pid, "VmHWM");
+
+    /// <summary>A size field (VmHWM, VmRSS) of /proc/<paramref name="pid"/>/status in bytes, 0 when it is gone.</summary>
+    public static long StatusBytes(string pid, string field)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
             return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
         }
-        catch (IOException)
-        {
-            return 0;
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return 0;
         }

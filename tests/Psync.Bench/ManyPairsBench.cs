@@ -57,7 +57,7 @@ internal static class ManyPairsBench
                 if (n % writesPerSecond == 0)
                 {
                     engineRss = Math.Max(engineRss, Environment.WorkingSet);
-                    agentsRss = Math.Max(agentsRss, agents.Sum(Rss));
+                    agentsRss = Math.Max(agentsRss, agents.Sum(pid => AgentMemorySampler.StatusBytes(pid, "VmRSS")));
                 }
                 if (wall.Elapsed > duration + TimeSpan.FromSeconds(30))
                 {
@@ -87,19 +87,6 @@ internal static class ManyPairsBench
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
-
-    private static long Rss(string pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
         }
         catch (IOException)
         {
