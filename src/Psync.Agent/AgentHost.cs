@@ -43,7 +43,7 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, Str
                         background.Add(Task.Run(() => watcher.RunAsync(cts.Token), cts.Token));
                         break;
                     case Scan s when fs is not null:
-                        var scanner = new Scanner(fs, _filter, _output, s.RequestId, _seq, s.Path);
+                        var scanner = new Scanner(fs, _filter, _output, s.RequestId, _seq, s.Path, s.After, s.Limit);
                         background.Add(Task.Run(() => scanner.RunAsync(cts.Token), cts.Token));
                         break;
                     case Scan s:

@@ -6,14 +6,18 @@ namespace Psync.Agent;
 
 /// <summary>
 /// Streams the whole tree in <see cref="PathOrder"/>: a depth-first walk with siblings sorted,
-/// sent in batches, so memory holds one directory listing per level, not the tree.
+/// sent in batches, so memory holds one directory listing per level, not the tree. A page
+/// (<paramref name="after"/>, <paramref name="limit"/>) skips what sorts up to the path it resumes
+/// after, without descending into it, and stops after the limit.
 /// </summary>
-internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, int requestId, Sequence seq, string subtree = "")
+internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, int requestId, Sequence seq, string subtree = "", string after = "", int limit = 0)
 {
     private const int BatchSize = 2048;
     private readonly List<ScanEntry> _batch = new(BatchSize);
     private readonly List<string> _unreadable = [];
     private long _count;
+
+    private bool Full => limit > 0 && _count >= limit;
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -62,8 +66,11 @@ internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, 
             {
                 return;
             }
-            _batch.Add(new ScanEntry(subtree, state, number));
-            _count++;
+            if (after.Length == 0)
+            {
+                _batch.Add(new ScanEntry(subtree, state, number));
+                _count++;
+            }
             if (state.Kind != EntryKind.Directory)
             {
                 return;
@@ -94,7 +101,17 @@ internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, 
             var raw = entry.Name;
             var name = PathCodec.Decode(raw);
             var path = prefix.Length == 0 ? name : $"{prefix}/{name}";
+            if (Full)
+            {
+                return;
+            }
             if (filter.Skips(path))
+            {
+                continue;
+            }
+            // Up to where the page resumes: only the directory that holds that path is entered.
+            var before = after.Length > 0 && PathOrder.Instance.Compare(path, after) <= 0;
+            if (before && !PathOrder.IsSameOrBelow(after, path))
             {
                 continue;
             }
@@ -105,8 +122,11 @@ internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, 
             {
                 continue; // gone since the listing
             }
-            _batch.Add(new ScanEntry(path, state, number));
-            _count++;
+            if (!before)
+            {
+                _batch.Add(new ScanEntry(path, state, number));
+                _count++;
+            }
             if (_batch.Count >= BatchSize)
             {
                 await FlushAsync(ct).ConfigureAwait(false);

@@ -51,6 +51,12 @@ public sealed record PairOptions
     /// <summary>How often both trees are scanned and merged with the index, whatever the events said.</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// A reconcile merges the trees this many entries a side at a time, and syncs what a page adds
+    /// or changes before it reads the next, so memory stays bounded however big the trees are.
+    /// </summary>
+    public int ReconcilePage { get; init; } = 20_000;
+
     /// <summary>How long deleted and replaced versions stay in <c>.psync/trash/</c> on each side.</summary>
     public TimeSpan TrashRetention { get; init; } = TimeSpan.FromDays(30);
 

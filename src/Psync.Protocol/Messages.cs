@@ -8,7 +8,7 @@ public abstract record Message
 {
     /// <summary>Bumped on every incompatible change; the hello carries it.</summary>
     /// <remarks>2: <see cref="ListTrash"/>, <see cref="TrashEntries"/> and <see cref="RestoreOp"/>.</remarks>
-    public const int ProtocolVersion = 2;
+    public const int ProtocolVersion = 3;
 
     public abstract MessageType Type { get; }
 
@@ -31,7 +31,7 @@ public abstract record Message
             MessageType.TrashEntries => TrashEntries.Read(ref r),
             MessageType.Configure => new Configure(r.Strs(), r.Strs()),
             MessageType.Watch => new Watch(),
-            MessageType.Scan => new Scan(r.I32(), r.Str()),
+            MessageType.Scan => new Scan(r.I32(), r.Str(), r.Str(), r.I32()),
             MessageType.Op => new OpRequest(r.I32(), Operation.Read(ref r)),
             MessageType.Shutdown => new Shutdown(),
             MessageType.ListTrash => new ListTrash(r.I32()),
@@ -300,9 +300,10 @@ public sealed record Watch : Message
 /// <summary>
 /// Stream the tree, or the subtree at <see cref="Path"/> (itself first, then what is below it):
 /// <see cref="ScanEntries"/> then <see cref="ScanDone"/>. A subtree that does not exist is an
-/// empty scan.
+/// empty scan. A page of a scan starts after the path <see cref="After"/> (empty: from the start)
+/// and ends after <see cref="Limit"/> entries (0: no limit); the next page starts after its last.
 /// </summary>
-public sealed record Scan(int RequestId, string Path = "") : Message
+public sealed record Scan(int RequestId, string Path = "", string After = "", int Limit = 0) : Message
 {
     public override MessageType Type => MessageType.Scan;
 
@@ -310,6 +311,8 @@ public sealed record Scan(int RequestId, string Path = "") : Message
     {
         w.I32(RequestId);
         w.Str(Path);
+        w.Str(After);
+        w.I32(Limit);
     }
 }
 

@@ -56,6 +56,50 @@ public sealed class ScanTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Empty(missing);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public async Task Scan_InPages_ResumesAfterTheLastPathAndListsEveryEntryOnce(int limit)
+    {
+        foreach (var dir in new[] { "a/x/y", "a-c", "b/z" })
+        {
+            Directory.CreateDirectory(_agent.Full(dir));
+        }
+        foreach (var file in new[] { "a/1", "a/x/2", "a/x/y/3", "a/x/y/4", "a-c/5", "b/z/6", "c" })
+        {
+            await File.WriteAllTextAsync(_agent.Full(file), file);
+        }
+        var whole = (await _agent.ScanAsync()).Select(e => e.Path).ToList();
+
+        var paged = new List<string>();
+        var after = "";
+        var pages = 0;
+        while (true)
+        {
+            var summary = new ScanSummary();
+            var page = new List<string>();
+            await foreach (var e in _agent.Connection.ScanAsync(summary, default, after: after, limit: limit))
+            {
+                page.Add(e.Path);
+            }
+            Assert.True(page.Count <= limit, $"a page of {page.Count} entries, limit {limit}");
+            Assert.Equal(page.Count, summary.Count);
+            paged.AddRange(page);
+            pages++;
+            if (page.Count < limit)
+            {
+                break;
+            }
+            after = page[^1];
+        }
+
+        Assert.Equal(13, whole.Count);
+        Assert.Equal(whole, paged);
+        Assert.Equal(whole.Count / limit + 1, pages);
+    }
+
     [Fact]
     public async Task Scan_Twice_ListsTheSameTree()
     {

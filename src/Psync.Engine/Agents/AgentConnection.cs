@@ -103,14 +103,15 @@ public sealed class AgentConnection : IAsyncDisposable
     /// <summary>
     /// Streams the agent's tree (or the subtree at <paramref name="subtree"/>, itself first) in
     /// <see cref="PathOrder"/>. Entries arrive with backpressure, so do not wait for an operation
-    /// on this connection while enumerating.
+    /// on this connection while enumerating. A page starts after <paramref name="after"/> and holds
+    /// at most <paramref name="limit"/> entries (0: all).
     /// </summary>
-    public async IAsyncEnumerable<ScanEntry> ScanAsync(ScanSummary summary, [EnumeratorCancellation] CancellationToken ct = default, string subtree = "")
+    public async IAsyncEnumerable<ScanEntry> ScanAsync(ScanSummary summary, [EnumeratorCancellation] CancellationToken ct = default, string subtree = "", string after = "", int limit = 0)
     {
         var (id, channel) = OpenStream();
         try
         {
-            await SendAsync(w => w.SendAsync(new Scan(id, subtree), ct)).ConfigureAwait(false);
+            await SendAsync(w => w.SendAsync(new Scan(id, subtree, after, limit), ct)).ConfigureAwait(false);
             await foreach (var message in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 if (message is ScanDone done)

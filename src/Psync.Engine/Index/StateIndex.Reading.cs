@@ -33,20 +33,35 @@ public sealed partial class StateIndex
         return Walk(Append(key, 0), Append(key, 1));
     }
 
-    private IEnumerable<IndexEntry> Walk(byte[]? lo, byte[]? hi)
+    /// <summary>
+    /// The entries after <paramref name="after"/> (empty: from the first) up to and including
+    /// <paramref name="upTo"/> (null: to the last), in <see cref="PathOrder"/>, streamed like
+    /// <see cref="Enumerate"/>: one page of a reconcile.
+    /// </summary>
+    public IEnumerable<IndexEntry> EnumerateRange(string after, string? upTo)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Walk(after.Length == 0 ? null : Key(after), upTo is null ? null : Key(upTo), loInclusive: false, hiInclusive: true);
+    }
+
+    private IEnumerable<IndexEntry> Walk(byte[]? lo, byte[]? hi, bool loInclusive = true, bool hiInclusive = false)
     {
         var connection = RentReader();
         try
         {
             using var command = connection.CreateCommand();
-            command.CommandText = lo is null
-                ? $"SELECT {StateIndexSchema.Columns} FROM entries ORDER BY path"
-                : $"SELECT {StateIndexSchema.Columns} FROM entries WHERE path >= $lo AND path < $hi ORDER BY path";
+            var where = new List<string>();
             if (lo is not null)
             {
+                where.Add(loInclusive ? "path >= $lo" : "path > $lo");
                 command.Parameters.AddWithValue("$lo", lo);
+            }
+            if (hi is not null)
+            {
+                where.Add(hiInclusive ? "path <= $hi" : "path < $hi");
                 command.Parameters.AddWithValue("$hi", hi);
             }
+            command.CommandText = $"SELECT {StateIndexSchema.Columns} FROM entries{(where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where))} ORDER BY path";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {

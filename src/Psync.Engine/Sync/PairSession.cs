@@ -71,23 +71,8 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
             {
                 await ReconcileSubtreesAsync(ct).ConfigureAwait(false);
             }
-            var (moves, paths) = ctx.Changes.TakeReady();
-            if (moves.Count > 0 || paths.Count > 0)
+            if (await SyncDueAsync(ct).ConfigureAwait(false))
             {
-                IdleChanged?.Invoke(false);
-                ctx.Journal.SetStatus(PairState.Syncing);
-                await _moves.ApplyAsync(moves, paths, ct).ConfigureAwait(false);
-                var plan = ExpandDirectoryDeletes(Planner.Plan(paths, ctx.Index.Get, ctx.Options.Force));
-                if (DeleteGuard(plan) is { } reason)
-                {
-                    foreach (var work in paths)
-                    {
-                        ctx.Changes.Requeue(work, TimeSpan.Zero);
-                    }
-                    Pause(reason, awaitsDeleteConfirmation: true);
-                    continue;
-                }
-                await _executor.ExecuteAsync(plan, ct).ConfigureAwait(false);
                 continue;
             }
             if (ctx.Changes.IsEmpty)
@@ -103,6 +88,56 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
         }
     }
 
+    /// <summary>Plans and runs what is due in the change set; false when nothing was.</summary>
+    private async Task<bool> SyncDueAsync(CancellationToken ct)
+    {
+        var (moves, paths) = ctx.Changes.TakeReady();
+        if (moves.Count == 0 && paths.Count == 0)
+        {
+            return false;
+        }
+        IdleChanged?.Invoke(false);
+        ctx.Journal.SetStatus(PairState.Syncing);
+        await _moves.ApplyAsync(moves, paths, ct).ConfigureAwait(false);
+        var plan = ExpandDirectoryDeletes(Planner.Plan(paths, ctx.Index.Get, ctx.Options.Force));
+        if (DeleteGuard(plan) is { } reason)
+        {
+            foreach (var work in paths)
+            {
+                ctx.Changes.Requeue(work, TimeSpan.Zero);
+            }
+            Pause(reason, awaitsDeleteConfirmation: true);
+            return true;
+        }
+        await _executor.ExecuteAsync(plan, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Between two pages of a reconcile: syncs what the page handed over until nothing is due any
+    /// more (a failed path waits for its retry with the rest). False when the pair paused.
+    /// </summary>
+    private async Task<bool> DrainAsync(CancellationToken ct)
+    {
+        while (!_paused && ctx.Changes.NextDue() is { } wait)
+        {
+            if (wait > TimeSpan.Zero)
+            {
+                if (wait > ctx.Options.DeleteHold)
+                {
+                    break; // only retries wait longer: they go with the next plan
+                }
+                await Task.Delay(wait, ctx.Clock, ct).ConfigureAwait(false);
+            }
+            if (!await SyncDueAsync(ct).ConfigureAwait(false))
+            {
+                break;
+            }
+        }
+        ctx.Journal.SetStatus(_paused ? PairState.Paused : PairState.Reconciling);
+        return !_paused;
+    }
+
     private bool ReconcileDue() =>
         ctx.Clock.GetElapsedTime(_lastReconcile) >= ctx.Options.ReconcileInterval;
 
@@ -113,7 +148,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
         ctx.SubtreesToReconcile.Clear(); // covered by the whole
         ctx.Journal.SetStatus(PairState.Reconciling);
         _lastReconcile = ctx.Clock.GetTimestamp();
-        if (await _reconciler.RunAsync(ct).ConfigureAwait(false) is { } reason)
+        if (await _reconciler.RunAsync(ct, drain: DrainAsync).ConfigureAwait(false) is { } reason)
         {
             Pause(reason);
             return;

@@ -23,20 +23,110 @@ internal sealed class Reconciler(PairContext ctx)
     /// directory rename, whose contents no event describes). Returns null when done, or the reason
     /// the pair must pause (a root that is suddenly empty).
     /// </summary>
-    public async Task<string?> RunAsync(CancellationToken ct, string subtree = "")
+    /// <param name="ct">Stops the reconcile.</param>
+    /// <param name="subtree">The subtree to reconcile; empty for the whole tree.</param>
+    /// <param name="drain">
+    /// For the whole tree: the tree is merged a page at a time (<see cref="PairOptions.ReconcilePage"/>
+    /// entries a side), and a page that only adds or changes paths is handed over at once and synced
+    /// by this callback before the next, so memory stays bounded however big the tree is. It returns
+    /// false when the pair paused, which ends the reconcile (resuming starts another). Pages with
+    /// deletes or renames are held to the end, so that renames are paired and the delete guard
+    /// judges all deletes together.
+    /// </param>
+    public async Task<string?> RunAsync(CancellationToken ct, string subtree = "", Func<CancellationToken, Task<bool>>? drain = null)
     {
         var watch = Stopwatch.StartNew();
+        var limit = subtree.Length == 0 && drain is not null ? ctx.Options.ReconcilePage : 0;
+        long[] scanned = [0, 0];
+        long indexed = 0, changed = 0;
+        var unreadable = new[] { new List<string>(), new List<string>() };
+        var held = new List<Report>();
+        var gone = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
+        var after = "";
+        for (var first = true; ; first = false)
+        {
+            var page = await MergePageAsync(subtree, after, limit, ct).ConfigureAwait(false);
+            indexed += page.Indexed;
+            for (var side = 0; side < 2; side++)
+            {
+                scanned[side] += page.Merged[side];
+                unreadable[side].AddRange(page.Summaries[side].Unreadable);
+            }
+            if (first && EmptyRoot(page, subtree) is { } reason)
+            {
+                return reason;
+            }
+            var reports = Numbered(page.Reports, page.Summaries, unreadable);
+            changed += reports.Count / 2;
+            if (page.Gone.Count > 0 || page.Next is null)
+            {
+                held.AddRange(reports);
+                foreach (var (path, entry) in page.Gone)
+                {
+                    gone[path] = entry;
+                }
+            }
+            else
+            {
+                foreach (var report in reports)
+                {
+                    ctx.Changes.Report(report.Side, report.Path, report.State, report.Seq);
+                }
+                if (!await drain!(ct).ConfigureAwait(false))
+                {
+                    return null;
+                }
+            }
+            if (page.Next is null)
+            {
+                break;
+            }
+            after = page.Next;
+        }
+        foreach (var side in new[] { Side.Left, Side.Right })
+        {
+            foreach (var dir in unreadable[(int)side])
+            {
+                ctx.Journal.Record("warning", side, dir, "cannot list this directory: what is below it is neither synced nor taken as deleted");
+            }
+        }
+        var moves = PairMoves(held, gone);
+        foreach (var report in held)
+        {
+            ctx.Changes.Report(report.Side, report.Path, report.State, report.Seq);
+        }
+        foreach (var (side, from, to, state, seq) in moves)
+        {
+            ctx.Changes.ReportMove(side, from, to, state, seq);
+        }
+        ctx.Journal.Record("reconcile", null, subtree, $"scanned {scanned[0]} left, {scanned[1]} right, {indexed} indexed: {changed} paths to look at", watch.Elapsed);
+        return null;
+    }
+
+    /// <summary>One page of the merge: reports, the index entries gone on a side (maybe renamed there), and where the next page starts (null: this was the last).</summary>
+    private sealed record Page(List<Report> Reports, Dictionary<string, IndexEntry> Gone, ScanSummary[] Summaries, long[] Merged, long Indexed, string? Next);
+
+    /// <summary>
+    /// Merges both scans (one page of each, when <paramref name="limit"/> is set) with the index.
+    /// A page ends where the first side's scan stopped at its limit: past that path the side is
+    /// not known yet, so the rest is read to the scan's end (for its summary) and left to the next page.
+    /// </summary>
+    private async Task<Page> MergePageAsync(string subtree, string after, int limit, CancellationToken ct)
+    {
         var summaries = new[] { new ScanSummary(), new ScanSummary() };
         var reports = new List<Report>();
-        await using var left = ctx.Agent(Side.Left).ScanAsync(summaries[0], ct, subtree).GetAsyncEnumerator(ct);
-        await using var right = ctx.Agent(Side.Right).ScanAsync(summaries[1], ct, subtree).GetAsyncEnumerator(ct);
-        using var index = IndexOf(subtree).GetEnumerator();
+        var gone = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
+        await using var left = ctx.Agent(Side.Left).ScanAsync(summaries[0], ct, subtree, after, limit).GetAsyncEnumerator(ct);
+        await using var right = ctx.Agent(Side.Right).ScanAsync(summaries[1], ct, subtree, after, limit).GetAsyncEnumerator(ct);
+        using var index = IndexOf(subtree, after).GetEnumerator();
         var l = await NextAsync(left).ConfigureAwait(false);
         var r = await NextAsync(right).ConfigureAwait(false);
         var i = index.MoveNext() ? index.Current : null;
         long indexed = 0;
-        var indexInodes = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
-        while (l is not null || r is not null || i is not null)
+        long[] merged = [0, 0];
+        string? next = null;
+        bool Truncated(ScanEntry? head, ScanSummary summary) => head is null && limit > 0 && summary.Count >= limit;
+        while ((l is not null || r is not null || i is not null) && next is null)
         {
             var path = Min(l?.Path, r?.Path, i?.Path);
             var le = l?.Path == path ? l : null;
@@ -45,14 +135,16 @@ internal sealed class Reconciler(PairContext ctx)
             Merge(path, le, re, ie, reports);
             if (ie is not null && (le is null || re is null))
             {
-                indexInodes[path] = ie; // gone on a side: maybe renamed there
+                gone[path] = ie; // gone on a side: maybe renamed there
             }
             if (le is not null)
             {
+                merged[0]++;
                 l = await NextAsync(left).ConfigureAwait(false);
             }
             if (re is not null)
             {
+                merged[1]++;
                 r = await NextAsync(right).ConfigureAwait(false);
             }
             if (ie is not null)
@@ -60,39 +152,55 @@ internal sealed class Reconciler(PairContext ctx)
                 indexed++;
                 i = index.MoveNext() ? index.Current : null;
             }
-        }
-        foreach (var side in subtree.Length == 0 ? new[] { Side.Left, Side.Right } : [])
-        {
-            // An empty side where many paths were in sync looks like a missing mount, not a
-            // person's deletes (a few files deleted is ordinary, and then the trash has them).
-            if (summaries[(int)side].Count == 0 && indexed >= EmptyRootGuard)
+            if (Truncated(l, summaries[0]) || Truncated(r, summaries[1]))
             {
-                return $"the {side.Name()} root {ctx.Root(side)} is empty, but {indexed} paths were in sync: is it mounted? Resume once it is right.";
+                next = path;
             }
+        }
+        while (l is not null)
+        {
+            l = await NextAsync(left).ConfigureAwait(false);
+        }
+        while (r is not null)
+        {
+            r = await NextAsync(right).ConfigureAwait(false);
+        }
+        return new Page(reports, gone, summaries, merged, indexed, next);
+    }
+
+    /// <summary>An empty side where many paths were in sync looks like a missing mount, not a person's deletes (a few files deleted is ordinary, and then the trash has them).</summary>
+    private string? EmptyRoot(Page first, string subtree)
+    {
+        if (subtree.Length > 0)
+        {
+            return null;
         }
         foreach (var side in new[] { Side.Left, Side.Right })
         {
-            foreach (var dir in summaries[(int)side].Unreadable)
+            if (first.Summaries[(int)side].Count == 0 && (first.Next is null ? first.Indexed : ctx.Index.Count()) is var known && known >= EmptyRootGuard)
             {
-                ctx.Journal.Record("warning", side, dir, "cannot list this directory: what is below it is neither synced nor taken as deleted");
+                return $"the {side.Name()} root {ctx.Root(side)} is empty, but {known} paths were in sync: is it mounted? Resume once it is right.";
             }
         }
-        var moves = PairMoves(reports, indexInodes);
+        return null;
+    }
+
+    /// <summary>The page's reports with the scan's start as the number of what a scan did not list; nothing below an unreadable directory is taken as absent.</summary>
+    private static List<Report> Numbered(List<Report> reports, ScanSummary[] summaries, List<string>[] unreadable)
+    {
+        var result = new List<Report>(reports.Count);
         foreach (var report in reports)
         {
-            var summary = summaries[(int)report.Side];
-            if (report.Seq < 0 && summary.Unreadable.Any(u => PathOrder.IsSameOrBelow(report.Path, u) && report.Path != u))
+            if (report.Seq >= 0)
             {
-                continue; // below an unreadable directory: unknown, not deleted
+                result.Add(report);
             }
-            ctx.Changes.Report(report.Side, report.Path, report.State, report.Seq < 0 ? summary.StartSeq : report.Seq);
+            else if (!unreadable[(int)report.Side].Any(u => PathOrder.IsSameOrBelow(report.Path, u) && report.Path != u))
+            {
+                result.Add(report with { Seq = summaries[(int)report.Side].StartSeq });
+            }
         }
-        foreach (var (side, from, to, state, seq) in moves)
-        {
-            ctx.Changes.ReportMove(side, from, to, state, seq);
-        }
-        ctx.Journal.Record("reconcile", null, subtree, $"scanned {summaries[0].Count} left, {summaries[1].Count} right, {indexed} indexed: {reports.Count / 2} paths to look at", watch.Elapsed);
-        return null;
+        return result;
     }
 
     /// <summary>
@@ -142,11 +250,11 @@ internal sealed class Reconciler(PairContext ctx)
         return moves;
     }
 
-    private IEnumerable<IndexEntry> IndexOf(string subtree)
+    private IEnumerable<IndexEntry> IndexOf(string subtree, string after)
     {
         if (subtree.Length == 0)
         {
-            return ctx.Index.Enumerate();
+            return ctx.Index.EnumerateRange(after, null);
         }
         var top = ctx.Index.Get(subtree);
         return top is null ? ctx.Index.EnumerateBelow(subtree) : ctx.Index.EnumerateBelow(subtree).Prepend(top);

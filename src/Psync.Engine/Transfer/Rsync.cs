@@ -112,17 +112,20 @@ public static partial class Rsync
         return args;
     }
 
-    /// <summary>All of stdout (for --stats), telling <paramref name="progress"/> each percentage on the way (progress lines end in \r).</summary>
+    /// <summary>
+    /// Stdout without its progress lines (what is left is --stats), telling <paramref name="progress"/>
+    /// each percentage on the way. Progress lines (they end in \r) are not kept: a batch of many
+    /// files prints megabytes of them.
+    /// </summary>
     private static async Task<string> ReadOutputAsync(StreamReader output, IProgress<int>? progress, CancellationToken ct)
     {
-        var all = new System.Text.StringBuilder();
+        var kept = new System.Text.StringBuilder();
         var line = new System.Text.StringBuilder();
         var buffer = new char[4096];
         var last = -1;
         int read;
         while ((read = await output.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
         {
-            all.Append(buffer, 0, read);
             foreach (var c in buffer.AsSpan(0, read))
             {
                 if (c is not ('\r' or '\n'))
@@ -130,15 +133,22 @@ public static partial class Rsync
                     line.Append(c);
                     continue;
                 }
-                if (progress is not null && Percent().Match(line.ToString()) is { Success: true } m && int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) is var percent && percent != last)
+                if (Percent().Match(line.ToString()) is { Success: true } m)
                 {
-                    last = percent;
-                    progress.Report(percent);
+                    if (progress is not null && int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) is var percent && percent != last)
+                    {
+                        last = percent;
+                        progress.Report(percent);
+                    }
+                }
+                else
+                {
+                    kept.Append(line).Append('\n');
                 }
                 line.Clear();
             }
         }
-        return all.ToString();
+        return kept.Append(line).ToString();
     }
 
     private static long Number(Regex pattern, string output)
