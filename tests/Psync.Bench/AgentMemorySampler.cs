@@ -2,14 +2,19 @@ using System.Globalization;
 
 namespace Psync.Bench;
 
-/// <summary>Samples the peak resident set (VmHWM) of this process's psync-agent children every 100 ms.</summary>
+/// <summary>Samples the peak resident set (VmHWM) of the psync-agent children of a process (this one by default) every 100 ms.</summary>
 internal sealed class AgentMemorySampler : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly string _parent;
     private long _peak;
 
-    public AgentMemorySampler() => _loop = LoopAsync();
+    public AgentMemorySampler(int? parent = null)
+    {
+        _parent = (parent ?? Environment.ProcessId).ToString(CultureInfo.InvariantCulture);
+        _loop = LoopAsync();
+    }
 
     public long Peak => Interlocked.Read(ref _peak);
 
@@ -44,13 +49,12 @@ internal sealed class AgentMemorySampler : IDisposable
 
     private async Task LoopAsync()
     {
-        var self = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         while (!_stop.IsCancellationRequested)
         {
             foreach (var proc in Directory.EnumerateDirectories("/proc"))
             {
                 var pid = Path.GetFileName(proc);
-                if (!char.IsDigit(pid[0]) || !IsAgentChild(pid, self))
+                if (!char.IsDigit(pid[0]) || !IsAgentChild(pid, _parent))
                 {
                     continue;
                 }

@@ -1,78 +1,98 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Psync.Bench;
 
-/// <summary>Initial sync of a big tree, a no-change restart, and rsync -a / rsync -an both ways as references.</summary>
+/// <summary>
+/// Initial sync of a big tree and a no-change restart by <c>psync -s</c> (the engine in its own
+/// process, with its two agents), against <c>rsync -a</c> and <c>rsync -an</c> both ways.
+/// Every run writes into a folder of its own and nothing is deleted until the end: ext4 does
+/// not reuse an inode freed in the last minute or more, and creating many files right after
+/// deleting many costs several times the system time (the allocator skips the freed inodes
+/// one by one), which would make each figure depend on what the run before it deleted.
+/// </summary>
 internal static class BigTreeBench
 {
     private const int FilesPerDir = 250;
 
     public static async Task<BigTreeResult> RunAsync(int files, int repeats)
     {
-        var dir = Directory.CreateTempSubdirectory("psync-bench-tree-").FullName;
-        try
+        using var scratch = ScratchFs.Create($"psync-bench-tree-{files}", files * (2L + (2 * repeats)));
+        var dir = scratch.Dir;
+        var left = Path.Combine(dir, "left");
+        var dirs = Math.Max(1, (files + FilesPerDir - 1) / FilesPerDir);
+        var data = new byte[100];
+        var watch = Stopwatch.StartNew();
+        for (var d = 0; d < dirs; d++)
         {
-            var left = Path.Combine(dir, "left");
-            var right = Path.Combine(dir, "right");
-            var dirs = Math.Max(1, (files + FilesPerDir - 1) / FilesPerDir);
-            var data = new byte[100];
-            for (var i = 0; i < files; i++)
-            {
-                var sub = Directory.CreateDirectory(Path.Combine(left, $"d{i % dirs:D4}")).FullName;
-                await File.WriteAllBytesAsync(Path.Combine(sub, $"f{i:D7}"), data);
-            }
-            Console.Error.WriteLine($"big tree: {files} files in {dirs} directories written");
+            Directory.CreateDirectory(Path.Combine(left, $"d{d:D4}"));
+        }
+        for (var i = 0; i < files; i++)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(left, $"d{i % dirs:D4}", $"f{i:D7}"), data);
+        }
+        Console.Error.WriteLine($"big tree: {files:N0} files in {dirs} directories written in {watch.Elapsed.TotalSeconds:F0} s on {scratch.Kind}");
 
-            using var agents = new AgentMemorySampler();
-            List<double> initial = [], restart = [], rsyncInitial = [], rsyncDry = [];
-            for (var r = 0; r < repeats; r++)
-            {
-                DeleteIfExists(right);
-                DeleteIfExists(Path.Combine(dir, "data"));
-                initial.Add(await UntilIdleAsync(dir, right, files));
-            }
-            for (var r = 0; r < repeats; r++)
-            {
-                restart.Add(await UntilIdleAsync(dir, right, files));
-            }
-            await agents.StopAsync();
-            for (var r = 0; r < repeats; r++)
-            {
-                var reference = Path.Combine(dir, "rsync-ref");
-                DeleteIfExists(reference);
-                rsyncInitial.Add(Tools.Seconds("rsync", "-a", left + "/", reference + "/"));
-                DeleteIfExists(reference);
-                rsyncDry.Add(Tools.Seconds("rsync", "-an", left + "/", right + "/") + Tools.Seconds("rsync", "-an", right + "/", left + "/"));
-            }
-            return new BigTreeResult(files, dirs, Stats.Of(initial), Stats.Of(rsyncInitial), Stats.Of(restart), Stats.Of(rsyncDry),
-                AgentMemorySampler.PeakOf("self"), agents.Peak);
-        }
-        finally
+        List<double> initial = [], restart = [], rsyncInitial = [], rsyncDry = [];
+        long enginePeak = 0, agentPeak = 0;
+        string Right(int r) => Path.Combine(dir, $"right-{r}");
+        string Data(int r) => Path.Combine(dir, $"data-{r}");
+        for (var r = 0; r < repeats; r++)
         {
-            DeleteIfExists(dir);
+            var run = await PsyncOnceAsync(left, Directory.CreateDirectory(Right(r)).FullName, Data(r));
+            initial.Add(run.Seconds);
+            (enginePeak, agentPeak) = (Math.Max(enginePeak, run.EnginePeak), Math.Max(agentPeak, run.AgentPeak));
+            var arrived = Directory.EnumerateFiles(Right(r), "*", SearchOption.AllDirectories).Count(f => !f.Contains("/.psync/", StringComparison.Ordinal));
+            if (arrived != files)
+            {
+                throw new InvalidOperationException($"big tree: {arrived:N0} of {files:N0} files on the right after psync -s");
+            }
         }
+        for (var r = 0; r < repeats; r++)
+        {
+            var run = await PsyncOnceAsync(left, Right(repeats - 1), Data(repeats - 1));
+            restart.Add(run.Seconds);
+            (enginePeak, agentPeak) = (Math.Max(enginePeak, run.EnginePeak), Math.Max(agentPeak, run.AgentPeak));
+        }
+        for (var r = 0; r < repeats; r++)
+        {
+            rsyncInitial.Add(Tools.Seconds("rsync", "-a", left + "/", Path.Combine(dir, $"rsync-{r}") + "/"));
+            rsyncDry.Add(Tools.Seconds("rsync", "-an", left + "/", Right(0) + "/") + Tools.Seconds("rsync", "-an", Right(0) + "/", left + "/"));
+            Console.Error.WriteLine($"big tree: rsync -a {rsyncInitial[^1]:F2} s, rsync -an both ways {rsyncDry[^1]:F2} s");
+        }
+        return new BigTreeResult(files, dirs, scratch.Kind, Stats.Of(initial), Stats.Of(rsyncInitial), Stats.Of(restart), Stats.Of(rsyncDry), enginePeak, agentPeak);
     }
 
-    /// <summary>Starts a pair on the folder, waits until it is idle and the right side holds every file; seconds.</summary>
-    private static async Task<double> UntilIdleAsync(string dir, string right, int files)
+    private sealed record Run(double Seconds, long EnginePeak, long AgentPeak);
+
+    /// <summary><c>psync -s</c> (sync once, then exit) on the two folders; seconds, and the peak resident sets of psync and of its largest agent (sampled every 50 ms).</summary>
+    private static async Task<Run> PsyncOnceAsync(string left, string right, string data)
     {
-        var watch = Stopwatch.StartNew();
-        await using var pair = await Pair.StartAsync(dir: dir);
-        await pair.Sync.WaitIdleAsync(CancellationToken.None);
-        while (Directory.EnumerateFiles(right, "*", SearchOption.AllDirectories).Count() < files)
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        var psi = new ProcessStartInfo(dotnet) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "psync.dll"), "-s", "--data-dir", data, left, right })
         {
-            await Task.Delay(20);
+            psi.ArgumentList.Add(arg);
+        }
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var agents = new AgentMemorySampler(process.Id);
+        long enginePeak = 0;
+        while (!process.HasExited)
+        {
+            enginePeak = Math.Max(enginePeak, AgentMemorySampler.PeakOf(process.Id.ToString(CultureInfo.InvariantCulture)));
+            await Task.Delay(50);
         }
         var seconds = watch.Elapsed.TotalSeconds;
-        Console.Error.WriteLine($"big tree: idle after {seconds:F2} s");
-        return seconds;
-    }
-
-    private static void DeleteIfExists(string path)
-    {
-        if (Directory.Exists(path))
+        await agents.StopAsync();
+        var summary = (await stdout + await stderr).Trim();
+        if (process.ExitCode != 0)
         {
-            Directory.Delete(path, recursive: true);
+            throw new InvalidOperationException($"psync -s exited with {process.ExitCode}: {summary}");
         }
+        Console.Error.WriteLine($"big tree: psync -s {seconds:F2} s, engine peak {enginePeak / 1e6:F0} MB, agent peak {agents.Peak / 1e6:F0} MB: {summary.Split('\n')[^1]}");
+        return new Run(seconds, enginePeak, agents.Peak);
     }
 }

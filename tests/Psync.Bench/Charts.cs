@@ -24,16 +24,16 @@ internal static class Charts
             written.Add(Grouped(Path.Combine(dir, "burst.png"), "Burst: files written at once, until all arrived (s)", "seconds", burst,
                 [("median", s => s.Median), ("max", s => s.Max)]));
         }
-        if (r.BigTree is { } t)
+        foreach (var t in r.BigTrees)
         {
             List<Row> rows =
             [
-                new("psync", "psync\ninitial sync", t.Initial),
+                new("psync", "psync -s\ninitial sync", t.Initial),
                 new("rsync", "rsync -a", t.RsyncInitial),
-                new("psync", "psync\nno-change restart", t.Restart),
+                new("psync", "psync -s\nno-change restart", t.Restart),
                 new("rsync", "rsync -an\nboth ways", t.RsyncDryBoth),
             ];
-            written.Add(Grouped(Path.Combine(dir, "bigtree.png"), $"Big tree: {t.Files:N0} files (s)", "seconds", rows,
+            written.Add(Grouped(Path.Combine(dir, r.BigTrees.Count == 1 ? "bigtree.png" : $"bigtree-{t.Files}.png"), $"Big tree: {t.Files:N0} files (s)", "seconds", rows,
                 [("median", s => s.Median), ("max", s => s.Max)]));
         }
         return written;

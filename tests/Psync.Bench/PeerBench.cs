@@ -34,7 +34,7 @@ internal static class PeerBench
 
     public static async Task<(Stats Latency, Stats Burst)> RunAsync(string peer, int runs, int files, int repeats, Sshd? sshd = null)
     {
-        using var tool = peer == "unison" ? await PeerTool.UnisonAsync(sshd) : await PeerTool.LsyncdAsync();
+        using var tool = peer == "unison" ? await PeerTool.UnisonAsync(sshd) : await PeerTool.LsyncdAsync(sshd);
         var latency = await LatencyBench.MeasureAsync(runs, tool.Left, tool.Right, "lat", failed: () => tool.HasExited);
         var burst = new List<double>();
         for (var r = 0; r < repeats; r++)

@@ -45,13 +45,33 @@ internal sealed class PeerTool : IDisposable
     });
 
     /// <summary>lsyncd's default.rsync, one way, with no batching delay.</summary>
-    public static Task<PeerTool> LsyncdAsync() => StartAsync("lsyncd", (dir, psi) =>
+    /// <param name="sshd">Null for a local target; else the target is <c>host:dir</c> through this sshd, with the pinned, multiplexed ssh that Psync's rsync uses.</param>
+    public static Task<PeerTool> LsyncdAsync(Sshd? sshd = null) => StartAsync("lsyncd", (dir, psi) =>
     {
-        foreach (var a in new[] { "-nodaemon", "-delay", "0", "-rsync", Path.Combine(dir, "left"), Path.Combine(dir, "right") })
+        if (sshd is null)
         {
-            psi.ArgumentList.Add(a);
+            foreach (var a in new[] { "-nodaemon", "-delay", "0", "-rsync", Path.Combine(dir, "left"), Path.Combine(dir, "right") })
+            {
+                psi.ArgumentList.Add(a);
+            }
+            return;
         }
+        var ssh = Tools.Transport(sshd, dir);
+        var config = Path.Combine(dir, "lsyncd.lua");
+        File.WriteAllText(config, $$"""
+            settings { nodaemon = true }
+            sync {
+                default.rsync,
+                source = {{Lua(Path.Combine(dir, "left"))}},
+                target = {{Lua(ssh.RsyncRemote(Path.Combine(dir, "right")))}},
+                delay = 0,
+                rsync = { archive = true, rsh = {{Lua(ssh.RsyncShell())}} },
+            }
+            """);
+        psi.ArgumentList.Add(config);
     });
+
+    private static string Lua(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     private static async Task<PeerTool> StartAsync(string name, Action<string, ProcessStartInfo> configure)
     {

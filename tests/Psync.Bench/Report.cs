@@ -33,16 +33,17 @@ internal static class Report
             md.AppendLine(CultureInfo.InvariantCulture, $"| psync | {rename.Seconds.Count} | {rename.Seconds.Median * 1000:F0} | {(rename.Seconds with { Min = rename.Seconds.Min * 1000, Max = rename.Seconds.Max * 1000 }).Spread("F0")} | {rename.MaxBytes:N0} bytes |").AppendLine();
         }
 
-        if (r.BigTree is { } t)
+        foreach (var t in r.BigTrees)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"## Big tree: {t.Files:N0} files of 100 bytes in {t.Dirs} directories").AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Big tree: {t.Files:N0} files of 100 bytes in {t.Dirs:N0} directories").AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"On {t.FileSystem}. Psync is the `psync -s` command (sync once, then exit): the engine in a process of its own, with its two agents. Every run writes into a new folder.").AppendLine();
             md.AppendLine("| | runs | median s | spread s |").AppendLine("|---|---|---|---|");
-            SecondsRow(md, "psync, initial sync (new pair, empty right) until idle", t.Initial);
-            SecondsRow(md, "rsync -a left → empty folder (reference)", t.RsyncInitial);
-            SecondsRow(md, "psync, no-change restart (new SyncPair on the same index) until idle", t.Restart);
+            SecondsRow(md, "psync -s, initial sync into an empty folder (new index)", t.Initial);
+            SecondsRow(md, "rsync -a into an empty folder (reference)", t.RsyncInitial);
+            SecondsRow(md, "psync -s, no-change restart on the same index (reconcile only)", t.Restart);
             SecondsRow(md, "rsync -an left → right plus right → left (reference)", t.RsyncDryBoth);
             md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"Peak memory (VmHWM): engine {t.EnginePeak / 1e6:F0} MB (the whole benchmark process, which runs the big tree first), agent {t.AgentPeak / 1e6:F0} MB (the largest psync-agent child, sampled every 100 ms).").AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Peak memory (VmHWM, sampled every 50 ms over all these runs): engine (the psync process) {t.EnginePeak / 1e6:F0} MB, agent (the larger of its two) {t.AgentPeak / 1e6:F0} MB.").AppendLine();
         }
 
         if (r.ManyPairs is { } m)

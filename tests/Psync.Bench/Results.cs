@@ -13,7 +13,7 @@ internal sealed class Results
 
     public RenameResult? Rename { get; set; }
 
-    public BigTreeResult? BigTree { get; set; }
+    public List<BigTreeResult> BigTrees { get; } = [];
 
     public ManyPairsResult? ManyPairs { get; set; }
 
@@ -24,5 +24,5 @@ internal sealed class Results
 
 internal sealed record RenameResult(int Files, Stats Seconds, long MaxBytes);
 
-/// <summary>Big tree figures in seconds; memory in bytes (peak resident set, VmHWM).</summary>
-internal sealed record BigTreeResult(int Files, int Dirs, Stats Initial, Stats RsyncInitial, Stats Restart, Stats RsyncDryBoth, long EnginePeak, long AgentPeak);
+/// <summary>Big tree figures in seconds; memory in bytes (peak resident set, VmHWM, of the psync process and of its largest agent).</summary>
+internal sealed record BigTreeResult(int Files, int Dirs, string FileSystem, Stats Initial, Stats RsyncInitial, Stats Restart, Stats RsyncDryBoth, long EnginePeak, long AgentPeak);

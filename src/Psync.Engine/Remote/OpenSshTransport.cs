@@ -81,6 +81,9 @@ public sealed record OpenSshTransport(RemoteAddress Address, string IdentityFile
     /// <summary>The remote side of an rsync argument: <c>host:path</c>, or <c>[v6]:path</c> (the user and port come from <see cref="RsyncShell"/>).</summary>
     public string RsyncRemote(string path) => $"{Address.HostForDisplay}:{path}";
 
+    /// <summary>ssh arguments that open the master connection now (running <c>true</c> there), so the first transfer does not pay for the handshake.</summary>
+    public IReadOnlyList<string> StartMasterArguments() => [.. Arguments(), Host, "true"];
+
     /// <summary>ssh arguments that ask the master connection to exit (<c>-O exit</c>): run when the pair stops.</summary>
     public IReadOnlyList<string> StopMasterArguments() => [.. Arguments(), "-O", "exit", Host];
 

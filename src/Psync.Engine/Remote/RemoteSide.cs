@@ -45,6 +45,8 @@ internal sealed class RemoteSide : IAsyncDisposable
             knownHosts.WriteOpenSshKnownHosts(sshKnownHosts);
             var transport = new OpenSshTransport(address, Path.GetFullPath(identity), sshKnownHosts, ControlDirectory(options), pinned.KeyType);
             var agent = await RemoteAgent.StartAsync(session, deployment.AgentPath, options.RightRoot, onStderr, ct: ct).ConfigureAwait(false);
+            // A failure here shows again, with rsync's words, at the first transfer.
+            await RunSshAsync(transport, transport.StartMasterArguments(), ct).ConfigureAwait(false);
             return new RemoteSide(session, agent, new RsyncEndpoint(options.RightRoot, transport));
         }
         catch (HostKeyException e)
@@ -98,16 +100,33 @@ internal sealed class RemoteSide : IAsyncDisposable
         if (Endpoint.Ssh is { } ssh)
         {
             // The multiplexing master outlives our rsyncs by ControlPersist; end it with the pair.
-            var psi = new ProcessStartInfo(ssh.SshProgram) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var arg in ssh.StopMasterArguments())
-            {
-                psi.ArgumentList.Add(arg);
-            }
-            using var stop = Process.Start(psi);
-            if (stop is not null)
-            {
-                await stop.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            }
+            await RunSshAsync(ssh, ssh.StopMasterArguments(), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs OpenSSH with <paramref name="args"/> and waits for it to exit; its output and exit status are not needed.</summary>
+    private static async Task RunSshAsync(OpenSshTransport ssh, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(ssh.SshProgram) { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(psi);
+        if (process is null)
+        {
+            return;
+        }
+        // Not read to their end: a master that stays behind (ControlPersist) may keep them open.
+        process.StandardInput.Close();
+        try
+        {
+            await process.WaitForExitAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
         }
     }
 }

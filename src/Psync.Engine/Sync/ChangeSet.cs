@@ -51,7 +51,10 @@ internal sealed record MoveHint(Side Side, string From, string To, FileState Sta
 /// </summary>
 internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
 {
-    private static readonly TimeSpan OpMemory = TimeSpan.FromMinutes(2);
+    // How long our own operations are remembered, against reports read before they finished. Such
+    // a report is in the inbox within milliseconds, and the inbox is always handled before a plan
+    // (and so before pruning). Not much longer: a big initial sync writes a million paths in minutes.
+    private static readonly TimeSpan OpMemory = TimeSpan.FromSeconds(30);
 
     /// <summary>Held changes wait for a quiet moment, but never longer than this many holds.</summary>
     private const int MaxHolds = 10;

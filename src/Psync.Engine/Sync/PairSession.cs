@@ -119,20 +119,20 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
     /// </summary>
     private async Task<bool> DrainAsync(CancellationToken ct)
     {
-        while (!_paused && ctx.Changes.NextDue() is { } wait)
+        // Only retries wait longer than a hold: they go with a later plan.
+        while (!_paused && ctx.Changes.NextDue() is { } wait && wait <= ctx.Options.DeleteHold)
         {
             if (wait > TimeSpan.Zero)
             {
-                if (wait > ctx.Options.DeleteHold)
-                {
-                    break; // only retries wait longer: they go with the next plan
-                }
-                await Task.Delay(wait, ctx.Clock, ct).ConfigureAwait(false);
+                // A millisecond more, so that the timer's rounding never wakes it a hair too early.
+                await Task.Delay(wait + TimeSpan.FromMilliseconds(1), ctx.Clock, ct).ConfigureAwait(false);
             }
-            if (!await SyncDueAsync(ct).ConfigureAwait(false))
+            // As between any two plans: what the agents reported meanwhile comes first.
+            while (inbox.TryRead(out var item))
             {
-                break;
+                await HandleAsync(item, ct).ConfigureAwait(false);
             }
+            await SyncDueAsync(ct).ConfigureAwait(false);
         }
         ctx.Journal.SetStatus(_paused ? PairState.Paused : PairState.Reconciling);
         return !_paused;

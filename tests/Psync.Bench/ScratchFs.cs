@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Psync.Bench;
+
+/// <summary>
+/// A folder on a fresh ext4 file system of its own (a sparse image on a loop device, when running
+/// as root), so that a big tree's figures do not depend on what the disk went through before; else
+/// a temp folder. Removed, image and all, on dispose.
+/// </summary>
+internal sealed class ScratchFs : IDisposable
+{
+    private readonly string? _image;
+
+    private ScratchFs(string dir, string? image, string kind)
+    {
+        Dir = dir;
+        _image = image;
+        Kind = kind;
+    }
+
+    public string Dir { get; }
+
+    /// <summary>What the folder is on, for the report.</summary>
+    public string Kind { get; }
+
+    /// <param name="name">The folder's name.</param>
+    /// <param name="inodes">Files and folders it must hold (each gets 4 KiB of room).</param>
+    public static ScratchFs Create(string name, long inodes)
+    {
+        if (Environment.UserName != "root" || Tools.Which("mkfs.ext4") is null)
+        {
+            return new ScratchFs(Directory.CreateTempSubdirectory(name + "-").FullName, null, "the temp folder's file system");
+        }
+        var image = Path.Combine("/var/tmp", $"{name}-{Environment.ProcessId}.ext4");
+        var bytes = Math.Max(4L << 30, inodes * 4096 * 13 / 10);
+        var dir = Directory.CreateDirectory(Path.Combine("/var/tmp", $"{name}-{Environment.ProcessId}")).FullName;
+        using (File.Create(image))
+        {
+        }
+        File.SetUnixFileMode(image, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        new FileInfo(image).Open(FileMode.Open).SetLength(bytes);
+        // One inode per 4 KiB; noinit_itable keeps the kernel from zeroing inode tables in the background while we measure.
+        Check("mkfs.ext4", "-q", "-F", "-i", "4096", image);
+        Check("mount", "-o", "loop,noinit_itable", image, dir);
+        return new ScratchFs(dir, image, string.Create(CultureInfo.InvariantCulture, $"a fresh {bytes >> 30} GiB ext4 (loop device)"));
+    }
+
+    public void Dispose()
+    {
+        if (_image is null)
+        {
+            Directory.Delete(Dir, recursive: true);
+            return;
+        }
+        Check("umount", Dir);
+        Directory.Delete(Dir);
+        File.Delete(_image);
+    }
+
+    private static void Check(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(psi)!;
+        var error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            throw new IOException($"{file} {string.Join(' ', args)}: exit {p.ExitCode}: {error.Trim()}");
+        }
+    }
+}
