@@ -12,14 +12,17 @@ internal static class RsyncExtra
     private static readonly string[] RefusedLong =
     [
         "del", "remove-source-files", "remove-sent-files", "inplace", "files-from", "from0", "relative",
-        "copy-dest", "link-dest", "compare-dest", "rsh", "temp-dir", "partial-dir",
+        "copy-dest", "link-dest", "compare-dest", "rsh", "temp-dir", "partial", "partial-dir",
         "read-batch", "write-batch", "only-write-batch", "dry-run", "list-only",
     ];
 
     private static readonly string[] RefusedLongPrefixes = ["delete", "append", "backup"];
 
-    /// <summary>Short options that would break staging: -R relative, -e rsh, -T temp-dir, -b backup, -0 from0, -n dry-run.</summary>
-    private const string RefusedShort = "ReTb0n";
+    /// <summary>
+    /// Short options that would break staging: -R relative, -e rsh, -T temp-dir, -b backup, -0 from0,
+    /// -n dry-run, -P partial (a file cut off mid-transfer would be staged under its name, as if complete).
+    /// </summary>
+    private const string RefusedShort = "ReTb0nP";
 
     /// <summary>Short options whose value follows in the same argument (-B1024): the rest of the argument is not options.</summary>
     private const string ShortWithValue = "BfM@";

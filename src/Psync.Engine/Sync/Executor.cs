@@ -18,6 +18,11 @@ internal sealed class Executor(PairContext ctx)
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
     private long _batch;
 
+    /// <summary>Batches of up to this many files are committed while rsync runs (<see cref="CommitWhileStagingAsync"/>).</summary>
+    private const int EarlyCommitMax = 32;
+
+    private static readonly TimeSpan EarlyCommitPoll = TimeSpan.FromMilliseconds(2);
+
     public async Task ExecuteAsync(List<SyncAction> plan, CancellationToken ct)
     {
         if (plan.Count == 0)
@@ -257,37 +262,54 @@ internal sealed class Executor(PairContext ctx)
     {
         var source = target.Other();
         var batch = $"{ctx.Clock.GetUtcNow():yyyyMMddHHmmss}-{Environment.ProcessId}-{Interlocked.Increment(ref _batch)}";
+        var stage = Rsync.StagePath(batch);
         var watch = Stopwatch.StartNew();
+        var transfer = Rsync.TransferAsync(ctx.Endpoint(source), ctx.Endpoint(target), batch, [.. transfers.Select(t => t.Path)], ctx.Options.RsyncExtra, progress, ct);
+        var results = new OpResult?[transfers.Count];
+        if (transfers.Count <= EarlyCommitMax)
+        {
+            await CommitWhileStagingAsync(target, stage, transfers, results, transfer, ct).ConfigureAwait(false);
+        }
         RsyncResult rsync;
         try
         {
-            rsync = await Rsync.TransferAsync(ctx.Endpoint(source), ctx.Endpoint(target), batch, [.. transfers.Select(t => t.Path)], ctx.Options.RsyncExtra, progress, ct).ConfigureAwait(false);
+            rsync = await transfer.ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception)
         {
             rsync = new RsyncResult(-1, 0, 0, e.Message);
         }
+        var rsyncTime = watch.Elapsed;
+        var rest = Enumerable.Range(0, transfers.Count).Where(i => results[i] is null).ToList();
         if (!rsync.Usable)
         {
-            foreach (var t in transfers)
+            foreach (var i in rest)
             {
-                Retry(t.Work, target, $"rsync failed (exit {rsync.ExitCode})", watch.Elapsed);
+                Retry(transfers[i].Work, target, $"rsync failed (exit {rsync.ExitCode})", watch.Elapsed);
             }
-            ctx.Journal.Record("error", target, "", $"rsync of {transfers.Count} file(s) failed (exit {rsync.ExitCode}): {rsync.Errors}", watch.Elapsed);
-            await RemoveStageAsync(target, batch, ct).ConfigureAwait(false);
-            return;
+            ctx.Journal.Record("error", target, "", $"rsync of {rest.Count} file(s) failed (exit {rsync.ExitCode}): {rsync.Errors}", watch.Elapsed);
+            if (rest.Count == transfers.Count)
+            {
+                await RemoveStageAsync(target, batch, ct).ConfigureAwait(false);
+                return;
+            }
+            transfers = [.. transfers.Where((_, i) => results[i] is not null)];
+            results = [.. results.Where(r => r is not null)];
+            rest = [];
         }
-        var rsyncTime = watch.Elapsed;
-        var stage = Rsync.StagePath(batch);
-        var results = await ctx.Agent(target).RunManyAsync(
-            [.. transfers.Select(t => new CommitOp($"{stage}/{t.Path}", t.Path, t.Expect))], ct).ConfigureAwait(false);
-        await RefreshFailedSourcesAsync(target, transfers, results, ct).ConfigureAwait(false);
+        var late = await ctx.Agent(target).RunManyAsync([.. rest.Select(i => CommitOf(stage, transfers[i]))], ct).ConfigureAwait(false);
+        for (var k = 0; k < rest.Count; k++)
+        {
+            results[rest[k]] = late[k];
+        }
+        var done = results.Select(r => r!).ToArray();
+        await RefreshFailedSourcesAsync(target, transfers, done, ct).ConfigureAwait(false);
         using var tx = ctx.Index.Begin();
         var committed = 0;
         for (var i = 0; i < transfers.Count; i++)
         {
             var t = transfers[i];
-            var result = results[i];
+            var result = done[i];
             if (result.Status == OpStatus.Ok)
             {
                 committed++;
@@ -307,6 +329,40 @@ internal sealed class Executor(PairContext ctx)
         ctx.Journal.CountTransfer(committed, rsync.LiteralBytes);
         ctx.Journal.Record("batch", target, "", $"{committed} of {transfers.Count} file(s), {rsync.LiteralBytes} bytes of data: rsync {rsyncTime.TotalMilliseconds:F0} ms, commit {(watch.Elapsed - rsyncTime).TotalMilliseconds:F0} ms", watch.Elapsed);
         await RemoveStageAsync(target, batch, ct).ConfigureAwait(false);
+    }
+
+    private static CommitOp CommitOf(string stage, TransferAction t) => new($"{stage}/{t.Path}", t.Path, t.Expect);
+
+    /// <summary>
+    /// A small batch is committed file by file while rsync still runs: rsync renames each file into
+    /// the stage folder once it is complete and verified, and then spends 20–40 ms more in its exit
+    /// path (its processes wait for each other in 20 ms sleeps). Every <see cref="EarlyCommitPoll"/>
+    /// the files not yet committed are offered to the agent; what is not staged yet (or fails its
+    /// compare-and-swap) is left for the commit after rsync, which decides as always.
+    /// </summary>
+    private async Task CommitWhileStagingAsync(Side target, string stage, List<TransferAction> transfers, OpResult?[] results, Task transfer, CancellationToken ct)
+    {
+        while (true)
+        {
+            await Task.WhenAny(transfer, Task.Delay(EarlyCommitPoll, ctx.Clock, ct)).ConfigureAwait(false);
+            if (transfer.IsCompleted)
+            {
+                return;
+            }
+            var pending = Enumerable.Range(0, transfers.Count).Where(i => results[i] is null).ToList();
+            var tried = await ctx.Agent(target).RunManyAsync([.. pending.Select(i => CommitOf(stage, transfers[i]))], ct).ConfigureAwait(false);
+            for (var k = 0; k < pending.Count; k++)
+            {
+                if (tried[k].Status == OpStatus.Ok)
+                {
+                    results[pending[k]] = tried[k];
+                }
+            }
+            if (results.All(r => r is not null))
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>
