@@ -1,32 +1,15 @@
 using System.Text;
+using Psync.Engine.Transfer;
 
 namespace Psync.Cli;
 
 /// <summary>
 /// psync's -x "RSYNC OPTIONS": split like a shell would (whitespace, '...' and "..." quoting,
 /// backslash), never run through one, and refused when an option would undo how Psync stages,
-/// commits and guards its writes.
+/// commits and guards its writes (<see cref="RsyncExtraPolicy"/>).
 /// </summary>
 internal static class RsyncExtra
 {
-    private static readonly string[] RefusedLong =
-    [
-        "del", "remove-source-files", "remove-sent-files", "inplace", "files-from", "from0", "relative",
-        "copy-dest", "link-dest", "compare-dest", "rsh", "temp-dir", "partial", "partial-dir",
-        "read-batch", "write-batch", "only-write-batch", "dry-run", "list-only",
-    ];
-
-    private static readonly string[] RefusedLongPrefixes = ["delete", "append", "backup"];
-
-    /// <summary>
-    /// Short options that would break staging: -R relative, -e rsh, -T temp-dir, -b backup, -0 from0,
-    /// -n dry-run, -P partial (a file cut off mid-transfer would be staged under its name, as if complete).
-    /// </summary>
-    private const string RefusedShort = "ReTb0nP";
-
-    /// <summary>Short options whose value follows in the same argument (-B1024): the rest of the argument is not options.</summary>
-    private const string ShortWithValue = "BfM@";
-
     public static IReadOnlyList<string> Parse(string value)
     {
         var words = Split(value);
@@ -108,34 +91,10 @@ internal static class RsyncExtra
             throw new UsageException(
                 $"-x: '{word}' is not an rsync option (give a value in the same word: --block-size=1024 or -B1024)");
         }
-        if (word.StartsWith("--", StringComparison.Ordinal))
+        if (RsyncExtraPolicy.Refusal(word) is { } reason)
         {
-            var name = word[2..];
-            var eq = name.IndexOf('=', StringComparison.Ordinal);
-            if (eq >= 0)
-            {
-                name = name[..eq];
-            }
-            if (name.Length == 0 || RefusedLong.Contains(name) || RefusedLongPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
-            {
-                throw Refused(word);
-            }
-            return;
-        }
-        foreach (var c in word.AsSpan(1))
-        {
-            if (RefusedShort.Contains(c, StringComparison.Ordinal))
-            {
-                throw Refused(word, c);
-            }
-            if (ShortWithValue.Contains(c, StringComparison.Ordinal))
-            {
-                return;
-            }
+            throw new UsageException($"-x: {reason}");
         }
     }
 
-    private static UsageException Refused(string word, char? letter = null) =>
-        new($"-x: rsync option '{(letter is { } c && word.Length > 2 ? $"-{c}' (in '{word}')" : word + "'")} is not allowed: "
-            + "Psync stages every transfer and guards deletes itself, and this option would undo that");
 }

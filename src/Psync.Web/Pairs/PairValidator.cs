@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Psync.Engine.Transfer;
 using Psync.Web.Data;
 
 namespace Psync.Web.Pairs;
@@ -80,6 +81,10 @@ public static class PairValidator
             if (string.IsNullOrEmpty(arg) || arg.Contains('\0', StringComparison.Ordinal))
             {
                 Add("rsyncExtra", "An rsync argument is empty or holds a NUL.");
+            }
+            else if (RsyncExtraPolicy.Refusal(arg) is { } reason)
+            {
+                Add("rsyncExtra", char.ToUpperInvariant(reason[0]) + reason[1..] + ".");
             }
         }
         if (request.HoldMilliseconds is < 0 or > 60_000)

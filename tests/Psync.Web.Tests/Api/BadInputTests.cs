@@ -40,6 +40,8 @@ public sealed class BadInputTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
     [InlineData("bad-tempfile", "tempfiles")]
     [InlineData("hold-too-long", "holdMilliseconds")]
     [InlineData("delete-share-zero", "maxDeleteShare")]
+    [InlineData("rsync-remove-source", "rsyncExtra")]
+    [InlineData("rsync-partial", "rsyncExtra")]
     public async Task CreatePair_InvalidField_400WithErrorsForThatField(string @case, string field)
     {
         var left = app.NewFolder($"{@case}-left");
@@ -67,6 +69,8 @@ public sealed class BadInputTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
             "bad-tempfile" => new { name = @case, leftRoot = left, rightRoot = right, tempfiles = new[] { "[z-a]" } },
             "hold-too-long" => new { name = @case, leftRoot = left, rightRoot = right, holdMilliseconds = 3_600_000 },
             "delete-share-zero" => new { name = @case, leftRoot = left, rightRoot = right, maxDeleteShare = 0.0 },
+            "rsync-remove-source" => new { name = @case, leftRoot = left, rightRoot = right, rsyncExtra = new[] { "--bwlimit=1000", "--remove-source-files" } },
+            "rsync-partial" => new { name = @case, leftRoot = left, rightRoot = right, rsyncExtra = new[] { "-avP" } },
             _ => throw new ArgumentOutOfRangeException(nameof(@case)),
         };
 
