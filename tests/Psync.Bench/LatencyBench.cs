@@ -55,7 +55,7 @@ internal static class LatencyBench
                 result.Add(ms);
             }
         }
-        Directory.Delete(dir, recursive: true);
+        Tools.Remove(dir);
         return Stats.Of(result);
     }
 }

@@ -60,7 +60,7 @@ internal sealed class Pair : IAsyncDisposable
         _stop.Dispose();
         if (!_keep)
         {
-            Directory.Delete(Dir, recursive: true);
+            Tools.Remove(Dir);
         }
     }
 }

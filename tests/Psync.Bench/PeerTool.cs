@@ -116,6 +116,6 @@ internal sealed class PeerTool : IDisposable
             }
         }
         _process.Dispose();
-        Directory.Delete(Dir, recursive: true);
+        Tools.Remove(Dir);
     }
 }

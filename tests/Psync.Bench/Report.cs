@@ -11,6 +11,7 @@ internal static class Report
         var md = new StringBuilder();
         md.AppendLine("# Benchmarks").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{(o.Quick ? " with `--quick`" : "")} on {machine}. ");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Latency, burst, rename and many pairs run in folders on {r.WorkFileSystem}, kept until the end; each big tree has one of its own (see the notes). ");
         md.AppendLine("Local pair: both trees on the same file system, both agents local. Every figure is a median of several runs with the spread (min–max), and every Psync figure stands next to the reference measured in the same run; compare rows of one run only, since this machine's I/O speed varies several-fold between runs.").AppendLine();
 
         md.AppendLine("## Goals").AppendLine();

@@ -19,6 +19,9 @@ internal sealed class Results
 
     public List<string> Notes { get; } = [];
 
+    /// <summary>What the workloads' folders are on (<see cref="ScratchFs.Kind"/>).</summary>
+    public string WorkFileSystem { get; set; } = "the temp folder's file system";
+
     public static Stats? Find(List<Row> rows, string tool) => rows.FirstOrDefault(r => r.Tool == tool)?.Stats;
 }
 

@@ -53,7 +53,7 @@ internal sealed class ScratchFs : IDisposable
             Directory.Delete(Dir, recursive: true);
             return;
         }
-        Check("umount", Dir);
+        Check("umount", "--lazy", Dir);
         Directory.Delete(Dir);
         File.Delete(_image);
     }

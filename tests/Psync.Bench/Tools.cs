@@ -24,6 +24,18 @@ internal static class Tools
         return watch.Elapsed.TotalSeconds;
     }
 
+    /// <summary>True while a scratch file system holds the workloads: nothing is deleted before the end (see <see cref="ScratchFs"/>).</summary>
+    public static bool KeepUntilEnd { get; set; }
+
+    /// <summary>Deletes a workload's folder, or leaves it for the scratch file system's removal at the end.</summary>
+    public static void Remove(string dir)
+    {
+        if (!KeepUntilEnd)
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     public static string? Which(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);

@@ -207,7 +207,7 @@ public sealed class AgentConnection : IAsyncDisposable
         {
             failure = e is OperationCanceledException ? null : e;
         }
-        var gone = new AgentException(failure is null ? "the agent closed the connection" : $"the agent connection broke: {failure.Message}", failure);
+        var gone = new AgentException(failure is null ? "the agent went away (it closed the connection)" : $"the agent went away (the connection broke: {failure.Message})", failure);
         _gone = gone; // set before failing the waiting ones: a request registered after this sees it
         _hello.TrySetException(gone);
         foreach (var tcs in _ops.Values)
@@ -248,7 +248,7 @@ public sealed class AgentConnection : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
-            throw _gone is { } broken ? new AgentException(broken.Message, e) : new AgentException($"the agent connection broke: {e.Message}", e);
+            throw _gone is { } broken ? new AgentException(broken.Message, e) : new AgentException($"the agent went away (the connection broke: {e.Message})", e);
         }
     }
 

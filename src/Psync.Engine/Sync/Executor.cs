@@ -18,8 +18,11 @@ internal sealed class Executor(PairContext ctx)
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
     private long _batch;
 
-    /// <summary>Batches of up to this many files are committed while rsync runs (<see cref="CommitWhileStagingAsync"/>).</summary>
-    private const int EarlyCommitMax = 32;
+    /// <summary>At most this many files are offered to the agent in one round of <see cref="CommitWhileStagingAsync"/>.</summary>
+    private const int EarlyCommitWindow = 256;
+
+    /// <summary>How many files a round offers while nothing is staged yet.</summary>
+    private const int EarlyCommitProbe = 8;
 
     private static readonly TimeSpan EarlyCommitPoll = TimeSpan.FromMilliseconds(2);
 
@@ -266,10 +269,7 @@ internal sealed class Executor(PairContext ctx)
         var watch = Stopwatch.StartNew();
         var transfer = Rsync.TransferAsync(ctx.Endpoint(source), ctx.Endpoint(target), batch, [.. transfers.Select(t => t.Path)], ctx.Options.RsyncExtra, progress, ct);
         var results = new OpResult?[transfers.Count];
-        if (transfers.Count <= EarlyCommitMax)
-        {
-            await CommitWhileStagingAsync(target, stage, transfers, results, transfer, ct).ConfigureAwait(false);
-        }
+        await CommitWhileStagingAsync(target, stage, transfers, results, transfer, ct).ConfigureAwait(false);
         RsyncResult rsync;
         try
         {
@@ -334,33 +334,41 @@ internal sealed class Executor(PairContext ctx)
     private static CommitOp CommitOf(string stage, TransferAction t) => new($"{stage}/{t.Path}", t.Path, t.Expect);
 
     /// <summary>
-    /// A small batch is committed file by file while rsync still runs: rsync renames each file into
-    /// the stage folder once it is complete and verified, and then spends 20–40 ms more in its exit
-    /// path (its processes wait for each other in 20 ms sleeps). Every <see cref="EarlyCommitPoll"/>
-    /// the files not yet committed are offered to the agent; what is not staged yet (or fails its
-    /// compare-and-swap) is left for the commit after rsync, which decides as always.
+    /// A batch is committed file by file while rsync still runs: rsync renames each file into the
+    /// stage folder once it is complete and verified, so a staged file is whole. A lone file is then
+    /// in place 20–40 ms before rsync has gone through its exit path (its processes wait for each
+    /// other in 20 ms sleeps), and a big batch's commits overlap its transfer. Every
+    /// <see cref="EarlyCommitPoll"/> the next files not yet committed, in the batch's order (rsync's
+    /// too, mostly), are offered to the agent, at most <see cref="EarlyCommitWindow"/>; what is not
+    /// staged yet, or fails its compare-and-swap, is left for the commit after rsync, which decides as always.
     /// </summary>
     private async Task CommitWhileStagingAsync(Side target, string stage, List<TransferAction> transfers, OpResult?[] results, Task transfer, CancellationToken ct)
     {
-        while (true)
+        var next = 0;
+        var size = EarlyCommitProbe;
+        while (next < transfers.Count)
         {
             await Task.WhenAny(transfer, Task.Delay(EarlyCommitPoll, ctx.Clock, ct)).ConfigureAwait(false);
             if (transfer.IsCompleted)
             {
                 return;
             }
-            var pending = Enumerable.Range(0, transfers.Count).Where(i => results[i] is null).ToList();
-            var tried = await ctx.Agent(target).RunManyAsync([.. pending.Select(i => CommitOf(stage, transfers[i]))], ct).ConfigureAwait(false);
-            for (var k = 0; k < pending.Count; k++)
+            var window = Enumerable.Range(next, transfers.Count - next).Where(i => results[i] is null).Take(size).ToList();
+            var tried = await ctx.Agent(target).RunManyAsync([.. window.Select(i => CommitOf(stage, transfers[i]))], ct).ConfigureAwait(false);
+            var ok = 0;
+            for (var k = 0; k < window.Count; k++)
             {
                 if (tried[k].Status == OpStatus.Ok)
                 {
-                    results[pending[k]] = tried[k];
+                    results[window[k]] = tried[k];
+                    ok++;
                 }
             }
-            if (results.All(r => r is not null))
+            // While rsync keeps up, offer more at a time; while nothing is staged, only a few.
+            size = ok == window.Count ? Math.Min(size * 4, EarlyCommitWindow) : ok == 0 ? EarlyCommitProbe : size;
+            while (next < transfers.Count && results[next] is not null)
             {
-                return;
+                next++;
             }
         }
     }
