@@ -7,13 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/deps.sh
-
-echo "== build"
-dotnet build Psync.sln -c Release -nologo -clp:ErrorsOnly
-
-echo "== publish psync-agent (NativeAOT) to artifacts/agent"
-dotnet publish src/Psync.Agent -c Release -r linux-x64 -p:PublishAot=true -o artifacts/agent -nologo -clp:ErrorsOnly
+scripts/build.sh
 export PSYNC_AGENT="$PWD/artifacts/agent/psync-agent"
 
 echo "== benchmarks"
