@@ -35,11 +35,11 @@ internal sealed class ScratchFs : IDisposable
         var image = Path.Combine("/var/tmp", $"{name}-{Environment.ProcessId}.ext4");
         var bytes = Math.Max(4L << 30, inodes * 4096 * 13 / 10);
         var dir = Directory.CreateDirectory(Path.Combine("/var/tmp", $"{name}-{Environment.ProcessId}")).FullName;
-        using (File.Create(image))
+        using (var sparse = File.Create(image))
         {
+            sparse.SetLength(bytes);
         }
         File.SetUnixFileMode(image, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        new FileInfo(image).Open(FileMode.Open).SetLength(bytes);
         // One inode per 4 KiB; noinit_itable keeps the kernel from zeroing inode tables in the background while we measure.
         Check("mkfs.ext4", "-q", "-F", "-i", "4096", image);
         Check("mount", "-o", "loop,noinit_itable", image, dir);

@@ -76,6 +76,10 @@ public sealed class AgentConnection : IAsyncDisposable
     /// <summary>Sends several operations in order without waiting between them (the agent applies them in that order) and returns their answers in the same order.</summary>
     public async Task<OpResult[]> RunManyAsync(IReadOnlyList<Operation> ops, CancellationToken ct = default)
     {
+        if (ops.Count == 0)
+        {
+            return []; // nothing to send (a batch committed whole while rsync ran)
+        }
         var requests = new OpRequest[ops.Count];
         var waits = new Task<OpResult>[ops.Count];
         for (var i = 0; i < ops.Count; i++)

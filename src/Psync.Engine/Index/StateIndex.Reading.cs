@@ -34,17 +34,16 @@ public sealed partial class StateIndex
     }
 
     /// <summary>
-    /// The entries after <paramref name="after"/> (empty: from the first) up to and including
-    /// <paramref name="upTo"/> (null: to the last), in <see cref="PathOrder"/>, streamed like
-    /// <see cref="Enumerate"/>: one page of a reconcile.
+    /// The entries after <paramref name="after"/> (empty: every entry), in <see cref="PathOrder"/>,
+    /// streamed like <see cref="Enumerate"/>: where a page of a reconcile resumes.
     /// </summary>
-    public IEnumerable<IndexEntry> EnumerateRange(string after, string? upTo)
+    public IEnumerable<IndexEntry> EnumerateAfter(string after)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Walk(after.Length == 0 ? null : Key(after), upTo is null ? null : Key(upTo), loInclusive: false, hiInclusive: true);
+        return Walk(after.Length == 0 ? null : Key(after), null, loInclusive: false);
     }
 
-    private IEnumerable<IndexEntry> Walk(byte[]? lo, byte[]? hi, bool loInclusive = true, bool hiInclusive = false)
+    private IEnumerable<IndexEntry> Walk(byte[]? lo, byte[]? hi, bool loInclusive = true)
     {
         var connection = RentReader();
         try
@@ -58,7 +57,7 @@ public sealed partial class StateIndex
             }
             if (hi is not null)
             {
-                where.Add(hiInclusive ? "path <= $hi" : "path < $hi");
+                where.Add("path < $hi");
                 command.Parameters.AddWithValue("$hi", hi);
             }
             command.CommandText = $"SELECT {StateIndexSchema.Columns} FROM entries{(where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where))} ORDER BY path";

@@ -44,10 +44,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
         ctx.ReconcileRequested = reconcileFirst;
         while (!ct.IsCancellationRequested)
         {
-            while (inbox.TryRead(out var item))
-            {
-                await HandleAsync(item, ct).ConfigureAwait(false);
-            }
+            await HandleQueuedAsync(ct).ConfigureAwait(false);
             if (!ctx.Changes.IsEmpty)
             {
                 IdleChanged?.Invoke(false);
@@ -128,14 +125,20 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
                 await Task.Delay(wait + TimeSpan.FromMilliseconds(1), ctx.Clock, ct).ConfigureAwait(false);
             }
             // As between any two plans: what the agents reported meanwhile comes first.
-            while (inbox.TryRead(out var item))
-            {
-                await HandleAsync(item, ct).ConfigureAwait(false);
-            }
+            await HandleQueuedAsync(ct).ConfigureAwait(false);
             await SyncDueAsync(ct).ConfigureAwait(false);
         }
         ctx.Journal.SetStatus(_paused ? PairState.Paused : PairState.Reconciling);
         return !_paused;
+    }
+
+    /// <summary>Handles what is in the inbox now (reports, commands), without waiting for more.</summary>
+    private async Task HandleQueuedAsync(CancellationToken ct)
+    {
+        while (inbox.TryRead(out var item))
+        {
+            await HandleAsync(item, ct).ConfigureAwait(false);
+        }
     }
 
     private bool ReconcileDue() =>

@@ -57,7 +57,7 @@ internal sealed class Reconciler(PairContext ctx)
                 return reason;
             }
             var reports = Numbered(page.Reports, page.Summaries, unreadable);
-            changed += reports.Count / 2;
+            changed += page.Reports.Count / 2;
             if (page.Gone.Count > 0 || page.Next is null)
             {
                 held.AddRange(reports);
@@ -177,7 +177,7 @@ internal sealed class Reconciler(PairContext ctx)
         }
         foreach (var side in new[] { Side.Left, Side.Right })
         {
-            if (first.Summaries[(int)side].Count == 0 && (first.Next is null ? first.Indexed : ctx.Index.Count()) is var known && known >= EmptyRootGuard)
+            if (first.Summaries[(int)side].Count == 0 && ctx.Index.Count() is var known && known >= EmptyRootGuard)
             {
                 return $"the {side.Name()} root {ctx.Root(side)} is empty, but {known} paths were in sync: is it mounted? Resume once it is right.";
             }
@@ -254,7 +254,7 @@ internal sealed class Reconciler(PairContext ctx)
     {
         if (subtree.Length == 0)
         {
-            return ctx.Index.EnumerateRange(after, null);
+            return ctx.Index.EnumerateAfter(after);
         }
         var top = ctx.Index.Get(subtree);
         return top is null ? ctx.Index.EnumerateBelow(subtree) : ctx.Index.EnumerateBelow(subtree).Prepend(top);
