@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/build.sh
-export PSYNC_AGENT="$PWD/artifacts/agent/psync-agent"
+export PSYNC_AGENT="$PWD/artifacts/agent"
 
 echo "== benchmarks"
 exec dotnet run --project tests/Psync.Bench -c Release --no-build -- "$@"

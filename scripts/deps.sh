@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs with apt what building, running and testing Psync need and this machine lacks:
 # rsync, the OpenSSH server (tests) and client, inotify-tools (tests), a C compiler and make
-# (native/cinotify), clang and zlib (the NativeAOT agent), chromium (browser tests).
+# (native/cinotify), clang, lld and zlib (the static NativeAOT agent), the arm64 cross compiler and
+# libc (the arm64 agent and cinotify), file (checks that they are static), qemu-user-static (runs
+# the arm64 agent in tests), chromium (browser tests).
 set -euo pipefail
 need=()
 command -v rsync >/dev/null || need+=(rsync)
@@ -12,6 +14,11 @@ command -v clang >/dev/null || need+=(clang)
 command -v make >/dev/null || need+=(make)
 command -v cc >/dev/null || need+=(gcc)
 [ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
+command -v ld.lld >/dev/null || need+=(lld)
+command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)
+[ -e /usr/aarch64-linux-gnu/lib/libc.a ] || need+=(libc6-dev-arm64-cross)
+command -v file >/dev/null || need+=(file)
+command -v qemu-aarch64-static >/dev/null || need+=(qemu-user-static)
 if [ "${PSYNC_DEPS_BROWSER:-1}" = 1 ]; then
   command -v chromium >/dev/null || need+=(chromium fonts-liberation)
 fi

@@ -39,7 +39,7 @@ PSYNC_DEPS_BROWSER=0 scripts/deps.sh
 
 echo "== build into $prefix"
 dotnet publish src/Psync.Web -c Release -o "$prefix/web" -nologo -clp:ErrorsOnly
-dotnet publish src/Psync.Agent -c Release -r linux-x64 -p:PublishAot=true -o "$prefix/agent" -nologo -clp:ErrorsOnly
+scripts/publish-agent.sh "$prefix/agent"
 chmod -R a+rX "$prefix"
 
 echo "== user $user, data in $data"

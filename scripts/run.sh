@@ -8,9 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PSYNC_DEPS_BROWSER=0 scripts/deps.sh
 dotnet build src/Psync.Web -c Release -nologo -clp:ErrorsOnly
-# Remote hosts get the NativeAOT agent (no .NET needed there); local pairs use it too.
-dotnet publish src/Psync.Agent -c Release -r linux-x64 -p:PublishAot=true -o artifacts/agent -nologo -clp:ErrorsOnly
-export PSYNC_AGENT="${PSYNC_AGENT:-$PWD/artifacts/agent/psync-agent}"
+# Remote hosts get the static agent (no .NET, any libc there); local pairs use it too.
+scripts/publish-agent.sh artifacts/agent
+export PSYNC_AGENT="${PSYNC_AGENT:-$PWD/artifacts/agent}"
 args=("$@")
 case " $* " in *" --urls "*) ;; *) args+=(--urls "http://localhost:5000") ;; esac
 exec dotnet src/Psync.Web/bin/Release/net10.0/Psync.Web.dll "${args[@]}"

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/build.sh
-export PSYNC_AGENT="$PWD/artifacts/agent/psync-agent"
+export PSYNC_AGENT="$PWD/artifacts/agent"
 
 echo "== test"
 rm -rf artifacts/test-results

@@ -234,7 +234,7 @@ public sealed class SyncPair : IAsyncDisposable
     {
         SetIdle(false);
         _journal.SetStatus(PairState.Starting);
-        var agentPath = Options.AgentPath ?? LocalAgent.Locate();
+        var agentPath = LocalAgent.Locate(Options.AgentPath);
         await using var left = Start(agentPath, Options.LeftRoot, Side.Left);
         await using var remote = Options.RemoteHost is null ? null : await RemoteSide.ConnectAsync(
             Options, agentPath, step => _journal.Record("connect", Side.Right, "", step),

@@ -72,7 +72,7 @@ public sealed class CinotifyProcess : IAsyncDisposable
         return cinotify;
     }
 
-    /// <summary>The binary: $PSYNC_CINOTIFY, else native/build/cinotify in the repository.</summary>
+    /// <summary>The binary: $PSYNC_CINOTIFY, else native/build/RID/cinotify (the host's runtime) in the repository.</summary>
     public static string BinaryPath => FindBinary();
 
     /// <summary>All records received so far.</summary>
@@ -258,7 +258,7 @@ public sealed class CinotifyProcess : IAsyncDisposable
                 : throw new FileNotFoundException($"PSYNC_CINOTIFY points to '{fromEnvironment}', which does not exist.");
         }
 
-        var path = Path.Combine(Psync.Tests.RepoFiles.Root, "native", "build", "cinotify");
+        var path = Path.Combine(Psync.Tests.RepoFiles.Root, "native", "build", Psync.Tests.RepoFiles.HostRuntime, "cinotify");
         return File.Exists(path)
             ? path
             : throw new FileNotFoundException($"cinotify is not built: '{path}' is missing. Run `make -C native`.");

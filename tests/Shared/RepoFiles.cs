@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Psync.Tests;
 
 /// <summary>Where the tests find the repository and what the build put there (linked into every test project).</summary>
@@ -19,12 +21,24 @@ internal static class RepoFiles
         }
     }
 
-    /// <summary>The published NativeAOT agent (cinotify beside it): $PSYNC_AGENT, else artifacts/agent/psync-agent, which scripts/test.sh publishes.</summary>
-    public static string PublishedAgent()
+    /// <summary>This machine's runtime: linux-x64 or linux-arm64.</summary>
+    public static string HostRuntime => RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
+
+    /// <summary>
+    /// The folder of published agents, one subfolder per runtime (scripts/publish-agent.sh): $PSYNC_AGENT
+    /// when it names that folder (or the folder above the psync-agent it names), else artifacts/agent.
+    /// </summary>
+    public static string AgentFolder =>
+        Environment.GetEnvironmentVariable("PSYNC_AGENT") is { Length: > 0 } fromEnv
+            ? Directory.Exists(fromEnv) ? fromEnv : Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(fromEnv)))!
+            : Path.Combine(Root, "artifacts", "agent");
+
+    /// <summary>The published static agent for <paramref name="runtime"/> (the host's by default), cinotify beside it.</summary>
+    public static string PublishedAgent(string? runtime = null)
     {
-        var path = Environment.GetEnvironmentVariable("PSYNC_AGENT") is { Length: > 0 } fromEnv ? fromEnv : Path.Combine(Root, "artifacts", "agent", "psync-agent");
+        var path = Path.Combine(AgentFolder, runtime ?? HostRuntime, "psync-agent");
         return File.Exists(path)
             ? path
-            : throw new FileNotFoundException($"{path} is missing: run scripts/test.sh, or dotnet publish src/Psync.Agent -c Release -r linux-x64 -p:PublishAot=true -o artifacts/agent");
+            : throw new FileNotFoundException($"{path} is missing: run scripts/test.sh, or scripts/publish-agent.sh");
     }
 }

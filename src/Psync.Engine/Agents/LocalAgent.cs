@@ -6,18 +6,24 @@ namespace Psync.Engine.Agents;
 public static class LocalAgent
 {
     /// <summary>
-    /// Where the agent binary is: $PSYNC_AGENT, else next to the running program. Missing is an
+    /// Where the agent program for this host is: <paramref name="configured"/> (a --agent or setting) alone when given,
+    /// else $PSYNC_AGENT, else next to the running program. Each may name the program or a folder of
+    /// published agents (<c>artifacts/agent</c>), in which the host's runtime's is taken. Missing is an
     /// error that says how to build it.
     /// </summary>
-    public static string Locate()
+    public static string Locate(string? configured = null)
     {
-        var candidates = new[]
+        // A path someone gave is the only one tried: a typo must not quietly run another agent.
+        var candidates = configured is not null ? [configured] : new[]
         {
             Environment.GetEnvironmentVariable("PSYNC_AGENT"),
             Path.Combine(AppContext.BaseDirectory, "psync-agent"),
         };
-        return candidates.FirstOrDefault(p => !string.IsNullOrEmpty(p) && File.Exists(p))
-            ?? throw new AgentException("psync-agent not found: set PSYNC_AGENT or run the build (dotnet build Psync.sln)");
+        return candidates
+            .Where(p => !string.IsNullOrEmpty(p))
+            .Select(p => Remote.AgentBundles.LocalAgent(p!))
+            .FirstOrDefault(File.Exists)
+            ?? throw new AgentException($"psync-agent not found{(configured is null ? "" : $" at {configured}")}: set PSYNC_AGENT or run the build (scripts/build.sh, or dotnet build Psync.sln)");
     }
 
     /// <summary>Starts an agent on <paramref name="root"/>; stderr lines go to <paramref name="onStderr"/>.</summary>

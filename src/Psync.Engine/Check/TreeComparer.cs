@@ -127,13 +127,9 @@ public static class TreeComparer
 
     private static string LocateAgent(CheckOptions options)
     {
-        if (options.AgentPath is { } path)
-        {
-            return File.Exists(path) ? path : throw new CheckException($"psync-agent not found at {path}");
-        }
         try
         {
-            return LocalAgent.Locate();
+            return LocalAgent.Locate(options.AgentPath);
         }
         catch (AgentException e)
         {

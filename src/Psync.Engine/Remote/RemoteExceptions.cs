@@ -61,3 +61,10 @@ public sealed class HostKeyException : Exception
                 + "Refusing to connect: the host was reinstalled or someone is in between. If the change is expected, remove the pinned key and confirm the new one",
         };
 }
+
+/// <summary>
+/// The agent cannot be deployed to or run on the right host as things are (no agent for its CPU,
+/// rsync missing or too old, no inotify, nowhere to run programs, an agent that does not start):
+/// retrying changes nothing until someone changes the host or the build. The message says what, for the user.
+/// </summary>
+public sealed class DeployException(string message, Exception? inner = null) : Exception(message, inner);

@@ -26,7 +26,7 @@ internal sealed class RemoteSide : IAsyncDisposable
 
     public RsyncEndpoint Endpoint { get; }
 
-    /// <exception cref="PairException">Nothing will change by retrying: no key given, or the host key is unknown or changed.</exception>
+    /// <exception cref="PairException">Nothing will change by retrying: no key given, the host key is unknown or changed, no agent to upload, or the host cannot run it.</exception>
     /// <exception cref="AgentException">The host could not be reached or set up now; retry later.</exception>
     public static async Task<RemoteSide> ConnectAsync(PairOptions options, string agentPath, Action<string> progress, Action<string> onStderr, CancellationToken ct)
     {
@@ -36,10 +36,11 @@ internal sealed class RemoteSide : IAsyncDisposable
         SshSession? session = null;
         try
         {
+            // Before any connection: a build with nothing to upload fails at once, not after a login.
+            var bundles = await AgentBundles.LocateAsync(agentPath, ct).ConfigureAwait(false);
             progress($"connecting to {address}");
             session = await SshSession.ConnectAsync(new SshSessionOptions { Address = address, IdentityFile = identity, AcceptFingerprint = options.AcceptHostKey }, knownHosts, ct).ConfigureAwait(false);
-            var bundle = await AgentBundle.FromAgentAsync(agentPath, ct).ConfigureAwait(false);
-            var deployment = await new AgentDeployer(session, bundle).DeployAsync(options.RightRoot, new Progress<string>(progress), ct).ConfigureAwait(false);
+            var deployment = await new AgentDeployer(session, bundles).DeployAsync(options.RightRoot, new Progress<string>(progress), ct).ConfigureAwait(false);
             var pinned = knownHosts.Get(address.Host, address.Port)!;
             var sshKnownHosts = Path.Combine(options.DataDir, "known_hosts");
             knownHosts.WriteOpenSshKnownHosts(sshKnownHosts);
@@ -54,6 +55,11 @@ internal sealed class RemoteSide : IAsyncDisposable
             await DisposeQuietlyAsync(session).ConfigureAwait(false);
             var hint = e.Problem == HostKeyProblem.Unknown ? $" If that is the host's key, start again with --accept-host-key {e.Fingerprint}." : "";
             throw new PairException(e.Message + hint, e);
+        }
+        catch (DeployException e)
+        {
+            await DisposeQuietlyAsync(session).ConfigureAwait(false);
+            throw new PairException(e.Message, e);
         }
         catch (RemoteException e)
         {

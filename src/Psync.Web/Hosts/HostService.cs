@@ -161,11 +161,13 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
         {
             progress?.Report($"connecting to {host.Address}");
             await using var session = await ConnectAsync(host, null, ct);
-            var bundle = await AgentBundle.FromAgentAsync(engine.Value.AgentPath ?? LocalAgent.Locate(), ct);
-            var deployment = await new AgentDeployer(session, bundle).DeployAsync(".", progress, ct);
-            return deployment.Uploaded ? $"installed agent {bundle.Version} at {deployment.AgentPath}" : $"agent {bundle.Version} already at {deployment.AgentPath}";
+            var bundles = await AgentBundles.LocateAsync(LocalAgent.Locate(engine.Value.AgentPath), ct);
+            var deployment = await new AgentDeployer(session, bundles).DeployAsync(".", progress, ct);
+            return deployment.Uploaded
+                ? $"installed agent {bundles.Version} ({deployment.Runtime}) at {deployment.AgentPath}"
+                : $"agent {bundles.Version} ({deployment.Runtime}) already at {deployment.AgentPath}";
         }
-        catch (Exception e) when (e is RemoteException or HostKeyException or InvalidOperationException or AgentException)
+        catch (Exception e) when (e is RemoteException or DeployException or HostKeyException or InvalidOperationException or AgentException)
         {
             throw new PairOperationException(e.Message, StatusCodes.Status502BadGateway);
         }

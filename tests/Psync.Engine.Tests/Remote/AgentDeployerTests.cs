@@ -25,13 +25,13 @@ public sealed class AgentDeployerTests(SshdFixture sshd) : IClassFixture<SshdFix
 
         var first = await deployer.DeployAsync(_root, progress);
 
-        var folder = Path.Combine(_base, bundle.Version);
+        var folder = Path.Combine(_base, bundle.Version, "linux-x64");
         Assert.True(first.Uploaded);
         Assert.Equal(Path.Combine(folder, "psync-agent"), first.AgentPath);
         Assert.Equal("linux-x64", first.Runtime);
-        Assert.Matches(@"^\d+\.\d+", first.RsyncVersion);
-        Assert.Equal(Hash(bundle.AgentPath), Hash(first.AgentPath));
-        Assert.Equal(Hash(bundle.CinotifyPath), Hash(Path.Combine(folder, "cinotify")));
+        Assert.Matches(@"^\d+\.\d+", first.Facts.RsyncVersion);
+        Assert.Equal(Hash(bundle.Own().AgentPath), Hash(first.AgentPath));
+        Assert.Equal(Hash(bundle.Own().CinotifyPath), Hash(Path.Combine(folder, "cinotify")));
         Assert.Equal(["cinotify", "psync-agent"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.True(File.GetUnixFileMode(first.AgentPath).HasFlag(UnixFileMode.UserExecute | UnixFileMode.OtherExecute));
         Assert.Contains(progress.All, l => l.StartsWith("uploading psync-agent", StringComparison.Ordinal));
@@ -51,7 +51,7 @@ public sealed class AgentDeployerTests(SshdFixture sshd) : IClassFixture<SshdFix
     public async Task DeployAsync_OtherOrBrokenAgentInstalled_Reuploads(string installed)
     {
         var bundle = await RemoteTestFiles.BundleAsync();
-        var folder = Directory.CreateDirectory(Path.Combine(_base, bundle.Version)).FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(_base, bundle.Version, "linux-x64")).FullName;
         foreach (var name in new[] { "psync-agent", "cinotify" })
         {
             var path = Path.Combine(folder, name);
@@ -63,8 +63,8 @@ public sealed class AgentDeployerTests(SshdFixture sshd) : IClassFixture<SshdFix
         var deployment = await new AgentDeployer(session, bundle, _base).DeployAsync(_root);
 
         Assert.True(deployment.Uploaded);
-        Assert.Equal(Hash(bundle.AgentPath), Hash(deployment.AgentPath));
-        Assert.Equal(Hash(bundle.CinotifyPath), Hash(Path.Combine(folder, "cinotify")));
+        Assert.Equal(Hash(bundle.Own().AgentPath), Hash(deployment.AgentPath));
+        Assert.Equal(Hash(bundle.Own().CinotifyPath), Hash(Path.Combine(folder, "cinotify")));
     }
 
     [Fact]
@@ -75,8 +75,8 @@ public sealed class AgentDeployerTests(SshdFixture sshd) : IClassFixture<SshdFix
 
         var deployment = await new AgentDeployer(session, bundle).DeployAsync(_root);
 
-        Assert.Equal(sshd.Home, deployment.Home);
-        Assert.Equal(Path.Combine(sshd.Home, ".cache", "psync", "agent", bundle.Version, "psync-agent"), deployment.AgentPath);
+        Assert.Equal(sshd.Home, deployment.Facts.Home);
+        Assert.Equal(Path.Combine(sshd.Home, ".cache", "psync", "agent", bundle.Version, "linux-x64", "psync-agent"), deployment.AgentPath);
         Assert.True(File.Exists(deployment.AgentPath));
     }
 

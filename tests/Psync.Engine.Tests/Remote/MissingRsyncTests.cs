@@ -10,7 +10,7 @@ public sealed class MissingRsyncTests : IAsyncLifetime
 
     public MissingRsyncTests()
     {
-        foreach (var tool in new[] { "sh", "uname", "head", "mkdir", "sha256sum", "chmod", "mv", "rm" })
+        foreach (var tool in new[] { "sh", "uname", "head", "mkdir", "sha256sum", "chmod", "mv", "rm", "id", "cat", "basename" })
         {
             File.CreateSymbolicLink(Path.Combine(_bin, tool), Path.Combine("/usr/bin", tool) is var p && File.Exists(p) ? p : Path.Combine("/bin", tool));
         }
@@ -31,7 +31,7 @@ public sealed class MissingRsyncTests : IAsyncLifetime
         var bundle = await RemoteTestFiles.BundleAsync();
         await using var session = await SshSession.ConnectAsync(_sshd.Options(), _sshd.PinnedKnownHosts());
 
-        var e = await Assert.ThrowsAsync<RemoteException>(() => new AgentDeployer(session, bundle, Path.Combine(_sshd.Directory, "agents")).DeployAsync(_sshd.Home));
+        var e = await Assert.ThrowsAsync<DeployException>(() => new AgentDeployer(session, bundle, Path.Combine(_sshd.Directory, "agents")).DeployAsync(_sshd.Home));
 
         Assert.StartsWith("rsync is not installed on 127.0.0.1", e.Message, StringComparison.Ordinal);
     }

@@ -7,7 +7,10 @@ internal static class RemoteTestFiles
 {
     public static string AgentPath() => Psync.Tests.RepoFiles.PublishedAgent();
 
-    public static Task<AgentBundle> BundleAsync() => AgentBundle.FromAgentAsync(AgentPath());
+    public static Task<AgentBundles> BundleAsync() => AgentBundles.LocateAsync(AgentPath());
+
+    /// <summary>The host's runtime's bundle of <paramref name="bundles"/>.</summary>
+    public static AgentBundle Own(this AgentBundles bundles) => bundles.All.Single(b => b.Runtime == AgentBundles.HostRuntime);
 
     public static string TempDir(string prefix) => Directory.CreateTempSubdirectory(prefix).FullName;
 }
