@@ -16,8 +16,14 @@ internal sealed record CliOptions
 
     public string? RemoteHost { get; init; }
 
-    /// <summary>-i: the SSH private key for <see cref="RemoteHost"/>. PairOptions has no slot for it yet.</summary>
+    /// <summary>-i: the SSH private key for <see cref="RemoteHost"/>.</summary>
     public string? Identity { get; init; }
+
+    /// <summary>The passphrase of <see cref="Identity"/>: $PSYNC_KEY_PASSPHRASE, or asked at a terminal.</summary>
+    public string? IdentityPassphrase { get; init; }
+
+    /// <summary>--ssh-agent: $SSH_AUTH_SOCK, the user's ssh-agent to log in with.</summary>
+    public string? SshAgentSocket { get; init; }
 
     /// <summary>-d: 0 warnings and errors, 1 info, 2 debug (event tracking), 3 trace.</summary>
     public int DebugLevel { get; init; }
@@ -72,6 +78,8 @@ internal sealed record CliOptions
             SkipInitialSync = SkipInitialSync,
             AgentPath = AgentPath,
             Identity = Identity,
+            IdentityPassphrase = IdentityPassphrase,
+            SshAgentSocket = SshAgentSocket,
             AcceptHostKey = AcceptHostKey,
         };
         if (DeleteHold is { } hold)

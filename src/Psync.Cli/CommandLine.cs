@@ -26,11 +26,13 @@ internal static class CommandLine
     public static readonly OptionSpec Agent = new(null, "agent", true);
     public static readonly OptionSpec Identity = new('i', "identity", true);
     public static readonly OptionSpec AcceptHostKey = new(null, "accept-host-key", true);
+    public static readonly OptionSpec SshAgent = new(null, "ssh-agent", false);
 
     public static readonly IReadOnlyList<OptionSpec> All =
     [
         Help, Version, RemoteHost, Debug, Tempfiles, Excludes, RsyncExcludes, Extra, Banned, Translate,
         DryRun, SyncOnly, SkipInitialSync, Force, DataDir, Hold, TrashDays, MaxDeleteShare, Agent, Identity, AcceptHostKey,
+        SshAgent,
     ];
 
     private static readonly OptionParser Parser = new(All);
@@ -63,7 +65,7 @@ internal static class CommandLine
         string? host = null, identity = null, dataDir = null, agent = null, acceptHostKey = null;
         PathTranslation? translation = null;
         var debug = 0;
-        bool dryRun = false, syncOnly = false, skipInitial = false, force = false;
+        bool dryRun = false, syncOnly = false, skipInitial = false, force = false, sshAgent = false;
         TimeSpan? hold = null;
         TimeSpan? trash = null;
         double? share = null;
@@ -95,6 +97,7 @@ internal static class CommandLine
                 case var o when o == MaxDeleteShare: share = OptionValues.Fraction(o, v); break;
                 case var o when o == Agent: agent = env.Absolute(OptionValues.NotEmpty(o, v)); break;
                 case var o when o == Identity: identity = env.Absolute(OptionValues.NotEmpty(o, v)); break;
+                case var o when o == SshAgent: sshAgent = true; break;
                 default: throw new UsageException($"option {option.Name} is not handled"); // a spec added to All but not here
             }
         }
@@ -121,6 +124,9 @@ internal static class CommandLine
                 host,
                 env);
         }
+        var agentSocket = !sshAgent ? null
+            : env.Variable("SSH_AUTH_SOCK") is { Length: > 0 } socket ? socket
+            : throw new UsageException("--ssh-agent: SSH_AUTH_SOCK is not set (start ssh-agent and add your key with ssh-add)");
         if (host is null && PathsOverlap(source, destination))
         {
             throw new UsageException($"SRC '{source}' and DST '{destination}' overlap: one tree would sync into itself");
@@ -132,6 +138,8 @@ internal static class CommandLine
             TranslatedFrom = translatedFrom,
             RemoteHost = host,
             Identity = identity,
+            IdentityPassphrase = env.Variable("PSYNC_KEY_PASSPHRASE"),
+            SshAgentSocket = agentSocket,
             DebugLevel = debug,
             Tempfiles = tempfiles,
             Excludes = excludes,

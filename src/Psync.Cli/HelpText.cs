@@ -31,7 +31,10 @@ internal static class HelpText
                   --version                  print the version and exit
                   -r, --remote-host=[USER@]HOST[:PORT]
                                              DST is on HOST, reached over SSH (default: DST is on this host)
-                  -i, --identity=FILE        the SSH private key for -r
+                  -i, --identity=FILE        the SSH private key for -r; if it has a passphrase, psync asks for
+                                             it at a terminal, or reads $PSYNC_KEY_PASSPHRASE
+                  --ssh-agent                log in with the keys of your running ssh-agent ($SSH_AUTH_SOCK);
+                                             with -i, only with that key (its .pub beside it)
                   --accept-host-key=SHA256:… trust HOST's key when it has this fingerprint (on first contact
                                              psync prints it, and asks at a terminal; a changed key is
                                              always refused)
@@ -62,7 +65,9 @@ internal static class HelpText
                   --max-delete-share=FRACTION
                                              pause when a plan would delete more than FRACTION of the tree
                                              (default {{share}})
-                  --agent=PATH               the psync-agent program (default: $PSYNC_AGENT, else next to psync)
+                  --agent=PATH               the psync-agent program, or the folder of static agents
+                                             scripts/publish-agent.sh writes (artifacts/agent: one per CPU,
+                                             uploaded to right hosts) (default: $PSYNC_AGENT, else next to psync)
 
                 psync check [check options] SRC DST
                   Compares two trees on this host as the sync sees them: kind, size, mtime (ns), permission

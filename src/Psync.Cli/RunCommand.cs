@@ -33,6 +33,7 @@ internal sealed class RunCommand(CliOptions options, ILoggerFactory loggers, Tex
             return ExitCodes.Banned;
         }
         using var interrupts = new Interrupts(Console.Error);
+        options = await WithPassphraseAsync(options);
         using var loggers = new StderrLoggerFactory(Console.Error, StderrLoggerFactory.LevelFor(options.DebugLevel), TimeProvider.System);
         var run = new RunCommand(options, loggers, Console.Out, Console.Error);
         var code = await run.ExecuteAsync(interrupts.Token);
@@ -47,6 +48,39 @@ internal sealed class RunCommand(CliOptions options, ILoggerFactory loggers, Tex
             }
         }
         return code;
+    }
+
+    /// <summary>
+    /// The passphrase goes to the engine only for a key that needs one; when it is not in
+    /// $PSYNC_KEY_PASSPHRASE, a person at a terminal is asked (without echo). Elsewhere the engine
+    /// refuses the key with words that say how to give it.
+    /// </summary>
+    private static async Task<CliOptions> WithPassphraseAsync(CliOptions options)
+    {
+        if (options.RemoteHost is null || options.Identity is not { } key || options.SshAgentSocket is not null
+            || !Psync.Engine.Remote.SshSession.NeedsPassphrase(key))
+        {
+            return options with { IdentityPassphrase = null };
+        }
+        if (options.IdentityPassphrase is not null || Console.IsInputRedirected)
+        {
+            return options;
+        }
+        await Console.Error.WriteAsync($"Passphrase for {key}: ");
+        var typed = new System.Text.StringBuilder();
+        while (Console.ReadKey(intercept: true) is var k && k.Key != ConsoleKey.Enter)
+        {
+            if (k.Key == ConsoleKey.Backspace)
+            {
+                typed.Length = Math.Max(0, typed.Length - 1);
+            }
+            else if (!char.IsControl(k.KeyChar))
+            {
+                typed.Append(k.KeyChar);
+            }
+        }
+        await Console.Error.WriteLineAsync();
+        return options with { IdentityPassphrase = typed.ToString() };
     }
 
     /// <summary>Set when the run stopped at an unknown host key (first contact), so that a person can confirm it.</summary>

@@ -18,6 +18,12 @@ public sealed record PairOptions
     /// <summary>The SSH private key for <see cref="RemoteHost"/> (psync -i).</summary>
     public string? Identity { get; init; }
 
+    /// <summary>The passphrase of <see cref="Identity"/> when it is protected by one: the key is then decrypted into an ssh-agent of the pair's own, never into a file.</summary>
+    public string? IdentityPassphrase { get; init; }
+
+    /// <summary>A running ssh-agent's socket (the user's SSH_AUTH_SOCK, psync --ssh-agent): log in with its keys; <see cref="Identity"/>, if given, picks which.</summary>
+    public string? SshAgentSocket { get; init; }
+
     /// <summary>Trust the right host's key when its SHA-256 fingerprint is this one (the user checked it: psync --accept-host-key).</summary>
     public string? AcceptHostKey { get; init; }
 

@@ -61,9 +61,9 @@ public sealed class AgentBundles
     public AgentBundle For(string machine, string host)
     {
         var runtime = RuntimeOf(machine)
-            ?? throw new DeployException($"{host} is a {machine} machine: Psync has agents for {Describe(Machines.Keys)} only");
+            ?? throw new DeployException($"{host} runs on {machine}: Psync has agents for {Describe(Machines.Keys)} only");
         return All.FirstOrDefault(b => b.Runtime == runtime)
-            ?? throw new DeployException($"{host} is a {machine} machine ({runtime}), but this installation has agents for {Describe(All.Select(b => b.Runtime))} only: run scripts/publish-agent.sh, which builds them all");
+            ?? throw new DeployException($"{host} runs on {machine} ({runtime}), but this installation has agents for {Describe(All.Select(b => b.Runtime))} only: run scripts/publish-agent.sh, which builds them all");
     }
 
     /// <summary>

@@ -11,12 +11,16 @@ namespace Psync.Engine.Remote;
 /// SSH.NET checked.
 /// </summary>
 /// <param name="Address">The right host.</param>
-/// <param name="IdentityFile">The private key (must not need a passphrase: ssh runs without a terminal).</param>
+/// <param name="IdentityFile">The private key (it must not need a passphrase: ssh runs without a terminal), or with
+/// <see cref="IdentityAgent"/> the public key that picks the agent's key to offer; null offers every key of the agent.</param>
 /// <param name="KnownHostsFile">An OpenSSH known_hosts file holding the pinned key.</param>
 /// <param name="ControlDirectory">A private folder (mode 700) for the master's socket; short, as socket paths are limited to about 100 bytes.</param>
 /// <param name="PinnedKeyType">The pinned key's type (e.g. ssh-ed25519), so ssh asks the host for exactly that key; null lets ssh choose.</param>
-public sealed record OpenSshTransport(RemoteAddress Address, string IdentityFile, string KnownHostsFile, string ControlDirectory, string? PinnedKeyType = null)
+public sealed record OpenSshTransport(RemoteAddress Address, string? IdentityFile, string KnownHostsFile, string ControlDirectory, string? PinnedKeyType = null)
 {
+    /// <summary>An ssh-agent's socket to log in through (a pair's private agent holding a decrypted key, or the user's); null uses none.</summary>
+    public string? IdentityAgent { get; init; }
+
     /// <summary>How long an idle master connection stays up.</summary>
     public TimeSpan ControlPersist { get; init; } = TimeSpan.FromMinutes(2);
 
@@ -43,10 +47,7 @@ public sealed record OpenSshTransport(RemoteAddress Address, string IdentityFile
             "-F", "/dev/null",
             "-p", Address.Port.ToString(CultureInfo.InvariantCulture),
             "-l", Address.User,
-            // Not -i: ssh checks an -i path verbatim but loads it %-expanded, so a '%' in it can never work.
-            "-o", $"IdentityFile={ConfigWord(IdentityFile)}",
-            "-o", "IdentitiesOnly=yes",
-            "-o", "IdentityAgent=none",
+            "-o", IdentityAgent is null ? "IdentityAgent=none" : $"IdentityAgent={ConfigWord(IdentityAgent)}",
             "-o", "BatchMode=yes",
             "-o", "StrictHostKeyChecking=yes",
             "-o", $"UserKnownHostsFile={ConfigWord(KnownHostsFile)}",
@@ -61,6 +62,11 @@ public sealed record OpenSshTransport(RemoteAddress Address, string IdentityFile
             "-o", $"ConnectTimeout={Seconds(ConnectTimeout)}",
             "-o", "LogLevel=ERROR",
         };
+        if (IdentityFile is not null)
+        {
+            // Not -i: ssh checks an -i path verbatim but loads it %-expanded, so a '%' in it can never work.
+            args.AddRange(["-o", $"IdentityFile={ConfigWord(IdentityFile)}", "-o", "IdentitiesOnly=yes"]);
+        }
         if (PinnedKeyType is not null)
         {
             args.Add("-o");

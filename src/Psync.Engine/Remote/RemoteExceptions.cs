@@ -68,3 +68,6 @@ public sealed class HostKeyException : Exception
 /// retrying changes nothing until someone changes the host or the build. The message says what, for the user.
 /// </summary>
 public sealed class DeployException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The SSH key cannot be used: unreadable, not a key, or protected by a passphrase that is missing or wrong. Retrying will not help.</summary>
+public sealed class KeyFileException(string message, Exception? inner = null) : Exception(message, inner);

@@ -14,10 +14,12 @@ namespace Psync.Engine.Remote;
 internal sealed class RemoteSide : IAsyncDisposable
 {
     private readonly SshSession _session;
+    private readonly PrivateSshAgent? _keyAgent;
 
-    private RemoteSide(SshSession session, AgentConnection agent, RsyncEndpoint endpoint)
+    private RemoteSide(SshSession session, AgentConnection agent, RsyncEndpoint endpoint, PrivateSshAgent? keyAgent)
     {
         _session = session;
+        _keyAgent = keyAgent;
         Agent = agent;
         Endpoint = endpoint;
     }
@@ -31,44 +33,57 @@ internal sealed class RemoteSide : IAsyncDisposable
     public static async Task<RemoteSide> ConnectAsync(PairOptions options, string agentPath, Action<string> progress, Action<string> onStderr, CancellationToken ct)
     {
         var address = RemoteAddress.Parse(options.RemoteHost!);
-        var identity = options.Identity ?? throw new PairException($"a remote pair needs an SSH private key: give one with -i/--identity for {address}");
+        if (options.Identity is null && options.SshAgentSocket is null)
+        {
+            throw new PairException($"a remote pair needs an SSH private key: give one with -i/--identity (or log in with your ssh-agent: --ssh-agent) for {address}");
+        }
         var knownHosts = new KnownHosts(options.KnownHostsFile ?? Path.Combine(options.DataDir, "known_hosts.psync"));
         SshSession? session = null;
+        PrivateSshAgent? keyAgent = null;
         try
         {
             // Before any connection: a build with nothing to upload fails at once, not after a login.
             var bundles = await AgentBundles.LocateAsync(agentPath, ct).ConfigureAwait(false);
+            var run = ControlDirectory(options);
+            // A passphrase-protected key is decrypted once, into an ssh-agent of the pair's own: SSH.NET
+            // and rsync's ssh (which has no terminal to ask at) both log in through it.
+            if (options.SshAgentSocket is null && options.IdentityPassphrase is { } passphrase)
+            {
+                keyAgent = await PrivateSshAgent.StartAsync(options.Identity!, passphrase, run, ct).ConfigureAwait(false);
+            }
+            var agentSocket = keyAgent?.SocketPath ?? options.SshAgentSocket;
+            var identity = keyAgent?.PublicKeyFile ?? options.Identity;
             progress($"connecting to {address}");
-            session = await SshSession.ConnectAsync(new SshSessionOptions { Address = address, IdentityFile = identity, AcceptFingerprint = options.AcceptHostKey }, knownHosts, ct).ConfigureAwait(false);
+            session = await SshSession.ConnectAsync(new SshSessionOptions { Address = address, IdentityFile = identity, AgentSocket = agentSocket, AcceptFingerprint = options.AcceptHostKey }, knownHosts, ct).ConfigureAwait(false);
             var deployment = await new AgentDeployer(session, bundles).DeployAsync(options.RightRoot, new Progress<string>(progress), ct).ConfigureAwait(false);
             var pinned = knownHosts.Get(address.Host, address.Port)!;
             var sshKnownHosts = Path.Combine(options.DataDir, "known_hosts");
             knownHosts.WriteOpenSshKnownHosts(sshKnownHosts);
-            var transport = new OpenSshTransport(address, Path.GetFullPath(identity), sshKnownHosts, ControlDirectory(options), pinned.KeyType);
+            var transport = new OpenSshTransport(address, identity is null ? null : Path.GetFullPath(identity), sshKnownHosts, run, pinned.KeyType) { IdentityAgent = agentSocket };
             var agent = await RemoteAgent.StartAsync(session, deployment.AgentPath, options.RightRoot, onStderr, ct: ct).ConfigureAwait(false);
             // A failure here shows again, with rsync's words, at the first transfer.
             await RunSshAsync(transport, transport.StartMasterArguments(), ct).ConfigureAwait(false);
-            return new RemoteSide(session, agent, new RsyncEndpoint(options.RightRoot, transport));
+            return new RemoteSide(session, agent, new RsyncEndpoint(options.RightRoot, transport), keyAgent);
         }
         catch (HostKeyException e)
         {
-            await DisposeQuietlyAsync(session).ConfigureAwait(false);
+            await DisposeQuietlyAsync(session, keyAgent).ConfigureAwait(false);
             var hint = e.Problem == HostKeyProblem.Unknown ? $" If that is the host's key, start again with --accept-host-key {e.Fingerprint}." : "";
             throw new PairException(e.Message + hint, e);
         }
-        catch (DeployException e)
+        catch (Exception e) when (e is DeployException or KeyFileException)
         {
-            await DisposeQuietlyAsync(session).ConfigureAwait(false);
+            await DisposeQuietlyAsync(session, keyAgent).ConfigureAwait(false);
             throw new PairException(e.Message, e);
         }
         catch (RemoteException e)
         {
-            await DisposeQuietlyAsync(session).ConfigureAwait(false);
+            await DisposeQuietlyAsync(session, keyAgent).ConfigureAwait(false);
             throw new AgentException(e.Message, e);
         }
         catch
         {
-            await DisposeQuietlyAsync(session).ConfigureAwait(false);
+            await DisposeQuietlyAsync(session, keyAgent).ConfigureAwait(false);
             throw;
         }
     }
@@ -91,11 +106,15 @@ internal sealed class RemoteSide : IAsyncDisposable
     [System.Runtime.InteropServices.DllImport("libc")]
     private static extern uint getuid();
 
-    private static async Task DisposeQuietlyAsync(SshSession? session)
+    private static async Task DisposeQuietlyAsync(SshSession? session, PrivateSshAgent? keyAgent)
     {
         if (session is not null)
         {
             await session.DisposeAsync().ConfigureAwait(false);
+        }
+        if (keyAgent is not null)
+        {
+            await keyAgent.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -107,6 +126,10 @@ internal sealed class RemoteSide : IAsyncDisposable
         {
             // The multiplexing master outlives our rsyncs by ControlPersist; end it with the pair.
             await RunSshAsync(ssh, ssh.StopMasterArguments(), CancellationToken.None).ConfigureAwait(false);
+        }
+        if (_keyAgent is not null)
+        {
+            await _keyAgent.DisposeAsync().ConfigureAwait(false);
         }
     }
 

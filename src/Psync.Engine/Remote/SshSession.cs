@@ -13,13 +13,13 @@ namespace Psync.Engine.Remote;
 public sealed class SshSession : IAsyncDisposable
 {
     private readonly SshClient _client;
-    private readonly PrivateKeyFile _key;
+    private readonly IPrivateKeySource _key;
     private readonly SshSessionOptions _options;
     private readonly HostKeyVerifier _verifier;
     private readonly KnownHosts _knownHosts;
     private readonly CancellationTokenSource _closed = new();
 
-    private SshSession(SshClient client, PrivateKeyFile key, SshSessionOptions options, HostKeyVerifier verifier, KnownHosts knownHosts)
+    private SshSession(SshClient client, IPrivateKeySource key, SshSessionOptions options, HostKeyVerifier verifier, KnownHosts knownHosts)
     {
         _knownHosts = knownHosts;
         _client = client;
@@ -44,12 +44,13 @@ public sealed class SshSession : IAsyncDisposable
 
     /// <summary>Connects and logs in with the key file, checking the host key against <paramref name="knownHosts"/>.</summary>
     /// <exception cref="HostKeyException">The host key is unknown (and not the accepted fingerprint) or changed.</exception>
-    /// <exception cref="RemoteException">The key file is unusable, the host unreachable or silent, or the login refused.</exception>
+    /// <exception cref="KeyFileException">The key file is unusable (or needs a passphrase that was not given or is wrong).</exception>
+    /// <exception cref="RemoteException">The host is unreachable or silent, the login refused, or the ssh-agent unusable.</exception>
     public static async Task<SshSession> ConnectAsync(SshSessionOptions options, KnownHosts knownHosts, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(knownHosts);
-        var key = LoadKey(options);
+        var key = LoadKeys(options);
         var verifier = new HostKeyVerifier(options.Address, knownHosts, options.AcceptFingerprint);
         var client = new SshClient(CreateConnectionInfo(options, key, knownHosts));
         try
@@ -61,7 +62,7 @@ public sealed class SshSession : IAsyncDisposable
         catch
         {
             client.Dispose();
-            key.Dispose();
+            (key as IDisposable)?.Dispose();
             throw;
         }
     }
@@ -106,7 +107,7 @@ public sealed class SshSession : IAsyncDisposable
     {
         SignalClosed();
         _client.Dispose();
-        _key.Dispose();
+        (_key as IDisposable)?.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -122,7 +123,7 @@ public sealed class SshSession : IAsyncDisposable
         }
     }
 
-    private static ConnectionInfo CreateConnectionInfo(SshSessionOptions options, PrivateKeyFile key, KnownHosts knownHosts)
+    private static ConnectionInfo CreateConnectionInfo(SshSessionOptions options, IPrivateKeySource key, KnownHosts knownHosts)
     {
         var info = new ConnectionInfo(options.Address.Host, options.Address.Port, options.Address.User, new PrivateKeyAuthenticationMethod(options.Address.User, key))
         {
@@ -149,22 +150,72 @@ public sealed class SshSession : IAsyncDisposable
     private static string KeyTypeOfAlgorithm(string algorithm) =>
         algorithm is "rsa-sha2-512" or "rsa-sha2-256" ? "ssh-rsa" : algorithm;
 
-    private static PrivateKeyFile LoadKey(SshSessionOptions options)
+    private static IPrivateKeySource LoadKeys(SshSessionOptions options)
+    {
+        if (options.AgentSocket is { } socket)
+        {
+            return new AgentKeySource(new SshAgentClient(socket), options.IdentityFile is { } file ? PublicKeyBlob(file) : null);
+        }
+        return LoadKey(options.IdentityFile ?? throw new ArgumentException("an identity file or an agent socket is needed", nameof(options)), options.Passphrase);
+    }
+
+    /// <summary>True when <paramref name="keyFile"/> is a private key that cannot be read without a passphrase.</summary>
+    public static bool NeedsPassphrase(string keyFile)
     {
         try
         {
-            return new PrivateKeyFile(options.IdentityFile, options.Passphrase);
+            new PrivateKeyFile(keyFile).Dispose();
+            return false;
         }
-        catch (SshPassPhraseNullOrEmptyException e)
+        catch (SshPassPhraseNullOrEmptyException)
         {
-            throw new RemoteException($"the key file {options.IdentityFile} is protected by a passphrase: give the passphrase", e);
+            return true;
         }
         catch (Exception e) when (e is SshException or IOException or UnauthorizedAccessException or CryptographicException
             or ArgumentException or FormatException or InvalidOperationException or NotSupportedException)
         {
-            var reason = options.Passphrase is null ? e.Message : $"{e.Message} (is the passphrase right?)";
-            throw new RemoteException($"cannot use the key file {options.IdentityFile}: {reason}", e);
+            return false; // unusable for another reason, which the login then names
         }
+    }
+
+    /// <summary>Reads and, with <paramref name="passphrase"/>, decrypts a private key file.</summary>
+    /// <exception cref="KeyFileException">The file is unreadable, not a key, protected by a passphrase that was not given, or the passphrase is wrong.</exception>
+    internal static PrivateKeyFile LoadKey(string keyFile, string? passphrase)
+    {
+        try
+        {
+            return new PrivateKeyFile(keyFile, passphrase);
+        }
+        catch (SshPassPhraseNullOrEmptyException e)
+        {
+            throw new KeyFileException($"the key file {keyFile} is protected by a passphrase, and none was given: psync asks for it at a terminal or reads PSYNC_KEY_PASSPHRASE (or use your ssh-agent: --ssh-agent); the web app keeps it with the host", e);
+        }
+        catch (Exception e) when (e is SshException or IOException or UnauthorizedAccessException or CryptographicException
+            or ArgumentException or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            var reason = passphrase is null ? e.Message : $"{e.Message} (is the passphrase right?)";
+            throw new KeyFileException($"cannot use the key file {keyFile}: {reason}", e);
+        }
+    }
+
+    /// <summary>The public key blob of <paramref name="keyFile"/>'s <c>.pub</c> (or of the file itself when it is one); null when there is none.</summary>
+    private static byte[]? PublicKeyBlob(string keyFile)
+    {
+        foreach (var candidate in new[] { keyFile + ".pub", keyFile })
+        {
+            if (File.Exists(candidate) && File.ReadLines(candidate).FirstOrDefault()?.Split(' ') is [_, var base64, ..])
+            {
+                try
+                {
+                    return Convert.FromBase64String(base64);
+                }
+                catch (FormatException)
+                {
+                    // not a public key line (a private key file)
+                }
+            }
+        }
+        return null;
     }
 
     private static async Task ConnectAsync(BaseClient client, SshSessionOptions options, HostKeyVerifier verifier, CancellationToken ct)
@@ -200,7 +251,7 @@ public sealed class SshSession : IAsyncDisposable
         }
         catch (SshAuthenticationException e)
         {
-            throw new RemoteException($"{address}: the server did not accept the key {options.IdentityFile} ({e.Message})", e);
+            throw new RemoteException($"{address}: the server did not accept the key {options.IdentityFile ?? "of the ssh-agent"} ({e.Message})", e);
         }
         catch (SocketException e)
         {
