@@ -178,6 +178,25 @@ public sealed class SshSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Why a pasted private key cannot be used with <paramref name="passphrase"/>, in words for a form field; null when it can.</summary>
+    public static string? KeyProblem(string keyText, string? passphrase)
+    {
+        try
+        {
+            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(keyText));
+            new PrivateKeyFile(stream, string.IsNullOrEmpty(passphrase) ? null : passphrase).Dispose();
+            return null;
+        }
+        catch (SshPassPhraseNullOrEmptyException)
+        {
+            return "This key is protected by a passphrase: enter it.";
+        }
+        catch (Exception e) when (e is SshException or CryptographicException or ArgumentException or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            return string.IsNullOrEmpty(passphrase) ? $"This key cannot be read: {e.Message}" : "The passphrase does not open this key.";
+        }
+    }
+
     /// <summary>Reads and, with <paramref name="passphrase"/>, decrypts a private key file.</summary>
     /// <exception cref="KeyFileException">The file is unreadable, not a key, protected by a passphrase that was not given, or the passphrase is wrong.</exception>
     internal static PrivateKeyFile LoadKey(string keyFile, string? passphrase)

@@ -14,6 +14,8 @@ public sealed class HostEntity
     public required string User { get; set; }
     /// <summary>The SSH private key (OpenSSH PEM), encrypted with Data Protection.</summary>
     public string? ProtectedPrivateKey { get; set; }
+    /// <summary>The private key's passphrase, if it has one, encrypted with Data Protection.</summary>
+    public string? ProtectedPassphrase { get; set; }
     /// <summary>The public half of the key, for the user's authorized_keys.</summary>
     public string? PublicKey { get; set; }
     /// <summary>The host key's SHA-256 fingerprint once a person confirmed it; null until then.</summary>

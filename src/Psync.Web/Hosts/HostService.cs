@@ -8,7 +8,7 @@ using Psync.Web.Pairs;
 
 namespace Psync.Web.Hosts;
 
-public sealed record HostResource(int Id, string Name, string Address, int Port, string User, string? PublicKey, bool HasKey, string? PinnedFingerprint);
+public sealed record HostResource(int Id, string Name, string Address, int Port, string User, string? PublicKey, bool HasKey, string? PinnedFingerprint, bool HasPassphrase = false);
 
 /// <param name="Name">A short name.</param>
 /// <param name="Address">Host name or address.</param>
@@ -16,13 +16,16 @@ public sealed record HostResource(int Id, string Name, string Address, int Port,
 /// <param name="User">The login on the host.</param>
 /// <param name="PrivateKey">An OpenSSH private key to use (stored encrypted); leave out to keep the current one.</param>
 /// <param name="GenerateKey">Make a new ed25519 key; its public half is in the response, for the host's authorized_keys.</param>
-public sealed record HostRequest(string? Name, string? Address, int? Port = null, string? User = null, string? PrivateKey = null, bool GenerateKey = false);
+/// <param name="Passphrase">The pasted key's passphrase, if it has one (stored encrypted, checked against the key); with no new key, a new passphrase for the current one.</param>
+public sealed record HostRequest(string? Name, string? Address, int? Port = null, string? User = null, string? PrivateKey = null, bool GenerateKey = false, string? Passphrase = null);
 
 /// <param name="Reachable">The host answered.</param>
 /// <param name="Trusted">Its key is the pinned one and the login worked.</param>
 /// <param name="Fingerprint">The SHA-256 fingerprint of the key the host presented.</param>
 /// <param name="Message">What happened, in words.</param>
-public sealed record HostTestResult(bool Reachable, bool Trusted, string? Fingerprint, string Message);
+/// <param name="Facts">What the host is and has (OS, CPU, kernel, rsync, inotify limits), once logged in.</param>
+/// <param name="Agent">The agent bundle a deploy would upload there (e.g. "linux-arm64, version …"), or why there is none.</param>
+public sealed record HostTestResult(bool Reachable, bool Trusted, string? Fingerprint, string Message, HostFacts? Facts = null, string? Agent = null);
 
 /// <param name="Fingerprint">The SHA-256 fingerprint the person checked (as shown by <c>test</c>).</param>
 public sealed record TrustRequest(string? Fingerprint);
@@ -53,6 +56,11 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
             return (null, []);
         }
         var errors = await ValidateAsync(request, id, db, ct);
+        if (errors.Count == 0 && host is not null && string.IsNullOrWhiteSpace(request.PrivateKey) && !request.GenerateKey && !string.IsNullOrEmpty(request.Passphrase)
+            && host.ProtectedPrivateKey is { } current && SshSession.KeyProblem(keys.Unprotect(current), request.Passphrase) is { } problem)
+        {
+            errors["passphrase"] = [problem];
+        }
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -72,11 +80,17 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
             var (privateKey, publicKey) = await keys.GenerateAsync($"psync@{Environment.MachineName}", ct);
             host.ProtectedPrivateKey = keys.Protect(privateKey);
             host.PublicKey = publicKey;
+            host.ProtectedPassphrase = null;
         }
         else if (!string.IsNullOrWhiteSpace(request.PrivateKey))
         {
             host.ProtectedPrivateKey = keys.Protect(request.PrivateKey);
             host.PublicKey = null;
+            host.ProtectedPassphrase = string.IsNullOrEmpty(request.Passphrase) ? null : keys.Protect(request.Passphrase);
+        }
+        else if (!string.IsNullOrEmpty(request.Passphrase))
+        {
+            host.ProtectedPassphrase = keys.Protect(request.Passphrase);
         }
         await db.SaveChangesAsync(ct);
         return (ToResource(host), errors);
@@ -105,7 +119,8 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
         try
         {
             await using var session = await ConnectAsync(host, null, ct);
-            return new HostTestResult(true, true, session.HostKeyFingerprint, $"logged in to {session.Address}; the host key is the pinned one");
+            var (facts, agent) = await InspectAsync(session, ct);
+            return new HostTestResult(true, true, session.HostKeyFingerprint, $"logged in to {session.Address}; the host key is the pinned one", facts, agent);
         }
         catch (HostKeyException e) when (e.Problem == HostKeyProblem.Unknown)
         {
@@ -115,9 +130,32 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
         {
             return new HostTestResult(true, false, e.Fingerprint, e.Message);
         }
-        catch (Exception e) when (e is RemoteException or InvalidOperationException)
+        catch (Exception e) when (e is RemoteException or KeyFileException or InvalidOperationException)
         {
             return new HostTestResult(false, false, null, e.Message);
+        }
+    }
+
+    /// <summary>What the host is, and which agent bundle would go there (or why none would).</summary>
+    private async Task<(HostFacts? Facts, string Agent)> InspectAsync(SshSession session, CancellationToken ct)
+    {
+        AgentBundles bundles;
+        try
+        {
+            bundles = await AgentBundles.LocateAsync(LocalAgent.Locate(engine.Value.AgentPath), ct);
+        }
+        catch (Exception e) when (e is DeployException or AgentException)
+        {
+            return (null, e.Message);
+        }
+        var facts = await new AgentDeployer(session, bundles).InspectAsync(null, ct);
+        try
+        {
+            return (facts, $"{bundles.For(facts.Machine, session.Address.HostForDisplay).Runtime}, version {bundles.Version}");
+        }
+        catch (DeployException e)
+        {
+            return (facts, e.Message);
         }
     }
 
@@ -181,6 +219,7 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
         {
             Address = new RemoteAddress(host.User, host.Address, host.Port),
             IdentityFile = key.Path,
+            Passphrase = keys.Passphrase(host),
             AcceptFingerprint = acceptFingerprint,
             ConnectTimeout = ConnectTimeout,
         };
@@ -225,6 +264,10 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
         {
             errors["generateKey"] = ["Either paste a key or generate one, not both."];
         }
+        else if (!string.IsNullOrWhiteSpace(r.PrivateKey) && !errors.ContainsKey("privateKey") && SshSession.KeyProblem(r.PrivateKey, r.Passphrase) is { } problem)
+        {
+            errors[problem.StartsWith("This key cannot", StringComparison.Ordinal) ? "privateKey" : "passphrase"] = [problem];
+        }
         return errors;
     }
 
@@ -235,5 +278,5 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
         _ => "ecdsa",
     };
 
-    private static HostResource ToResource(HostEntity h) => new(h.Id, h.Name, h.Address, h.Port, h.User, h.PublicKey, h.ProtectedPrivateKey is not null, h.PinnedFingerprint);
+    private static HostResource ToResource(HostEntity h) => new(h.Id, h.Name, h.Address, h.Port, h.User, h.PublicKey, h.ProtectedPrivateKey is not null, h.PinnedFingerprint, h.ProtectedPassphrase is not null);
 }

@@ -13,7 +13,12 @@ public sealed class KeyVault(IDataProtectionProvider protection, DataFolder data
 {
     private readonly IDataProtector _protector = protection.CreateProtector("psync.host-keys.v1");
 
-    public string Protect(string privateKey) => _protector.Protect(privateKey);
+    public string Protect(string secret) => _protector.Protect(secret);
+
+    public string Unprotect(string secret) => _protector.Unprotect(secret);
+
+    /// <summary>The host key's passphrase, decrypted (it goes to the engine's private ssh-agent, never to a file); null when the key has none.</summary>
+    public string? Passphrase(HostEntity host) => host.ProtectedPassphrase is { } protectedPassphrase ? _protector.Unprotect(protectedPassphrase) : null;
 
     /// <summary>Writes the host's key to its private file (kept while pairs run) and returns the path.</summary>
     /// <exception cref="InvalidOperationException">The host has no key.</exception>

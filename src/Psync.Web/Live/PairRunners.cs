@@ -150,6 +150,7 @@ public sealed class PairRunners(
             DataDir = data.ForPair(pair.Id),
             RemoteHost = host is null ? null : $"{host.User}@{(host.Address.Contains(':', StringComparison.Ordinal) ? $"[{host.Address}]" : host.Address)}:{host.Port.ToString(CultureInfo.InvariantCulture)}",
             Identity = host?.ProtectedPrivateKey is null ? null : keys.KeyFile(host),
+            IdentityPassphrase = host is null ? null : keys.Passphrase(host),
             KnownHostsFile = data.KnownHosts,
             Excludes = pair.Excludes,
             Tempfiles = pair.Tempfiles,

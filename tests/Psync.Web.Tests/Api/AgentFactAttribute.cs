@@ -11,7 +11,7 @@ public sealed class AgentFactAttribute : FactAttribute
     {
         if (PublishedAgent is null && !Required)
         {
-            Skip = "the NativeAOT agent is not published (dotnet publish src/Psync.Agent -c Release -r linux-x64 -p:PublishAot=true -o artifacts/agent, or scripts/test.sh)";
+            Skip = "the static agents are not published (scripts/publish-agent.sh, or scripts/test.sh)";
         }
     }
 

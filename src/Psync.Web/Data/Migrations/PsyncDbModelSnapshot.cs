@@ -125,6 +125,9 @@ namespace Psync.Web.Data.Migrations
                     b.Property<int>("Port")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ProtectedPassphrase")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProtectedPrivateKey")
                         .HasColumnType("TEXT");
 
