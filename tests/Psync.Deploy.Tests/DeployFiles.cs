@@ -1,10 +1,11 @@
+using System.Text.RegularExpressions;
 using Psync.Deploy.Tests.Checks;
 using Psync.Tests;
 
 namespace Psync.Deploy.Tests;
 
 /// <summary>The deployment files of the repository and the build context each Dockerfile gets.</summary>
-internal static class DeployFiles
+internal static partial class DeployFiles
 {
     public static string Root { get; } = RepoFiles.Root;
 
@@ -32,6 +33,29 @@ internal static class DeployFiles
         var context = declared ?? (full == ApplianceDockerfile ? Root : Path.GetDirectoryName(full)!);
         return BuildContext.For(full, context);
     }
+
+    /// <summary>The one script that builds what is uploaded to right hosts, relative to the repository root.</summary>
+    public const string PublishAgentScript = "scripts/publish-agent.sh";
+
+    /// <summary>
+    /// The commands of a shell script or a Dockerfile (relative to the repository root) that run
+    /// <c>dotnet publish</c> on the agent's project, src/Psync.Agent: the Dockerfile's RUN
+    /// instructions and heredocs, the script's lines (<see cref="Checks.ShellScripts.Commands"/>).
+    /// </summary>
+    public static IReadOnlyList<string> AgentPublishes(string file)
+    {
+        var full = Path.Combine(Root, file);
+        var commands = file.EndsWith(".sh", StringComparison.Ordinal)
+            ? Checks.ShellScripts.Commands(File.ReadAllText(full))
+            : DockerfileText.Read(full).Instructions.Where(i => i.Keyword == "RUN").SelectMany(i => i.Heredocs.SelectMany(Checks.ShellScripts.Commands).Prepend(i.Arguments));
+        return [.. commands.Where(PublishesAgent)];
+    }
+
+    /// <summary>Whether a command line runs <c>dotnet publish</c> on src/Psync.Agent (within one command: not across &amp;&amp;, || or ;).</summary>
+    public static bool PublishesAgent(string command) => AgentPublish().IsMatch(command);
+
+    [GeneratedRegex(@"\bdotnet\s+publish\b[^;&|\n]*\bsrc/Psync\.Agent\b")]
+    private static partial Regex AgentPublish();
 
     /// <summary>Every shell script under docker/ and scripts/, relative to the repository root.</summary>
     public static IReadOnlyList<string> ShellScripts() =>

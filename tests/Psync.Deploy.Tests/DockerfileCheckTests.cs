@@ -164,11 +164,43 @@ public sealed class DockerfileCheckTests
         Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task CheckRuns_ShellSyntaxError_Reported()
+    {
+        Assert.Empty(await DockerfileChecks.CheckRunsAsync(DockerfileText.Parse(Good)));
+        Assert.Empty(await DockerfileChecks.CheckRunsAsync(DockerfileText.Parse("FROM debian\nRUN <<EOF\nset -e\necho ok\nEOF\nRUN [\"echo\", \"if\"]\n")));
+
+        var problems = await DockerfileChecks.CheckRunsAsync(DockerfileText.Parse("FROM debian\nRUN if true; then \\\n echo x\nRUN <<EOF\ncase x in\nEOF\n"));
+
+        Assert.Equal(2, problems.Count);
+        Assert.StartsWith("line 2: sh -n failed", problems[0], StringComparison.Ordinal);
+        Assert.StartsWith("line 4: sh -n failed", problems[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AptPackages_InstallInRuns_PackagesWithoutOptions()
+    {
+        var stage = DockerfileText.Parse("""
+            FROM debian
+            RUN apt-get update \
+             && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+                  clang lld \
+             && rm -rf /var/lib/apt/lists/*
+            RUN apt-get -q install -y file && apt install jq; echo apt-get install not-a-package
+            """).Stages.Single();
+
+        Assert.Equal(["clang", "file", "jq", "lld"], DockerfileChecks.AptPackages(stage).Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("src/Psync.Web/bin/Release/x.dll", true)]
     [InlineData("bin", true)]
-    [InlineData("native/build/cinotify", true)]
+    [InlineData("native/build/linux-x64/cinotify", true)]
+    [InlineData("native/build/linux-arm64/cinotify", true)]
+    [InlineData("artifacts/agent/linux-x64/psync-agent", true)]
     [InlineData("native/Native.targets", false)]
+    [InlineData("native/Makefile", false)]
+    [InlineData("scripts/publish-agent.sh", false)]
     [InlineData("tests", true)]
     [InlineData("src/Psync.Web/Program.cs", false)]
     [InlineData("docs/screenshots/dashboard.png", true)]

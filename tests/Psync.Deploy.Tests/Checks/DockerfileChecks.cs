@@ -11,6 +11,8 @@ public sealed record BuildContext(string Directory, DockerIgnore Ignore)
 /// <summary>Checks of a Dockerfile's form; each returns the problems found, "line N: what", empty when there are none.</summary>
 public static class DockerfileChecks
 {
+    private static readonly string[] CommandSeparators = ["&&", "||", ";", "|"];
+
     private static readonly Dictionary<string, string[]> KnownFlags = new(StringComparer.Ordinal)
     {
         ["COPY"] = ["from", "chown", "chmod", "link", "parents", "exclude"],
@@ -97,6 +99,54 @@ public static class DockerfileChecks
     /// <summary>The ports the final stage EXPOSEs ("8080" of "8080/tcp").</summary>
     public static IReadOnlySet<string> ExposedPorts(DockerfileText file) =>
         (file.FinalStage?.All("EXPOSE") ?? []).SelectMany(e => DockerfileText.Words(e.Arguments)).Select(p => p.Split('/')[0]).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The packages a stage's RUN instructions install with <c>apt-get install</c> (or <c>apt install</c>).</summary>
+    public static IReadOnlySet<string> AptPackages(Stage stage)
+    {
+        var packages = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var command in stage.All("RUN").SelectMany(r => r.Arguments.Split(CommandSeparators, StringSplitOptions.None)))
+        {
+            // [VAR=value ...] apt-get|apt [options] install [options] packages
+            var words = DockerfileText.Words(command).SkipWhile(w => w.Contains('=', StringComparison.Ordinal)).ToList();
+            if (words is ["apt-get" or "apt", .. var rest] && rest.SkipWhile(w => w.StartsWith('-')).ToList() is ["install", .. var arguments])
+            {
+                packages.UnionWith(arguments.Where(w => !w.StartsWith('-')));
+            }
+        }
+        return packages;
+    }
+
+    /// <summary>
+    /// The shell-form RUN instructions that /bin/sh does not parse (<c>sh -n</c>), "line N: what". A
+    /// RUN that is one heredoc has its body checked unless a #! names another interpreter; one that
+    /// feeds a heredoc to a command is not checked, nor is a stage from a SHELL instruction on.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> CheckRunsAsync(DockerfileText file)
+    {
+        var problems = new List<string>();
+        foreach (var stage in file.Stages)
+        {
+            foreach (var instruction in stage.Instructions.TakeWhile(i => i.Keyword != "SHELL").Where(i => i.Keyword == "RUN"))
+            {
+                var (_, command) = SplitFlags(instruction.Arguments);
+                IReadOnlyList<string> scripts = instruction.Heredocs switch
+                {
+                    [] => command.TrimStart().StartsWith('[') ? [] : [command],
+                    [var body] when DockerfileText.Words(command) is [var only] && only.StartsWith("<<", StringComparison.Ordinal)
+                        && (!body.StartsWith("#!", StringComparison.Ordinal) || body.StartsWith("#!/bin/sh", StringComparison.Ordinal)) => [body],
+                    _ => [],
+                };
+                foreach (var script in scripts)
+                {
+                    if (await ShellScripts.CheckCommandAsync(script) is { } problem)
+                    {
+                        problems.Add($"line {instruction.Line}: {problem}");
+                    }
+                }
+            }
+        }
+        return problems;
+    }
 
     /// <summary>Whether the final stage copies a file to this absolute path (a script an entrypoint runs, say).</summary>
     public static bool Copies(DockerfileText file, string path)

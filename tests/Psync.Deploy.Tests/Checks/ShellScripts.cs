@@ -38,6 +38,22 @@ public static class ShellScripts
         return problems;
     }
 
+    /// <summary>Whether <paramref name="shell"/> parses the command text (<c>-n -c</c>): a Dockerfile's RUN line, say; the problem found, or null.</summary>
+    public static async Task<string?> CheckCommandAsync(string command, string shell = "sh")
+    {
+        var (exitCode, output) = await RunAsync(shell, "-n", "-c", command);
+        return exitCode == 0 ? null : $"{shell} -n failed ({exitCode}): {output.Trim()}";
+    }
+
+    /// <summary>
+    /// The commands of a shell text as its lines, with backslash-newline continuations joined and
+    /// comment lines dropped: enough to find what a script runs, not a shell parser.
+    /// </summary>
+    public static IReadOnlyList<string> Commands(string text) =>
+        [.. text.ReplaceLineEndings("\n").Replace("\\\n", " ", StringComparison.Ordinal).Split('\n')
+            .Select(l => l.Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))];
+
     private static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] arguments)
     {
         var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
