@@ -1,42 +1,73 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Psync.Agent.Tests.Launchers;
 using Psync.Engine.Agents;
 using Psync.Protocol;
 
 namespace Psync.Agent.Tests;
 
-/// <summary>A temp root with the real NativeAOT psync-agent serving it.</summary>
+/// <summary>A temp root with the real psync-agent serving it, started by one of the launchers.</summary>
 internal sealed class AgentSession : IAsyncDisposable
 {
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
-
     private readonly List<Message> _seen = [];
+    private readonly ConcurrentQueue<string> _stderr = new();
 
-    private AgentSession(string root, AgentConnection connection)
+    private AgentSession(IAgentLauncher launcher, string root)
     {
+        Launcher = launcher;
         Root = root;
-        Connection = connection;
     }
 
+    public IAgentLauncher Launcher { get; }
+
+    /// <summary>The tree's path on this host, through which the test reads and writes it.</summary>
     public string Root { get; }
 
-    public AgentConnection Connection { get; }
+    /// <summary>The tree's path as the agent knows it (<c>/tree</c> in the empty root).</summary>
+    public string AgentRoot => Launcher.SeenByAgent(Root, Root);
+
+    public TimeSpan Deadline => Launcher.Deadline;
+
+    public AgentConnection Connection { get; private set; } = null!;
 
     public Hello Hello { get; private set; } = null!;
 
-    public static string AgentPath => Psync.Tests.RepoFiles.PublishedAgent();
-
-    public static async Task<AgentSession> StartAsync(string? root = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Starts the agent on <paramref name="root"/> (a tree from <see cref="IAgentLauncher.NewRoot"/>), or on a new empty tree.</summary>
+    public static async Task<AgentSession> StartAsync(IAgentLauncher launcher, string? root = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        root ??= Directory.CreateTempSubdirectory("psync-agent-").FullName;
-        var connection = LocalAgent.Start(AgentPath, root, environment: environment);
-        var session = new AgentSession(root, connection);
-        session.Hello = await connection.HelloAsync(Deadline);
+        var session = new AgentSession(launcher, root ?? launcher.NewRoot());
+        session.Connection = launcher.Start(session.Root, environment, onStderr: session._stderr.Enqueue);
+        try
+        {
+            session.Hello = await session.Connection.HelloAsync(session.Deadline);
+        }
+        catch (Exception e) when (e is TimeoutException or AgentException or OperationCanceledException)
+        {
+            await session.DisposeAsync();
+            throw new AgentException($"no hello from the agent ({launcher.Kind}): {e.Message}; stderr: {session.Stderr}", e);
+        }
         return session;
     }
 
     public string Full(string relative) => Path.Combine(Root, relative);
 
-    public async Task<OpResult> RunAsync(Operation op) => await Connection.RunAsync(op).WaitAsync(Deadline);
+    /// <summary>A new empty folder beside the tree (in its sandbox, so that the agent can see it too); its path on this host.</summary>
+    public string NewOutsideDirectory() => Directory.CreateDirectory(Path.Combine(Path.GetDirectoryName(Root)!, $"outside-{Guid.NewGuid():N}")).FullName;
+
+    /// <summary>The path the agent knows <paramref name="hostPath"/> by.</summary>
+    public string SeenByAgent(string hostPath) => Launcher.SeenByAgent(Root, hostPath);
+
+    public async Task<OpResult> RunAsync(Operation op)
+    {
+        try
+        {
+            return await Connection.RunAsync(op).WaitAsync(Deadline);
+        }
+        catch (AgentException e)
+        {
+            throw new AgentException($"{e.Message}; stderr: {Stderr}", e);
+        }
+    }
 
     public async Task<FileState> StatAsync(string relative) => (await RunAsync(new StatOp(relative))).State;
 
@@ -77,11 +108,11 @@ internal sealed class AgentSession : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"no matching {typeof(T).Name} within {Deadline}; seen: {string.Join("; ", _seen)}");
+            throw new TimeoutException($"no matching {typeof(T).Name} within {Deadline}; seen: {string.Join("; ", _seen)}; stderr: {Stderr}");
         }
         catch (ChannelClosedException)
         {
-            throw new InvalidOperationException($"the agent went away; seen: {string.Join("; ", _seen)}");
+            throw new InvalidOperationException($"the agent went away; seen: {string.Join("; ", _seen)}; stderr: {Stderr}");
         }
     }
 
@@ -102,19 +133,18 @@ internal sealed class AgentSession : IAsyncDisposable
         return found!;
     }
 
+    /// <summary>What the agent wrote to stderr so far, for failure messages.</summary>
+    private string Stderr => string.Join(" | ", _stderr);
+
     /// <summary>Every change seen so far.</summary>
     public IEnumerable<Change> SeenChanges => _seen.OfType<Changes>().SelectMany(c => c.Items);
 
     public async ValueTask DisposeAsync()
     {
-        await Connection.DisposeAsync();
-        try
+        if (Connection is not null)
         {
-            Directory.Delete(Root, recursive: true);
+            await Connection.DisposeAsync();
         }
-        catch (IOException)
-        {
-            // best effort
-        }
+        Sandbox.Delete(Root);
     }
 }

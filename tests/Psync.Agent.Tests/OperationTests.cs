@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
+using Psync.Agent.Tests.Launchers;
 using Psync.Protocol;
 
 namespace Psync.Agent.Tests;
 
-public sealed class OperationTests : IAsyncLifetime
+public abstract class OperationTests<TLauncher> : IAsyncLifetime where TLauncher : IAgentLauncher, new()
 {
     private AgentSession _agent = null!;
 
-    public async Task InitializeAsync() => _agent = await AgentSession.StartAsync();
+    public async Task InitializeAsync() => _agent = await AgentSession.StartAsync(new TLauncher());
 
     public async Task DisposeAsync() => await _agent.DisposeAsync();
 
@@ -22,7 +23,7 @@ public sealed class OperationTests : IAsyncLifetime
 
     private string[] TrashContents() => [.. Directory.GetFileSystemEntries(Full(".psync/trash")).Select(p => File.Exists(p) ? File.ReadAllText(p) : Path.GetFileName(p))];
 
-    [Fact]
+    [AgentFact(Under = Launch.All)]
     public async Task Stat_EachKind_ReportsKindSizeModeAndTarget()
     {
         var file = await WriteAsync("f.txt", "hello");
@@ -41,7 +42,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal(FileState.Absent, await _agent.StatAsync("nope/deeper"));
     }
 
-    [Fact]
+    [AgentFact(Under = Launch.All)]
     public async Task Mkdir_Absent_CreatesWithExactMode()
     {
         var result = await _agent.RunAsync(new MkdirOp("d", 0x1FF, Expect.Absent));
@@ -51,7 +52,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal(0x1FFu, result.State.Mode); // 0777 despite the umask
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Mkdir_FileInTheWay_IsConflict()
     {
         var file = await WriteAsync("d", "x");
@@ -63,7 +64,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal("x", await File.ReadAllTextAsync(Full("d")));
     }
 
-    [Fact]
+    [AgentFact(Under = Launch.All)]
     public async Task Move_File_RenamesKeepingInode()
     {
         var before = await WriteAsync("a.txt", "A");
@@ -76,7 +77,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal("A", await File.ReadAllTextAsync(Full("b.txt")));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Move_Directory_MovesWholeTree()
     {
         Directory.CreateDirectory(Full("dir/sub"));
@@ -90,7 +91,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal("x", await File.ReadAllTextAsync(Full("renamed/sub/f")));
     }
 
-    [Fact]
+    [AgentFact(Under = Launch.All)]
     public async Task Move_SourceChanged_IsConflictAndNothingMoves()
     {
         var before = await WriteAsync("a.txt", "A");
@@ -104,7 +105,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.False(File.Exists(Full("b.txt")));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Move_TargetExistsButAbsentExpected_IsConflictAndBothKept()
     {
         var a = await WriteAsync("a.txt", "A");
@@ -118,7 +119,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal("B", await File.ReadAllTextAsync(Full("b.txt")));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Move_OverExpectedTarget_DisplacedTargetGoesToTrash()
     {
         var a = await WriteAsync("a.txt", "A");
@@ -131,7 +132,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal(["B"], TrashContents());
     }
 
-    [Fact]
+    [AgentFact(Under = Launch.All)]
     public async Task Delete_File_GoesToTrashWithLog()
     {
         var f = await WriteAsync("sub/gone.txt", "keep me");
@@ -145,7 +146,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Contains("sub/gone.txt", System.Text.Encoding.UTF8.GetString(log));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Delete_FileModifiedMeanwhile_IsConflictAndFileStays()
     {
         var before = await WriteAsync("f", "v1");
@@ -159,7 +160,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Empty(TrashContents());
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Delete_FileReplacedBySameSizeAndMtime_IsConflictByInode()
     {
         var before = await WriteAsync("f", "aaaa");
@@ -175,7 +176,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal("bbbb", await File.ReadAllTextAsync(Full("f")));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Delete_NonEmptyDirectoryWithoutRecursive_IsConflict()
     {
         await WriteAsync("d/f", "x");
@@ -188,7 +189,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.True(File.Exists(Full("d/f")));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Delete_EmptyDirectory_Removes()
     {
         Directory.CreateDirectory(Full("d"));
@@ -200,7 +201,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.False(Directory.Exists(Full("d")));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Delete_DirectoryRecursive_WholeTreeToTrash()
     {
         await WriteAsync("d/a/f", "x");
@@ -214,7 +215,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal("x", await File.ReadAllTextAsync(Path.Combine(trashed, "a/f")));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Commit_Absent_RenamesStagedFileIntoPlace()
     {
         await WriteAsync(".psync/stage/b1/dir/new.txt", "staged");
@@ -228,7 +229,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.False(File.Exists(Full(".psync/stage/b1/dir/new.txt"))); // renamed, not copied
     }
 
-    [Fact]
+    [AgentFact(Under = Launch.All)]
     public async Task Commit_OverExpectedVersion_OldVersionToTrash()
     {
         var old = await WriteAsync("f", "old");
@@ -241,7 +242,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal(["old"], TrashContents());
     }
 
-    [Fact]
+    [AgentFact(Under = Launch.All)]
     public async Task Commit_TargetChangedMeanwhile_IsConflictAndBothVersionsKept()
     {
         var old = await WriteAsync("f", "old");
@@ -256,7 +257,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal("from the other side", await File.ReadAllTextAsync(Full(".psync/stage/b1/f")));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Commit_TargetCreatedWhereAbsentExpected_IsConflict()
     {
         var theirs = await WriteAsync("f", "created here");
@@ -269,7 +270,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal("created here", await File.ReadAllTextAsync(Full("f")));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Commit_StagedPathOutsideStage_IsRefused()
     {
         await WriteAsync("elsewhere", "x");
@@ -280,7 +281,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.False(File.Exists(Full("f")));
     }
 
-    [Fact]
+    [AgentFact(Under = Launch.All)]
     public async Task SetAttr_ModeAndMtime_AreApplied()
     {
         var f = await WriteAsync("f", "x");
@@ -294,7 +295,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Full("f")));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task SetAttr_ContentChanged_IsConflict()
     {
         var before = await WriteAsync("f", "x");
@@ -306,7 +307,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.NotEqual(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Full("f")));
     }
 
-    [Fact]
+    [AgentFact(Under = Launch.All)]
     public async Task Symlink_CreateAndReplace_NeverFollowed()
     {
         var created = await _agent.RunAsync(new SymlinkOp("link", "/etc/passwd", Expect.Absent));
@@ -320,7 +321,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Single(TrashContents()); // the old link is kept
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Symlink_ExpectationWrong_IsConflict()
     {
         var f = await WriteAsync("link", "a file now");
@@ -332,7 +333,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal("a file now", await File.ReadAllTextAsync(Full("link")));
     }
 
-    [Fact]
+    [AgentFact(Under = Launch.All)]
     public async Task Hash_File_IsSha256()
     {
         await WriteAsync("f", "hash me");
@@ -343,7 +344,26 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData("hash me"u8)), result.Data);
     }
 
-    [Fact]
+    [AgentTheory]
+    [InlineData(0)]
+    [InlineData(55)]
+    [InlineData(56)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(65_536 + 63)]
+    [InlineData(3_000_001)]
+    public async Task Hash_SizesAroundTheBlockAndBufferEdges_MatchesSha256(int size)
+    {
+        var bytes = new byte[size];
+        new Random(size).NextBytes(bytes);
+        await File.WriteAllBytesAsync(Full("f"), bytes);
+
+        var result = await _agent.RunAsync(new HashOp("f"));
+
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), result.Data);
+    }
+
+    [AgentFact(Under = Launch.All)]
     public async Task RemoveStage_Batch_RemovesWhatIsLeft()
     {
         await WriteAsync(".psync/stage/b7/x/y", "left over");
@@ -355,7 +375,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal(OpStatus.Error, (await _agent.RunAsync(new RemoveStageOp("../../x"))).Status);
     }
 
-    [Fact]
+    [AgentFact(Under = Launch.All)]
     public async Task Purge_OldTrashAndStaleStage_AreRemovedRecentKept()
     {
         Directory.CreateDirectory(Full(".psync/trash/20200101T000000.000Z-1-1"));
@@ -375,7 +395,7 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal(["29990101000000-1-2"], Directory.GetFileSystemEntries(Full(".psync/stage")).Select(Path.GetFileName));
     }
 
-    [Theory]
+    [AgentTheory]
     [InlineData("../escape")]
     [InlineData("/etc/passwd")]
     [InlineData("a/../../escape")]
@@ -397,12 +417,12 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.True(File.Exists("/etc/passwd"));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task AnyOperation_SymlinkedParentLeadingOutside_IsRefused()
     {
-        var outside = Directory.CreateTempSubdirectory("psync-outside-").FullName;
+        var outside = _agent.NewOutsideDirectory();
         await File.WriteAllTextAsync(Path.Combine(outside, "victim"), "outside");
-        File.CreateSymbolicLink(Full("out"), outside);
+        File.CreateSymbolicLink(Full("out"), _agent.SeenByAgent(outside));
 
         var delete = await _agent.RunAsync(new DeleteOp("out/victim", Expect.Anything, Recursive: false));
         var mkdir = await _agent.RunAsync(new MkdirOp("out/newdir", 0x1ED, Expect.Absent));
@@ -414,14 +434,13 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal(FileState.Absent, stat);
         Assert.Equal("outside", await File.ReadAllTextAsync(Path.Combine(outside, "victim")));
         Assert.False(Directory.Exists(Path.Combine(outside, "newdir")));
-        Directory.Delete(outside, recursive: true);
     }
 
     // Built at run time: xUnit v2 serializes [InlineData] strings and would turn the escaped
     // (invalid UTF-8) bytes into U+FFFD.
     public static TheoryData<string> OddNames() => ["line\nbreak", "co:lon", "-leading-dash", "spaces and * star", "bad\uDCFF\uDCFEutf8"];
 
-    [Theory]
+    [AgentTheory]
     [MemberData(nameof(OddNames), DisableDiscoveryEnumeration = true)]
     public async Task Operations_OddNames_RoundTripExactly(string name)
     {
@@ -437,3 +456,10 @@ public sealed class OperationTests : IAsyncLifetime
         Assert.Equal([name, $"{name}/{name}"], scanned);
     }
 }
+
+public sealed class NativeOperationTests : OperationTests<NativeLauncher>;
+
+public sealed class EmptyRootOperationTests : OperationTests<EmptyRootLauncher>;
+
+/// <summary>Every operation once, and compare-and-swap conflicts (a stale expectation is refused).</summary>
+public sealed class QemuArm64OperationTests : OperationTests<QemuArm64Launcher>;

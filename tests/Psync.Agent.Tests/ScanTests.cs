@@ -1,19 +1,20 @@
 using System.Diagnostics;
+using Psync.Agent.Tests.Launchers;
 using Psync.Engine.Agents;
 using Psync.Protocol;
 using Xunit.Abstractions;
 
 namespace Psync.Agent.Tests;
 
-public sealed class ScanTests(ITestOutputHelper output) : IAsyncLifetime
+public abstract class ScanTests<TLauncher>(ITestOutputHelper output) : IAsyncLifetime where TLauncher : IAgentLauncher, new()
 {
     private AgentSession _agent = null!;
 
-    public async Task InitializeAsync() => _agent = await AgentSession.StartAsync();
+    public async Task InitializeAsync() => _agent = await AgentSession.StartAsync(new TLauncher());
 
     public async Task DisposeAsync() => await _agent.DisposeAsync();
 
-    [Fact]
+    [AgentFact(Under = Launch.All)]
     public async Task Scan_Tree_IsInPathOrderWithStatesAndWithoutOwnArea()
     {
         foreach (var dir in new[] { "a", "a/x", "a-c", "b" })
@@ -34,7 +35,7 @@ public sealed class ScanTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("../a", entries.Single(e => e.Path == "b/link").State.LinkTarget);
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Scan_Subtree_ListsItselfThenBelowOnly()
     {
         Directory.CreateDirectory(_agent.Full("a/x"));
@@ -56,7 +57,7 @@ public sealed class ScanTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Empty(missing);
     }
 
-    [Theory]
+    [AgentTheory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
@@ -100,7 +101,7 @@ public sealed class ScanTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(whole.Count / limit + 1, pages);
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Scan_Twice_ListsTheSameTree()
     {
         Directory.CreateDirectory(_agent.Full("x"));
@@ -113,7 +114,7 @@ public sealed class ScanTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(first.Select(e => (e.Path, e.State)), second.Select(e => (e.Path, e.State)));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Scan_ExcludesAndTempfiles_AreLeftOutWithTheirSubtrees()
     {
         Directory.CreateDirectory(_agent.Full("build/obj"));
@@ -127,7 +128,9 @@ public sealed class ScanTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(["keep.txt"], entries.Select(e => e.Path));
     }
 
-    [Fact]
+    // The same scan as above at scale, which takes seconds to minutes of disk writes: once, natively,
+    // is enough (a second run in the empty root would exercise nothing the small scans do not).
+    [AgentFact(Under = Launch.Native)]
     public async Task Scan_HundredThousandFiles_StreamsAllInOrder()
     {
         const int dirs = 100;
@@ -175,3 +178,9 @@ public sealed class ScanTests(ITestOutputHelper output) : IAsyncLifetime
         return -1;
     }
 }
+
+public sealed class NativeScanTests(ITestOutputHelper output) : ScanTests<NativeLauncher>(output);
+
+public sealed class EmptyRootScanTests(ITestOutputHelper output) : ScanTests<EmptyRootLauncher>(output);
+
+public sealed class QemuArm64ScanTests(ITestOutputHelper output) : ScanTests<QemuArm64Launcher>(output);

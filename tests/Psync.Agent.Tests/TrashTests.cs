@@ -1,13 +1,13 @@
-using Psync.Engine.Agents;
+using Psync.Agent.Tests.Launchers;
 using Psync.Protocol;
 
 namespace Psync.Agent.Tests;
 
-public sealed class TrashTests : IAsyncLifetime
+public abstract class TrashTests<TLauncher> : IAsyncLifetime where TLauncher : IAgentLauncher, new()
 {
     private AgentSession _agent = null!;
 
-    public async Task InitializeAsync() => _agent = await AgentSession.StartAsync();
+    public async Task InitializeAsync() => _agent = await AgentSession.StartAsync(new TLauncher());
 
     public async Task DisposeAsync() => await _agent.DisposeAsync();
 
@@ -23,7 +23,7 @@ public sealed class TrashTests : IAsyncLifetime
         return (await _agent.ListTrashAsync()).Last(i => i.Path == rel).Id;
     }
 
-    [Fact]
+    [AgentFact(Under = Launch.All)]
     public async Task ListTrash_AfterDeletes_ListsIdPathTimeAndState()
     {
         var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -42,13 +42,13 @@ public sealed class TrashTests : IAsyncLifetime
         Assert.All(items, i => Assert.True(Path.Exists(Full($".psync/trash/{i.Id}"))));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task ListTrash_Empty_IsEmpty()
     {
         Assert.Empty(await _agent.ListTrashAsync());
     }
 
-    [Fact]
+    [AgentFact(Under = Launch.All)]
     public async Task Restore_ToOriginalPath_RenamesBackAndLeavesTheListing()
     {
         var id = await TrashAsync("sub/doc.txt", "keep me");
@@ -64,7 +64,7 @@ public sealed class TrashTests : IAsyncLifetime
         Assert.DoesNotContain(id, await File.ReadAllTextAsync(Full(".psync/trash.log")));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Restore_ToGivenDestination_RenamesThere()
     {
         var id = await TrashAsync("a.txt", "A");
@@ -77,7 +77,7 @@ public sealed class TrashTests : IAsyncLifetime
         Assert.False(File.Exists(Full("a.txt")));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Restore_PathTaken_IsConflictAndNothingLost()
     {
         var id = await TrashAsync("doc.txt", "old version");
@@ -95,7 +95,7 @@ public sealed class TrashTests : IAsyncLifetime
         Assert.Equal(id, (await _agent.ListTrashAsync()).Single().Id);
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Restore_TakenByADirectory_IsConflictAndNothingLost()
     {
         var id = await TrashAsync("x", "file");
@@ -108,7 +108,7 @@ public sealed class TrashTests : IAsyncLifetime
         Assert.True(File.Exists(Full($".psync/trash/{id}")));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Restore_MissingParents_AreCreated()
     {
         var id = await TrashAsync("a/b/c/f.txt", "deep");
@@ -120,7 +120,7 @@ public sealed class TrashTests : IAsyncLifetime
         Assert.Equal("deep", await File.ReadAllTextAsync(Full("a/b/c/f.txt")));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Restore_Directory_WholeTreeBack()
     {
         Directory.CreateDirectory(Full("d/sub"));
@@ -139,7 +139,7 @@ public sealed class TrashTests : IAsyncLifetime
     // (invalid UTF-8) bytes into U+FFFD.
     public static TheoryData<string> OddNames() => ["line\nbreak", "-leading-dash", "co:lon", "bad\uDCFF\uDCFEutf8"];
 
-    [Theory]
+    [AgentTheory]
     [MemberData(nameof(OddNames), DisableDiscoveryEnumeration = true)]
     public async Task ListAndRestore_OddNames_RoundTripExactly(string name)
     {
@@ -159,7 +159,7 @@ public sealed class TrashTests : IAsyncLifetime
         Assert.Equal([name, path], (await _agent.ScanAsync()).Select(e => e.Path));
     }
 
-    [Theory]
+    [AgentTheory]
     [InlineData("a/b")]
     [InlineData("..")]
     [InlineData("../../etc")]
@@ -177,15 +177,15 @@ public sealed class TrashTests : IAsyncLifetime
         Assert.Single(await _agent.ListTrashAsync());
     }
 
-    [Theory]
+    [AgentTheory]
     [InlineData("../escape")]
     [InlineData("/tmp/escape")]
     [InlineData(".psync/stage/x")]
     [InlineData("out/victim")]
     public async Task Restore_DestinationNotConfined_IsRefused(string to)
     {
-        var outside = Directory.CreateTempSubdirectory("psync-outside-").FullName;
-        File.CreateSymbolicLink(Full("out"), outside);
+        var outside = _agent.NewOutsideDirectory();
+        File.CreateSymbolicLink(Full("out"), _agent.SeenByAgent(outside));
         var id = await TrashAsync("f", "x");
 
         var result = await _agent.RunAsync(new RestoreOp(id, to));
@@ -193,10 +193,9 @@ public sealed class TrashTests : IAsyncLifetime
         Assert.Equal(OpStatus.Error, result.Status);
         Assert.Empty(Directory.GetFileSystemEntries(outside));
         Assert.Equal(id, (await _agent.ListTrashAsync()).Single().Id);
-        Directory.Delete(outside, recursive: true);
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Restore_UnknownId_IsErrorAndCreatesNoParents()
     {
         var result = await _agent.RunAsync(new RestoreOp("20200101T000000.000Z-1-1", "new/dir/f"));
@@ -206,7 +205,7 @@ public sealed class TrashTests : IAsyncLifetime
         Assert.False(Directory.Exists(Full("new")));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Restore_NoLogRecordAndNoDestination_IsError()
     {
         await File.WriteAllTextAsync(Full(".psync/trash/20200101T000000.000Z-1-1"), "orphan");
@@ -222,17 +221,17 @@ public sealed class TrashTests : IAsyncLifetime
         Assert.Equal("orphan", await File.ReadAllTextAsync(Full("orphan.txt")));
     }
 
-    [Fact]
+    [AgentFact]
     public async Task ReadOnly_ListsButRefusesRestore()
     {
         var id = await TrashAsync("f", "x");
-        var connection = LocalAgent.Start(AgentSession.AgentPath, _agent.Root, readOnly: true);
+        var connection = _agent.Launcher.Start(_agent.Root, readOnly: true);
         await using (connection)
         {
-            await connection.HelloAsync(AgentSession.Deadline);
+            await connection.HelloAsync(_agent.Deadline);
 
-            var items = await connection.ListTrashAsync().WaitAsync(AgentSession.Deadline);
-            var result = await connection.RunAsync(new RestoreOp(id)).WaitAsync(AgentSession.Deadline);
+            var items = await connection.ListTrashAsync().WaitAsync(_agent.Deadline);
+            var result = await connection.RunAsync(new RestoreOp(id)).WaitAsync(_agent.Deadline);
 
             Assert.Equal(id, items.Single().Id);
             Assert.Equal(OpStatus.Error, result.Status);
@@ -241,18 +240,29 @@ public sealed class TrashTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [AgentFact]
     public async Task ReadOnly_NoOwnArea_ListsNothingAndCreatesNothing()
     {
-        var root = Directory.CreateTempSubdirectory("psync-agent-ro-").FullName;
-        var connection = LocalAgent.Start(AgentSession.AgentPath, root, readOnly: true);
-        await using (connection)
+        var launcher = new TLauncher();
+        var root = launcher.NewRoot();
+        try
         {
-            await connection.HelloAsync(AgentSession.Deadline);
+            await using var connection = launcher.Start(root, readOnly: true);
+            await connection.HelloAsync(launcher.Deadline);
 
-            Assert.Empty(await connection.ListTrashAsync().WaitAsync(AgentSession.Deadline));
+            Assert.Empty(await connection.ListTrashAsync().WaitAsync(launcher.Deadline));
             Assert.False(Directory.Exists(Path.Combine(root, ".psync")));
         }
-        Directory.Delete(root, recursive: true);
+        finally
+        {
+            Sandbox.Delete(root);
+        }
     }
 }
+
+public sealed class NativeTrashTests : TrashTests<NativeLauncher>;
+
+public sealed class EmptyRootTrashTests : TrashTests<EmptyRootLauncher>;
+
+/// <summary>Listing the trash and restoring from it.</summary>
+public sealed class QemuArm64TrashTests : TrashTests<QemuArm64Launcher>;

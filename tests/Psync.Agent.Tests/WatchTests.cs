@@ -1,14 +1,15 @@
+using Psync.Agent.Tests.Launchers;
 using Psync.Protocol;
 
 namespace Psync.Agent.Tests;
 
-public sealed class WatchTests : IAsyncLifetime
+public abstract class WatchTests<TLauncher> : IAsyncLifetime where TLauncher : IAgentLauncher, new()
 {
     private AgentSession _agent = null!;
 
     public async Task InitializeAsync()
     {
-        _agent = await AgentSession.StartAsync();
+        _agent = await AgentSession.StartAsync(new TLauncher());
         await _agent.Connection.ConfigureAsync([@"(^|/)node_modules$"], [@"\.tmp$", @"(^|/)~[^/]*$"]);
         await _agent.WatchAsync();
     }
@@ -17,7 +18,7 @@ public sealed class WatchTests : IAsyncLifetime
 
     private string Full(string rel) => _agent.Full(rel);
 
-    [Fact]
+    [AgentFact(Under = Launch.All)]
     public async Task Watch_FileWritten_ReportsItsNewState()
     {
         await File.WriteAllTextAsync(Full("new.txt"), "12345");
@@ -29,7 +30,7 @@ public sealed class WatchTests : IAsyncLifetime
         Assert.Equal(new FileInfo(Full("new.txt")).Length, change.State.Size);
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Watch_NestedDirectories_ReportsDeepFile()
     {
         Directory.CreateDirectory(Full("a/b/c"));
@@ -40,7 +41,7 @@ public sealed class WatchTests : IAsyncLifetime
         Assert.Equal(EntryKind.File, change.State.Kind);
     }
 
-    [Fact]
+    [AgentFact(Under = Launch.All)]
     public async Task Watch_Rename_IsOneMoveWithTheNewState()
     {
         await File.WriteAllTextAsync(Full("old.txt"), "x");
@@ -54,7 +55,7 @@ public sealed class WatchTests : IAsyncLifetime
         Assert.Equal(EntryKind.File, change.State.Kind);
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Watch_Delete_ReportsAbsent()
     {
         await File.WriteAllTextAsync(Full("f"), "x");
@@ -65,7 +66,7 @@ public sealed class WatchTests : IAsyncLifetime
         await _agent.WaitForChangeAsync("f", c => !c.State.Exists);
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Watch_TempfileRenamedToRealName_IsChangeOfRealName()
     {
         await File.WriteAllTextAsync(Full("doc.txt.tmp"), "draft");
@@ -78,7 +79,7 @@ public sealed class WatchTests : IAsyncLifetime
         Assert.DoesNotContain(_agent.SeenChanges, c => c.Path.EndsWith(".tmp", StringComparison.Ordinal) || c.FromPath is not null);
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Watch_ExcludedAndOwnArea_AreNotReported()
     {
         Directory.CreateDirectory(Full("node_modules/pkg"));
@@ -92,7 +93,7 @@ public sealed class WatchTests : IAsyncLifetime
         Assert.Equal(["sentinel"], _agent.SeenChanges.Select(c => c.Path).Distinct());
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Watch_OddNames_RoundTrip()
     {
         string[] names = ["line\nbreak", "co:lon", "-dash", "bad\uDCFF\uDCFE"];
@@ -109,7 +110,7 @@ public sealed class WatchTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [AgentFact]
     public async Task Watch_OwnCommit_IsNotReportedAsMove()
     {
         await File.WriteAllTextAsync(Full(".psync/stage/f"), "staged");
@@ -124,12 +125,19 @@ public sealed class WatchTests : IAsyncLifetime
     }
 }
 
-public sealed class RootGoneTests
+public sealed class NativeWatchTests : WatchTests<NativeLauncher>;
+
+public sealed class EmptyRootWatchTests : WatchTests<EmptyRootLauncher>;
+
+/// <summary>A change, a rename, through the arm64 cinotify (under qemu too).</summary>
+public sealed class QemuArm64WatchTests : WatchTests<QemuArm64Launcher>;
+
+public abstract class RootGoneTests<TLauncher> where TLauncher : IAgentLauncher, new()
 {
-    [Fact]
+    [AgentFact]
     public async Task Watch_RootDeleted_ReportsRootGone()
     {
-        await using var agent = await AgentSession.StartAsync();
+        await using var agent = await AgentSession.StartAsync(new TLauncher());
         await File.WriteAllTextAsync(agent.Full("f"), "x");
         await agent.WatchAsync();
 
@@ -140,17 +148,23 @@ public sealed class RootGoneTests
     }
 }
 
-public sealed class WatchLimitTests
+public sealed class NativeRootGoneTests : RootGoneTests<NativeLauncher>;
+
+public sealed class EmptyRootRootGoneTests : RootGoneTests<EmptyRootLauncher>;
+
+public abstract class WatchLimitTests<TLauncher> where TLauncher : IAgentLauncher, new()
 {
-    [Fact]
+    private readonly TLauncher _launcher = new();
+
+    [AgentFact]
     public async Task Watch_WatchLimitExceeded_AsksForRescan()
     {
-        var root = Directory.CreateTempSubdirectory("psync-agent-").FullName;
+        var root = _launcher.NewRoot();
         foreach (var d in new[] { "a", "b", "c", "d", "e" })
         {
             Directory.CreateDirectory(Path.Combine(root, d));
         }
-        await using var agent = await AgentSession.StartAsync(root, new Dictionary<string, string> { ["CINOTIFY_MAX_WATCHES"] = "3" });
+        await using var agent = await AgentSession.StartAsync(_launcher, root, new Dictionary<string, string> { ["CINOTIFY_MAX_WATCHES"] = "3" });
 
         await agent.Connection.WatchAsync();
 
@@ -158,3 +172,7 @@ public sealed class WatchLimitTests
         Assert.Contains("max_user_watches = 3", rescan.Reason);
     }
 }
+
+public sealed class NativeWatchLimitTests : WatchLimitTests<NativeLauncher>;
+
+public sealed class EmptyRootWatchLimitTests : WatchLimitTests<EmptyRootLauncher>;

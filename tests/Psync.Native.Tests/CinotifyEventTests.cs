@@ -1,12 +1,12 @@
 namespace Psync.Native.Tests;
 
-public sealed class CinotifyEventTests
+public abstract class CinotifyEventTests(CinotifyLaunch launch)
 {
     [Fact]
     public async Task Create_ThousandFilesInDirectoryJustCreated_EveryFileReported()
     {
         using var tree = new TempTree();
-        await using var cinotify = await CinotifyProcess.StartAsync(tree.Root);
+        await using var cinotify = await CinotifyProcess.StartAsync(tree, launch);
         var expected = new HashSet<string>();
 
         Directory.CreateDirectory(tree.In("burst"));
@@ -27,7 +27,7 @@ public sealed class CinotifyEventTests
     public async Task Create_NestedDirectoriesAndFile_FileReported()
     {
         using var tree = new TempTree();
-        await using var cinotify = await CinotifyProcess.StartAsync(tree.Root);
+        await using var cinotify = await CinotifyProcess.StartAsync(tree, launch);
 
         Directory.CreateDirectory(tree.In("a/b/c"));
         File.WriteAllText(tree.In("a/b/c/f"), "x");
@@ -45,7 +45,7 @@ public sealed class CinotifyEventTests
         Directory.CreateDirectory(tree.In("c"));
         File.WriteAllText(tree.In("a/file"), "x");
 
-        await using var cinotify = await CinotifyProcess.StartAsync(tree.Root);
+        await using var cinotify = await CinotifyProcess.StartAsync(tree, launch);
         File.WriteAllText(tree.In("a/b/later"), "x");
 
         var ready = Assert.Single(cinotify.Records, r => r.Event == "READY");
@@ -58,7 +58,7 @@ public sealed class CinotifyEventTests
     public async Task Names_NewlineColonDashAndInvalidUtf8_RoundTripByteExact()
     {
         using var tree = new TempTree();
-        await using var cinotify = await CinotifyProcess.StartAsync(tree.Root);
+        await using var cinotify = await CinotifyProcess.StartAsync(tree, launch);
         byte[][] names =
         [
             "new\nline"u8.ToArray(),
@@ -97,7 +97,7 @@ public sealed class CinotifyEventTests
         Directory.CreateDirectory(tree.Out("ext/sub"));
         File.CreateSymbolicLink(tree.In("link"), tree.Out("ext"));
 
-        await using var cinotify = await CinotifyProcess.StartAsync(tree.Root);
+        await using var cinotify = await CinotifyProcess.StartAsync(tree, launch);
         File.CreateSymbolicLink(tree.In("link2"), tree.Out("ext"));
         File.WriteAllText(tree.Out("ext/outside-file"), "x");
         File.WriteAllText(tree.Out("ext/sub/outside-file"), "x");
@@ -116,7 +116,7 @@ public sealed class CinotifyEventTests
     {
         using var tree = new TempTree();
         File.WriteAllText(tree.In("f"), "x");
-        await using var cinotify = await CinotifyProcess.StartAsync(tree.Root);
+        await using var cinotify = await CinotifyProcess.StartAsync(tree, launch);
 
         File.SetUnixFileMode(tree.In("f"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.Delete(tree.In("f"));
@@ -126,3 +126,9 @@ public sealed class CinotifyEventTests
         Assert.False(delete.IsDir);
     }
 }
+
+public sealed class NativeCinotifyEventTests() : CinotifyEventTests(CinotifyLaunch.Native);
+
+public sealed class EmptyRootCinotifyEventTests() : CinotifyEventTests(CinotifyLaunch.EmptyRoot);
+
+public sealed class QemuArm64CinotifyEventTests() : CinotifyEventTests(CinotifyLaunch.QemuArm64);

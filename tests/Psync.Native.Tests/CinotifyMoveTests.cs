@@ -1,6 +1,6 @@
 namespace Psync.Native.Tests;
 
-public sealed class CinotifyMoveTests
+public abstract class CinotifyMoveTests(CinotifyLaunch launch)
 {
     [Fact]
     public async Task Move_DirectoryInsideTree_OneMoveAndWatchesFollow()
@@ -9,7 +9,7 @@ public sealed class CinotifyMoveTests
         Directory.CreateDirectory(tree.In("old/sub"));
         File.WriteAllText(tree.In("old/a"), "x");
         File.WriteAllText(tree.In("old/sub/b"), "x");
-        await using var cinotify = await CinotifyProcess.StartAsync(tree.Root);
+        await using var cinotify = await CinotifyProcess.StartAsync(tree, launch);
 
         Directory.Move(tree.In("old"), tree.In("new"));
         var move = await cinotify.WaitForAsync(r => r.Event == "MOVE", CinotifyProcess.DefaultTimeout, "MOVE");
@@ -34,7 +34,7 @@ public sealed class CinotifyMoveTests
         {
             File.WriteAllText(tree.In($"f{i}"), "x");
         }
-        await using var cinotify = await CinotifyProcess.StartAsync(tree.Root);
+        await using var cinotify = await CinotifyProcess.StartAsync(tree, launch);
         var expected = Enumerable.Range(0, 50).ToDictionary(i => $"f{i}", i => $"g{i}");
 
         for (var i = 0; i < 50; i++)
@@ -58,7 +58,7 @@ public sealed class CinotifyMoveTests
         using var tree = new TempTree();
         Directory.CreateDirectory(tree.In("dir/sub"));
         File.WriteAllText(tree.In("file"), "x");
-        await using var cinotify = await CinotifyProcess.StartAsync(tree.Root);
+        await using var cinotify = await CinotifyProcess.StartAsync(tree, launch);
 
         File.Move(tree.In("file"), tree.Out("file"));
         Directory.Move(tree.In("dir"), tree.Out("dir"));
@@ -87,7 +87,7 @@ public sealed class CinotifyMoveTests
         File.WriteAllText(tree.Out("in/a"), "x");
         File.WriteAllText(tree.Out("in/sub/deep/b"), "x");
         File.WriteAllText(tree.Out("loose"), "x");
-        await using var cinotify = await CinotifyProcess.StartAsync(tree.Root);
+        await using var cinotify = await CinotifyProcess.StartAsync(tree, launch);
 
         File.Move(tree.Out("loose"), tree.In("loose"));
         Directory.Move(tree.Out("in"), tree.In("in"));
@@ -109,7 +109,7 @@ public sealed class CinotifyMoveTests
         Directory.CreateDirectory(tree.In(".psync/trash/old"));
         Directory.CreateDirectory(tree.In("doomed/inner"));
         File.WriteAllText(tree.In("doomed/inner/file"), "x");
-        await using var cinotify = await CinotifyProcess.StartAsync(tree.Root);
+        await using var cinotify = await CinotifyProcess.StartAsync(tree, launch);
 
         Directory.Move(tree.In("doomed"), tree.In(".psync/trash/doomed"));
         var move = await cinotify.WaitForAsync(r => r.Event == "MOVE", CinotifyProcess.DefaultTimeout, "MOVE");
@@ -135,7 +135,7 @@ public sealed class CinotifyMoveTests
         using var tree = new TempTree();
         Directory.CreateDirectory(tree.In(".psync/trash/kept/sub"));
         File.WriteAllText(tree.In(".psync/trash/kept/sub/f"), "x");
-        await using var cinotify = await CinotifyProcess.StartAsync(tree.Root);
+        await using var cinotify = await CinotifyProcess.StartAsync(tree, launch);
 
         Directory.Move(tree.In(".psync/trash/kept"), tree.In("restored"));
         await cinotify.WaitForAsync(r => r.Event == "MOVE" && r.ArgText == "restored", CinotifyProcess.DefaultTimeout, "MOVE");
@@ -144,3 +144,9 @@ public sealed class CinotifyMoveTests
         await cinotify.WaitForAsync("WRITE", "restored/sub/g");
     }
 }
+
+public sealed class NativeCinotifyMoveTests() : CinotifyMoveTests(CinotifyLaunch.Native);
+
+public sealed class EmptyRootCinotifyMoveTests() : CinotifyMoveTests(CinotifyLaunch.EmptyRoot);
+
+public sealed class QemuArm64CinotifyMoveTests() : CinotifyMoveTests(CinotifyLaunch.QemuArm64);

@@ -36,22 +36,20 @@ public sealed class CinotifyProcess : IAsyncDisposable
         _reader = Task.Run(ReadOutputAsync);
     }
 
+    /// <summary>cinotify's process id (chroot and qemu-user exec it in their own process).</summary>
     public int Pid => _process.Id;
 
     /// <summary>
-    /// Starts cinotify on root and waits for its READY record. Extra environment variables are
-    /// set for the child only.
+    /// Starts cinotify on the tree's root, the <paramref name="launch"/> way, and waits for its READY
+    /// record. Extra environment variables are set for the child only.
     /// </summary>
-    public static async Task<CinotifyProcess> StartAsync(string root, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<CinotifyProcess> StartAsync(TempTree tree, CinotifyLaunch launch, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var psi = new ProcessStartInfo(BinaryPath)
-        {
-            ArgumentList = { root },
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var psi = CinotifyCommand.For(launch, tree);
+        psi.RedirectStandardInput = true;
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.UseShellExecute = false;
         psi.Environment.Remove("CINOTIFY_MAX_WATCHES");
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using Psync.Agent.Native;
 using Psync.Protocol;
@@ -83,7 +82,10 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
                 throw new ErrnoException(errno, $"mkdir {PathCodec.Display(o.Path)}");
             }
             // mkdir applies the umask; the engine asked for exact bits.
-            Libc.fchmodat(parent.Fd, p, o.Mode & 0xFFF, Libc.AtSymlinkNoFollow);
+            if (Libc.ChmodNoFollow(parent.Fd, p, o.Mode & 0xFFF) != 0)
+            {
+                throw new ErrnoException(Libc.Errno, $"chmod {PathCodec.Display(o.Path)}");
+            }
         }
         return Ok(id, RootFs.Stat(parent.Fd, parent.Leaf));
     }
@@ -193,7 +195,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
         fixed (byte* p = parent.Leaf)
         {
             // AT_SYMLINK_NOFOLLOW: a symlink swapped in after the check is not followed out of the root.
-            if (o.Mode is { } mode && actual.Kind != EntryKind.Symlink && Libc.fchmodat(parent.Fd, p, mode & 0xFFF, Libc.AtSymlinkNoFollow) != 0)
+            if (o.Mode is { } mode && actual.Kind != EntryKind.Symlink && Libc.ChmodNoFollow(parent.Fd, p, mode & 0xFFF) != 0)
             {
                 throw new ErrnoException(Libc.Errno, $"chmod {PathCodec.Display(o.Path)}");
             }
@@ -285,7 +287,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
         }
         using var handle = new SafeFileHandle(fd, ownsHandle: true);
         using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        var hash = Convert.ToHexStringLower(Sha256.HashData(stream));
         return new OpResult(id, OpStatus.Ok, before, null, hash);
     }
 

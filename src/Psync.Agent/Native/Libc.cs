@@ -40,6 +40,7 @@ internal static unsafe partial class Libc
     public const int ENotEmpty = 39;
     public const int ELoop = 40;
     public const int ENoSys = 38;
+    public const int EOpNotSupp = 95;
 
     public const byte DtUnknown = 0;
     public const byte DtDir = 4;
@@ -75,6 +76,41 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int fchmodat(int dirfd, byte* path, uint mode, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fchmod(int fd, uint mode);
+
+    /// <summary>
+    /// chmod of <paramref name="path"/> in <paramref name="dirfd"/> that never follows a symlink. glibc before
+    /// 2.39 does fchmodat's AT_SYMLINK_NOFOLLOW through /proc/self/fd, which a chroot or a container
+    /// without /proc lacks (EOPNOTSUPP): then the file is opened with O_NOFOLLOW and changed through
+    /// its descriptor (for reading, or for writing when it is not readable).
+    /// </summary>
+    public static int ChmodNoFollow(int dirfd, byte* path, uint mode)
+    {
+        if (fchmodat(dirfd, path, mode, AtSymlinkNoFollow) == 0)
+        {
+            return 0;
+        }
+        if (Errno != EOpNotSupp)
+        {
+            return -1;
+        }
+        var fd = openat(dirfd, path, ORdOnly | ONoFollow | OCloExec | ONonBlock, 0);
+        if (fd < 0)
+        {
+            fd = openat(dirfd, path, OWrOnly | ONoFollow | OCloExec | ONonBlock, 0);
+        }
+        if (fd < 0)
+        {
+            return -1;
+        }
+        var result = fchmod(fd, mode);
+        var errno = Errno;
+        close(fd);
+        Marshal.SetLastPInvokeError(errno);
+        return result;
+    }
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int utimensat(int dirfd, byte* path, Timespec* times, int flags);
