@@ -37,7 +37,7 @@ public sealed class SshSessionTests(SshdFixture sshd) : IClassFixture<SshdFixtur
     [Fact]
     public async Task ConnectAsync_EncryptedKeyWithoutPassphrase_SaysSo()
     {
-        var e = await Assert.ThrowsAsync<RemoteException>(() => SshSession.ConnectAsync(sshd.Options(sshd.EncryptedKey), sshd.PinnedKnownHosts()));
+        var e = await Assert.ThrowsAsync<KeyFileException>(() => SshSession.ConnectAsync(sshd.Options(sshd.EncryptedKey), sshd.PinnedKnownHosts()));
 
         Assert.Contains("passphrase", e.Message, StringComparison.Ordinal);
         Assert.Contains(sshd.EncryptedKey, e.Message, StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public sealed class SshSessionTests(SshdFixture sshd) : IClassFixture<SshdFixtur
     {
         var options = sshd.Options(sshd.EncryptedKey) with { Passphrase = "wrong" };
 
-        var e = await Assert.ThrowsAsync<RemoteException>(() => SshSession.ConnectAsync(options, sshd.PinnedKnownHosts()));
+        var e = await Assert.ThrowsAsync<KeyFileException>(() => SshSession.ConnectAsync(options, sshd.PinnedKnownHosts()));
 
         Assert.Contains(sshd.EncryptedKey, e.Message, StringComparison.Ordinal);
     }
