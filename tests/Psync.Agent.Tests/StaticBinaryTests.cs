@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Psync.Agent.Tests.Launchers;
 using Psync.Tests;
 
 namespace Psync.Agent.Tests;
@@ -33,7 +32,7 @@ public sealed class StaticBinaryTests
     {
         var path = Shipped(runtime, name);
 
-        var (exitCode, output) = await RunAsync(Sandbox.FindProgram("file", "file"), "-b", path);
+        var (exitCode, output) = await RunAsync(Executables.Find("file", "file"), "-b", path);
 
         Assert.Equal(0, exitCode);
         Assert.StartsWith("ELF 64-bit LSB", output);
@@ -50,7 +49,7 @@ public sealed class StaticBinaryTests
 
         // A static binary has no dynamic symbol table (objdump says "not a dynamic object" and exits
         // 1), or, a static PIE, one without symbols to bind from a shared glibc.
-        var (_, output) = await RunAsync(Sandbox.FindProgram("objdump", "binutils"), "-T", path);
+        var (_, output) = await RunAsync(Executables.Find("objdump", "binutils"), "-T", path);
 
         Assert.Contains("DYNAMIC SYMBOL TABLE", output);
         Assert.DoesNotContain("GLIBC_", output);
@@ -60,7 +59,7 @@ public sealed class StaticBinaryTests
     public async Task ObjdumpT_DynamicProgram_ShowsGlibcVersions()
     {
         // The check above could pass for nothing if objdump did not list versions: it does for a dynamic program.
-        var (exitCode, output) = await RunAsync(Sandbox.FindProgram("objdump", "binutils"), "-T", Sandbox.FindProgram("file", "file"));
+        var (exitCode, output) = await RunAsync(Executables.Find("objdump", "binutils"), "-T", Executables.Find("file", "file"));
 
         Assert.Equal(0, exitCode);
         Assert.Contains("GLIBC_", output);

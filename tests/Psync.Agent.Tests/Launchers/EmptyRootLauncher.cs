@@ -38,7 +38,7 @@ public sealed class EmptyRootLauncher : IAgentLauncher
 
     public ProcessStartInfo Command(string root, params IEnumerable<string> arguments)
     {
-        var psi = new ProcessStartInfo(Sandbox.FindProgram("chroot", "coreutils"));
+        var psi = new ProcessStartInfo(Executables.Find("chroot", "coreutils"));
         psi.ArgumentList.Add(Sandbox.Of(root));
         psi.ArgumentList.Add("/psync-agent");
         foreach (var argument in arguments)

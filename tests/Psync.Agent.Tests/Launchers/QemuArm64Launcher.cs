@@ -48,7 +48,7 @@ public sealed class QemuArm64Launcher : IAgentLauncher
     public AgentConnection Start(string root, IReadOnlyDictionary<string, string>? environment = null, bool readOnly = false, Action<string>? onStderr = null) =>
         AgentProcess.Start(Command(root, ["--root", root, .. readOnly ? new[] { "--read-only" } : []]), environment, onStderr, TimeSpan.FromSeconds(10));
 
-    private static string Qemu => Sandbox.FindProgram("qemu-aarch64-static", "qemu-user-static");
+    private static string Qemu => Executables.Find("qemu-aarch64-static", "qemu-user-static");
 
     private static string ShellQuote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Psync.Tests;
 
 namespace Psync.Agent.Tests.Launchers;
 
@@ -38,33 +39,10 @@ internal static class Sandbox
     }
 
     /// <summary>Puts a copy of the executable <paramref name="from"/> into the sandbox of <paramref name="root"/> as <paramref name="name"/>.</summary>
-    /// <remarks>
-    /// Copied by install(1), not by this process: a file this process had open for writing could be
-    /// inherited by a child that another test forks at that moment, and exec of the copy would then
-    /// fail with ETXTBSY ("Text file busy") until that child execs.
-    /// </remarks>
     public static string InstallExecutable(string root, string from, string name)
     {
         var to = Path.Combine(Of(root), name);
-        using var install = Process.Start(new ProcessStartInfo(FindProgram("install", "coreutils")) { ArgumentList = { "-m", "0755", "--", from, to } })!;
-        if (!install.WaitForExit(30_000) || install.ExitCode != 0)
-        {
-            throw new IOException($"install {from} {to} failed");
-        }
+        Executables.Install(from, to);
         return to;
-    }
-
-    /// <summary>The full path of <paramref name="program"/> on $PATH, or a failure that says which package brings it.</summary>
-    public static string FindProgram(string program, string package)
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(dir, program);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        throw new FileNotFoundException($"{program} is not on PATH: install {package} (scripts/deps.sh does)");
     }
 }
