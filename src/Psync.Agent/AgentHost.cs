@@ -36,7 +36,7 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, Str
                 switch (message)
                 {
                     case Configure c:
-                        _filter = new PathFilter(c.Excludes, c.Tempfiles);
+                        _filter = new PathFilter(c.Excludes, c.Tempfiles, text => _ = _output.SendAsync(new Log(LogLevel.Warning, text), cts.Token));
                         break;
                     case Watch when fs is not null:
                         var watcher = new Watcher(fs, () => _filter, _output, cinotify, _seq);

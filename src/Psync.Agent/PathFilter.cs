@@ -1,33 +1,29 @@
 using System.Text.RegularExpressions;
 using Psync.Agent.Fs;
+using Psync.Protocol;
 
 namespace Psync.Agent;
 
 /// <summary>
 /// psync's -e (exclude) and -t (tempfile) regexes, searched in the path relative to the root, and
-/// the agent's own <c>.psync/</c> area, which is always left out.
+/// the agent's own <c>.psync/</c> area, which is always left out. Patterns follow <see cref="PathPatterns"/>.
 /// </summary>
 internal sealed class PathFilter
 {
-    public static readonly PathFilter None = new([], []);
+    public static readonly PathFilter None = new([], [], null);
 
     private readonly Regex[] _patterns;
+    private readonly Action<string>? _warn;
+    private readonly HashSet<Regex> _warned = [];
 
-    public PathFilter(IReadOnlyList<string> excludes, IReadOnlyList<string> tempfiles)
+    /// <param name="excludes">-e patterns.</param>
+    /// <param name="tempfiles">-t patterns.</param>
+    /// <param name="warn">Told, once per pattern, when a pattern could not decide in time and paths were left out for it.</param>
+    /// <exception cref="ArgumentException">A pattern is refused by <see cref="PathPatterns"/>.</exception>
+    public PathFilter(IReadOnlyList<string> excludes, IReadOnlyList<string> tempfiles, Action<string>? warn)
     {
-        _patterns = [.. excludes.Concat(tempfiles).Select(Compile)];
-    }
-
-    private static Regex Compile(string pattern)
-    {
-        try
-        {
-            return new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200));
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"bad pattern '{pattern}': {e.Message}", e);
-        }
+        _patterns = [.. excludes.Concat(tempfiles).Select(PathPatterns.Compile)];
+        _warn = warn;
     }
 
     /// <summary>True when the path itself is left out (its ancestors are not looked at).</summary>
@@ -67,7 +63,17 @@ internal sealed class PathFilter
             }
             catch (RegexMatchTimeoutException)
             {
-                // A pattern that cannot decide in time leaves the path in: syncing too much is safe.
+                // Fail closed: a pattern that cannot decide leaves the path out, and says so.
+                bool first;
+                lock (_warned)
+                {
+                    first = _warned.Add(regex);
+                }
+                if (first)
+                {
+                    _warn?.Invoke($"the pattern '{regex}' could not decide within {PathPatterns.MatchTimeout.TotalSeconds:0.#} s on {PathCodec.Display(path)}: such paths are left out, not synced");
+                }
+                return true;
             }
         }
         return false;

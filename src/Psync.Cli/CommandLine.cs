@@ -1,3 +1,4 @@
+using Psync.Engine;
 using Psync.Protocol;
 
 namespace Psync.Cli;
@@ -92,9 +93,9 @@ internal static class CommandLine
                 case var o when o == Force: force = true; break;
                 case var o when o == DataDir: dataDir = env.Absolute(OptionValues.NotEmpty(o, v)); break;
                 case var o when o == AcceptHostKey: acceptHostKey = OptionValues.NotEmpty(o, v); break;
-                case var o when o == Hold: hold = TimeSpan.FromMilliseconds(OptionValues.Integer(o, v, 0, 3_600_000)); break;
-                case var o when o == TrashDays: trash = TimeSpan.FromDays(OptionValues.Integer(o, v, 0, 36_500)); break;
-                case var o when o == MaxDeleteShare: share = OptionValues.Fraction(o, v); break;
+                case var o when o == Hold: hold = TimeSpan.FromMilliseconds(Math.Clamp(OptionValues.WholeNumber(o, v), -1, long.MaxValue / TimeSpan.TicksPerMillisecond)); break;
+                case var o when o == TrashDays: trash = TimeSpan.FromDays(Math.Clamp(OptionValues.WholeNumber(o, v), -1, TimeSpan.MaxValue.Days)); break;
+                case var o when o == MaxDeleteShare: share = OptionValues.Number(o, v); break;
                 case var o when o == Agent: agent = env.Absolute(OptionValues.NotEmpty(o, v)); break;
                 case var o when o == Identity: identity = env.Absolute(OptionValues.NotEmpty(o, v)); break;
                 case var o when o == SshAgent: sshAgent = true; break;
@@ -131,7 +132,7 @@ internal static class CommandLine
         {
             throw new UsageException($"SRC '{source}' and DST '{destination}' overlap: one tree would sync into itself");
         }
-        return new CliOptions
+        var options = new CliOptions
         {
             Source = source,
             Destination = destination,
@@ -156,7 +157,24 @@ internal static class CommandLine
             MaxDeleteShare = share,
             AgentPath = agent,
         };
+        // The limits are the engine's, so psync and the web app refuse the same values with the same words.
+        if (options.ToPairOptions().Validate().FirstOrDefault() is { Key: var field, Value: [var problem, ..] })
+        {
+            throw new UsageException($"option {OptionOf(field).Name}: {problem}");
+        }
+        return options;
     }
+
+    private static OptionSpec OptionOf(string pairOption) => pairOption switch
+    {
+        nameof(PairOptions.DeleteHold) => Hold,
+        nameof(PairOptions.TrashRetention) => TrashDays,
+        nameof(PairOptions.MaxDeleteShare) => MaxDeleteShare,
+        nameof(PairOptions.Excludes) => Excludes,
+        nameof(PairOptions.Tempfiles) => Tempfiles,
+        nameof(PairOptions.RsyncExtra) => Extra,
+        _ => throw new ArgumentOutOfRangeException(nameof(pairOption), pairOption, "a pair option without a psync option"),
+    };
 
     /// <summary>A local DST is made absolute; a remote one is normalized when absolute, else left for the remote side (relative to its home).</summary>
     private static string Destination(string path, string? host, CliEnvironment env) =>

@@ -1,23 +1,14 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using Psync.Protocol;
 
 namespace Psync.Cli;
 
 /// <summary>Checks and converts option values; every failure is a <see cref="UsageException"/> naming the option.</summary>
 internal static class OptionValues
 {
-    public static string Regex(OptionSpec option, string pattern)
-    {
-        try
-        {
-            _ = new Regex(pattern, RegexOptions.CultureInvariant);
-            return pattern;
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException($"option {option.Name}: bad regex '{pattern}': {e.Message}");
-        }
-    }
+    /// <summary>A -e or -t pattern, checked by the one pattern policy (<see cref="PathPatterns"/>).</summary>
+    public static string Regex(OptionSpec option, string pattern) =>
+        PathPatterns.Problem(pattern) is { } problem ? throw new UsageException($"option {option.Name}: {problem}") : pattern;
 
     public static int Integer(OptionSpec option, string value, int min, int max)
     {
@@ -28,14 +19,15 @@ internal static class OptionValues
         throw new UsageException($"option {option.Name}: '{value}' is not a whole number from {min} to {max}");
     }
 
-    public static double Fraction(OptionSpec option, string value)
-    {
-        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x is >= 0 and <= 1)
-        {
-            return x;
-        }
-        throw new UsageException($"option {option.Name}: '{value}' is not a number from 0 to 1");
-    }
+    /// <summary>A whole number; its range is the engine's to judge (<see cref="Engine.PairOptions.Validate"/>).</summary>
+    public static long WholeNumber(OptionSpec option, string value) =>
+        long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n
+            : throw new UsageException($"option {option.Name}: '{value}' is not a whole number");
+
+    /// <summary>A decimal number; its range is the engine's to judge (<see cref="Engine.PairOptions.Validate"/>).</summary>
+    public static double Number(OptionSpec option, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) ? x
+            : throw new UsageException($"option {option.Name}: '{value}' is not a number");
 
     public static string NotEmpty(OptionSpec option, string value) =>
         value.Length > 0 ? value : throw new UsageException($"option {option.Name}: the value is empty");

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Psync.Protocol;
 
 namespace Psync.Cli;
 
@@ -77,15 +78,9 @@ internal static class RsyncGlob
         }
         regex.Append('$');
         var result = regex.ToString();
-        try
-        {
-            _ = new Regex(result, RegexOptions.CultureInvariant);
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException($"--rsync-excludes: cannot use '{pattern}': {e.Message}");
-        }
-        return result;
+        return PathPatterns.Problem(result) is { } problem
+            ? throw new UsageException($"--rsync-excludes: cannot use '{pattern}': {problem}")
+            : result;
     }
 
     /// <summary>Where the class opened at <paramref name="open"/> ends (a ']' right after '[' or '[!' belongs to it), or -1.</summary>

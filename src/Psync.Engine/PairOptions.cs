@@ -1,8 +1,37 @@
+using System.Globalization;
+using Psync.Engine.Transfer;
+using Psync.Protocol;
+
 namespace Psync.Engine;
 
-/// <summary>Everything that defines one sync pair and how it behaves. psync's command-line options map onto these.</summary>
+/// <summary>
+/// Everything that defines one sync pair and how it behaves. psync's command-line options and the
+/// web app's pair fields map onto these; the defaults, the limits and <see cref="Validate"/> here
+/// are the only ones (the CLI, the API and the form ask them).
+/// </summary>
 public sealed record PairOptions
 {
+    /// <summary>The default <see cref="DeleteHold"/>.</summary>
+    public static readonly TimeSpan DefaultDeleteHold = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest <see cref="DeleteHold"/>, in milliseconds (a constant, for the API's schema).</summary>
+    public const int MaxDeleteHoldMilliseconds = 3_600_000;
+
+    /// <summary>The longest <see cref="TrashRetention"/>, in days (a constant, for the API's schema).</summary>
+    public const int MaxTrashRetentionDays = 36_500;
+
+    /// <summary>The longest <see cref="DeleteHold"/>.</summary>
+    public static readonly TimeSpan MaxDeleteHold = TimeSpan.FromMilliseconds(MaxDeleteHoldMilliseconds);
+
+    /// <summary>The default <see cref="TrashRetention"/>.</summary>
+    public static readonly TimeSpan DefaultTrashRetention = TimeSpan.FromDays(30);
+
+    /// <summary>The longest <see cref="TrashRetention"/>.</summary>
+    public static readonly TimeSpan MaxTrashRetention = TimeSpan.FromDays(MaxTrashRetentionDays);
+
+    /// <summary>The default <see cref="MaxDeleteShare"/>.</summary>
+    public const double DefaultMaxDeleteShare = 0.5;
+
     /// <summary>A name for logs and the default data folder.</summary>
     public string Name { get; init; } = "pair";
 
@@ -52,7 +81,7 @@ public sealed record PairOptions
     public bool SkipInitialSync { get; init; }
 
     /// <summary>How long deletes and moves wait, so an editor's save dance arrives as one modification.</summary>
-    public TimeSpan DeleteHold { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan DeleteHold { get; init; } = DefaultDeleteHold;
 
     /// <summary>How often both trees are scanned and merged with the index, whatever the events said.</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromMinutes(30);
@@ -64,14 +93,68 @@ public sealed record PairOptions
     public int ReconcilePage { get; init; } = 20_000;
 
     /// <summary>How long deleted and replaced versions stay in <c>.psync/trash/</c> on each side.</summary>
-    public TimeSpan TrashRetention { get; init; } = TimeSpan.FromDays(30);
+    public TimeSpan TrashRetention { get; init; } = DefaultTrashRetention;
 
     /// <summary>A plan that would delete more than this share of the known tree pauses for confirmation…</summary>
-    public double MaxDeleteShare { get; init; } = 0.5;
+    public double MaxDeleteShare { get; init; } = DefaultMaxDeleteShare;
 
     /// <summary>…when it deletes at least this many paths.</summary>
     public int MinDeletesGuarded { get; init; } = 100;
 
     /// <summary>Where psync-agent is; null finds it (PSYNC_AGENT, then next to the program).</summary>
     public string? AgentPath { get; init; }
+
+    /// <summary>
+    /// What is wrong with these options, by property name (<c>nameof(DeleteHold)</c>, ...), in sentences
+    /// for the user; empty when nothing is. Patterns follow <see cref="PathPatterns"/>, rsync options <see cref="RsyncExtraPolicy"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string[]> Validate()
+    {
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Add(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list))
+            {
+                errors[field] = list = [];
+            }
+            list.Add(message);
+        }
+
+        if (DeleteHold < TimeSpan.Zero || DeleteHold > MaxDeleteHold)
+        {
+            Add(nameof(DeleteHold), string.Create(CultureInfo.InvariantCulture, $"The hold is 0 to {MaxDeleteHold.TotalMilliseconds:0} ms."));
+        }
+        if (TrashRetention < TimeSpan.Zero || TrashRetention > MaxTrashRetention)
+        {
+            Add(nameof(TrashRetention), string.Create(CultureInfo.InvariantCulture, $"Trash is kept 0 to {MaxTrashRetention.TotalDays:0} days."));
+        }
+        if (double.IsNaN(MaxDeleteShare) || MaxDeleteShare is <= 0 or > 1)
+        {
+            Add(nameof(MaxDeleteShare), "The delete share is more than 0 and at most 1.");
+        }
+        foreach (var (field, patterns) in new[] { (nameof(Excludes), Excludes), (nameof(Tempfiles), Tempfiles) })
+        {
+            foreach (var pattern in patterns)
+            {
+                if (PathPatterns.Problem(pattern) is { } problem)
+                {
+                    Add(field, Sentence(problem));
+                }
+            }
+        }
+        foreach (var arg in RsyncExtra)
+        {
+            if (string.IsNullOrEmpty(arg) || arg.Contains('\0', StringComparison.Ordinal))
+            {
+                Add(nameof(RsyncExtra), "An rsync argument is empty or holds a NUL.");
+            }
+            else if (RsyncExtraPolicy.Refusal(arg) is { } reason)
+            {
+                Add(nameof(RsyncExtra), Sentence(reason));
+            }
+        }
+        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    }
+
+    private static string Sentence(string text) => char.ToUpperInvariant(text[0]) + text[1..] + (text.EndsWith('.') ? "" : ".");
 }

@@ -233,6 +233,11 @@ public sealed class SyncPair : IAsyncDisposable
     private async Task RunSessionAsync(bool watch, bool reconcile, bool once, CancellationToken ct)
     {
         SetIdle(false);
+        if (Options.Validate() is { Count: > 0 } problems)
+        {
+            // Options stored before a rule tightened (a pattern that needs backtracking) stop here, not in an agent.
+            throw new PairException($"the pair's options cannot be used: {string.Join(" ", problems.SelectMany(p => p.Value))}");
+        }
         _journal.SetStatus(PairState.Starting);
         var agentPath = LocalAgent.Locate(Options.AgentPath);
         await using var left = Start(agentPath, Options.LeftRoot, Side.Left);

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Psync.Engine.Agents;
 using Psync.Engine.Sync;
 using Psync.Protocol;
@@ -114,13 +113,9 @@ public static class TreeComparer
     {
         foreach (var pattern in patterns)
         {
-            try
+            if (PathPatterns.Problem(pattern) is { } problem)
             {
-                _ = new Regex(pattern, RegexOptions.CultureInvariant);
-            }
-            catch (ArgumentException e)
-            {
-                throw new CheckException($"bad pattern '{pattern}': {e.Message}", e);
+                throw new CheckException(problem);
             }
         }
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Psync.Engine;
 
 namespace Psync.Web.Data;
 
@@ -39,9 +40,9 @@ public sealed class PairEntity
     public bool DryRun { get; set; }
     public bool Force { get; set; }
     public bool SkipInitialSync { get; set; }
-    public int HoldMilliseconds { get; set; } = 200;
-    public int TrashDays { get; set; } = 30;
-    public double MaxDeleteShare { get; set; } = 0.5;
+    public int HoldMilliseconds { get; set; } = (int)PairOptions.DefaultDeleteHold.TotalMilliseconds;
+    public int TrashDays { get; set; } = (int)PairOptions.DefaultTrashRetention.TotalDays;
+    public double MaxDeleteShare { get; set; } = PairOptions.DefaultMaxDeleteShare;
     /// <summary>Paused by a person: not started until resumed.</summary>
     public bool Paused { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

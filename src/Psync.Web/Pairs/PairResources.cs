@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using Psync.Engine;
 using Psync.Engine.Sync;
 using Psync.Protocol;
 using Psync.Web.Data;
@@ -43,7 +45,7 @@ public sealed record PairStatusResource(
     PairCounters Counters,
     bool AwaitsDeleteConfirmation = false);
 
-/// <summary>What a pair's creation or edit carries; omitted options keep psync's defaults.</summary>
+/// <summary>What a pair's creation or edit carries; omitted options keep psync's defaults. The limits are the engine's (PairOptions).</summary>
 public sealed record PairRequest(
     string? Name,
     string? LeftRoot,
@@ -55,9 +57,9 @@ public sealed record PairRequest(
     bool? DryRun = null,
     bool? Force = null,
     bool? SkipInitialSync = null,
-    int? HoldMilliseconds = null,
-    int? TrashDays = null,
-    double? MaxDeleteShare = null,
+    [property: Range(0, PairOptions.MaxDeleteHoldMilliseconds)] int? HoldMilliseconds = null,
+    [property: Range(0, PairOptions.MaxTrashRetentionDays)] int? TrashDays = null,
+    [property: Range(0.0, 1.0, MinimumIsExclusive = true)] double? MaxDeleteShare = null,
     bool? Paused = null);
 
 /// <param name="Kind">transfer, delete, mkdir, move, symlink, attr, conflict.</param>

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Psync.Engine.Check;
+using Psync.Engine;
 using Psync.Engine.Sync;
 using Psync.Protocol;
 using Psync.Web.Data;
@@ -330,11 +331,26 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         p.DryRun = r.DryRun ?? false;
         p.Force = r.Force ?? false;
         p.SkipInitialSync = r.SkipInitialSync ?? false;
-        p.HoldMilliseconds = r.HoldMilliseconds ?? 200;
-        p.TrashDays = r.TrashDays ?? 30;
-        p.MaxDeleteShare = r.MaxDeleteShare ?? 0.5;
+        var options = ToOptionsForCheck(r);
+        p.HoldMilliseconds = (int)options.DeleteHold.TotalMilliseconds;
+        p.TrashDays = (int)options.TrashRetention.TotalDays;
+        p.MaxDeleteShare = options.MaxDeleteShare;
         p.Paused = r.Paused ?? p.Paused;
     }
+
+    /// <summary>The engine's options for what a request asks (the engine's defaults where it says nothing), to check them and take its values.</summary>
+    internal static PairOptions ToOptionsForCheck(PairRequest r) => new()
+    {
+        LeftRoot = r.LeftRoot ?? "",
+        RightRoot = r.RightRoot ?? "",
+        DataDir = "",
+        Excludes = r.Excludes ?? [],
+        Tempfiles = r.Tempfiles ?? [],
+        RsyncExtra = r.RsyncExtra ?? [],
+        DeleteHold = r.HoldMilliseconds is { } hold ? TimeSpan.FromMilliseconds(hold) : PairOptions.DefaultDeleteHold,
+        TrashRetention = r.TrashDays is { } days ? TimeSpan.FromDays(days) : PairOptions.DefaultTrashRetention,
+        MaxDeleteShare = r.MaxDeleteShare ?? PairOptions.DefaultMaxDeleteShare,
+    };
 }
 
 /// <summary>A page of history: after <see cref="Since"/> (oldest first, for following), or the newest before <see cref="Before"/> after skipping <see cref="Skip"/> (pages).</summary>

@@ -1,6 +1,5 @@
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using Psync.Engine.Transfer;
+using Psync.Engine;
 using Psync.Web.Data;
 
 namespace Psync.Web.Pairs;
@@ -74,33 +73,24 @@ public static class PairValidator
                 Add("rightRoot", $"The pair '{same.Name}' already syncs these roots.");
             }
         }
-        CheckPatterns(request.Excludes, "excludes", Add);
-        CheckPatterns(request.Tempfiles, "tempfiles", Add);
-        foreach (var arg in request.RsyncExtra ?? [])
+        // Patterns, rsync options and the limits are the engine's rules (PairOptions.Validate), as for psync.
+        foreach (var (field, messages) in PairService.ToOptionsForCheck(request).Validate())
         {
-            if (string.IsNullOrEmpty(arg) || arg.Contains('\0', StringComparison.Ordinal))
+            foreach (var message in messages)
             {
-                Add("rsyncExtra", "An rsync argument is empty or holds a NUL.");
+                Add(ApiField(field), message);
             }
-            else if (RsyncExtraPolicy.Refusal(arg) is { } reason)
-            {
-                Add("rsyncExtra", char.ToUpperInvariant(reason[0]) + reason[1..] + ".");
-            }
-        }
-        if (request.HoldMilliseconds is < 0 or > 60_000)
-        {
-            Add("holdMilliseconds", "The hold is 0 to 60000 ms.");
-        }
-        if (request.TrashDays is < 0 or > 3650)
-        {
-            Add("trashDays", "Trash is kept 0 to 3650 days.");
-        }
-        if (request.MaxDeleteShare is { } share && (double.IsNaN(share) || share is <= 0 or > 1))
-        {
-            Add("maxDeleteShare", "The delete share is more than 0 and at most 1.");
         }
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
     }
+
+    /// <summary>The API's name of a <see cref="PairOptions"/> property.</summary>
+    private static string ApiField(string pairOption) => pairOption switch
+    {
+        nameof(PairOptions.DeleteHold) => "holdMilliseconds",
+        nameof(PairOptions.TrashRetention) => "trashDays",
+        _ => char.ToLowerInvariant(pairOption[0]) + pairOption[1..],
+    };
 
     /// <summary>Why <paramref name="root"/> cannot be a root, or null. A local root must be an existing folder; a remote one is checked when the pair connects.</summary>
     public static string? RootError(string? root, bool local)
@@ -130,21 +120,6 @@ public static class PairValidator
             return $"{root} is a file, not a folder.";
         }
         return Directory.Exists(root) ? null : $"{root} does not exist.";
-    }
-
-    private static void CheckPatterns(IReadOnlyList<string>? patterns, string field, Action<string, string> add)
-    {
-        foreach (var pattern in patterns ?? [])
-        {
-            try
-            {
-                _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
-            }
-            catch (ArgumentException e)
-            {
-                add(field, $"'{pattern}' is not a valid regular expression: {e.Message}");
-            }
-        }
     }
 
     private static string Normalize(string root) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));

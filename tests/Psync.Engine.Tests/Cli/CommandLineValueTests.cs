@@ -145,6 +145,26 @@ public sealed class CommandLineValueTests
         Assert.Equal(["backup", "rsnapshot"], options.Banned);
     }
 
+    [Fact]
+    public void Parse_HoldOverAnHour_RefusedWithTheEnginesWords()
+    {
+        var error = Error("--hold", "3600001", "/a", "/b");
+
+        // The web app's API says the same for holdMilliseconds = 3600001 (BadInputTests).
+        Assert.Equal("option --hold: The hold is 0 to 3600000 ms.", error);
+    }
+
+    [Theory]
+    [InlineData("-e", "(\\w+)-\\1")]
+    [InlineData("-t", "(?<=x)y")]
+    [InlineData("-e", "(?>a+)b")]
+    public void Parse_PatternThatNeedsBacktracking_RefusedSayingWhy(string option, string pattern)
+    {
+        var error = Error(option, pattern, "/a", "/b");
+
+        Assert.Contains("needs backtracking", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--hold", "-5")]
     [InlineData("--hold", "1.5")]

@@ -1,3 +1,4 @@
+using Psync.Engine.Sync;
 using Psync.Protocol;
 
 namespace Psync.Engine.Tests.Sync;
@@ -42,6 +43,30 @@ public abstract class NamesAndFiltersTestsBase
         {
             Assert.Contains(right, r => r.AsSpan().SequenceEqual(name));
         }
+    }
+
+    [Fact]
+    public async Task Exclude_PatternThatWouldBacktrackForEver_ExcludesEveryMatchAndNothingStalls()
+    {
+        // On a backtracking engine ^(a+)+$ takes 2^n steps on n a's followed by anything else: it used to
+        // time out, count as "no match", and let all of these sync while the scan crawled.
+        var name = new string('a', 240) + "-secret-";
+        await using var pair = Create(o => o with { Excludes = ["^(a+)+$|secret"] });
+        for (var i = 0; i < 10; i++)
+        {
+            await File.WriteAllTextAsync(pair.L(name + i), "before start");
+        }
+        await pair.StartAsync();
+
+        for (var i = 10; i < 20; i++)
+        {
+            await File.WriteAllTextAsync(pair.L(name + i), "while running");
+        }
+        await File.WriteAllTextAsync(pair.L("ok.txt"), "synced");
+        await PairHarness.WaitUntilAsync(() => File.Exists(pair.R("ok.txt")) && pair.Pair.Status.State == PairState.Idle, PairHarness.Converge, "ok.txt, and the pair idle");
+
+        Assert.Equal(["ok.txt"], Directory.GetFiles(pair.Right).Select(Path.GetFileName));
+        Assert.DoesNotContain(pair.Pair.History, e => e.Kind == "warning");
     }
 
     [Fact]

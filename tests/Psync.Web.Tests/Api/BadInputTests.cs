@@ -20,6 +20,19 @@ public sealed class BadInputTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
         await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task CreatePair_HoldOverAnHour_RefusedWithTheEnginesWords()
+    {
+        var left = app.NewFolder("hold-words-left");
+        var right = app.NewFolder("hold-words-right");
+
+        using var response = await app.Client.PostAsJsonAsync("/api/v1/pairs", new { name = "hold-words", leftRoot = left, rightRoot = right, holdMilliseconds = 3_600_001 });
+
+        var problem = await Problem.AssertValidationAsync(response, "holdMilliseconds");
+        // psync --hold=3600001 says the same (CommandLineValueTests).
+        Assert.Equal(["The hold is 0 to 3600000 ms."], problem.Errors["holdMilliseconds"]);
+    }
+
     [Theory]
     [InlineData("no-name", "name")]
     [InlineData("missing-left", "leftRoot")]
@@ -38,6 +51,7 @@ public sealed class BadInputTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
     [InlineData("unknown-host", "hostId")]
     [InlineData("bad-exclude", "excludes")]
     [InlineData("bad-tempfile", "tempfiles")]
+    [InlineData("backtracking-exclude", "excludes")]
     [InlineData("hold-too-long", "holdMilliseconds")]
     [InlineData("delete-share-zero", "maxDeleteShare")]
     [InlineData("rsync-remove-source", "rsyncExtra")]
@@ -67,7 +81,8 @@ public sealed class BadInputTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
             "unknown-host" => new { name = @case, leftRoot = left, rightRoot = "/srv/data", hostId = 999 },
             "bad-exclude" => new { name = @case, leftRoot = left, rightRoot = right, excludes = new[] { "ok\\.txt$", "(unclosed" } },
             "bad-tempfile" => new { name = @case, leftRoot = left, rightRoot = right, tempfiles = new[] { "[z-a]" } },
-            "hold-too-long" => new { name = @case, leftRoot = left, rightRoot = right, holdMilliseconds = 3_600_000 },
+            "backtracking-exclude" => new { name = @case, leftRoot = left, rightRoot = right, excludes = new[] { @"(\w+)-\1" } },
+            "hold-too-long" => new { name = @case, leftRoot = left, rightRoot = right, holdMilliseconds = 3_600_001 },
             "delete-share-zero" => new { name = @case, leftRoot = left, rightRoot = right, maxDeleteShare = 0.0 },
             "rsync-remove-source" => new { name = @case, leftRoot = left, rightRoot = right, rsyncExtra = new[] { "--bwlimit=1000", "--remove-source-files" } },
             "rsync-partial" => new { name = @case, leftRoot = left, rightRoot = right, rsyncExtra = new[] { "-avP" } },

@@ -56,6 +56,17 @@ public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
         Assert.Equal(JsonValueKind.Object, root.GetProperty("paths").ValueKind);
     }
 
+    [Fact]
+    public async Task Document_PairRequestLimits_AreTheEngines()
+    {
+        using var document = JsonDocument.Parse(await app.Client.GetStringAsync("/openapi/v1.json"));
+
+        var properties = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("PairRequest").GetProperty("properties");
+        Assert.Equal(Psync.Engine.PairOptions.MaxDeleteHold.TotalMilliseconds, properties.GetProperty("holdMilliseconds").GetProperty("maximum").GetDouble());
+        Assert.Equal(Psync.Engine.PairOptions.MaxTrashRetention.TotalDays, properties.GetProperty("trashDays").GetProperty("maximum").GetDouble());
+        Assert.Equal(1, properties.GetProperty("maxDeleteShare").GetProperty("maximum").GetDouble());
+    }
+
     [Theory]
     [MemberData(nameof(Operations))]
     public async Task Document_ListsOperation(string method, string path, string operationId)
