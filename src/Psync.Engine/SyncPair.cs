@@ -105,7 +105,7 @@ public sealed class SyncPair : IAsyncDisposable
                 // assumed, and the next one starts from fresh agents and a reconcile.
                 attempt++;
                 var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(attempt, 7))));
-                _journal.Record("error", null, "", e.Message);
+                _journal.Record(EventKind.Error, null, "", e.Message);
                 var again = Options.RemoteHost is null ? "restarting" : "reconnecting";
                 _journal.SetStatus(PairState.Error, $"{again} (attempt {attempt}, next in {delay.TotalSeconds:F1}s): {e.Message}");
                 await Task.Delay(delay, _clock, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -242,7 +242,7 @@ public sealed class SyncPair : IAsyncDisposable
         var agentPath = LocalAgent.Locate(Options.AgentPath);
         await using var left = Start(agentPath, Options.LeftRoot, Side.Left);
         await using var remote = Options.RemoteHost is null ? null : await RemoteSide.ConnectAsync(
-            Options, agentPath, step => _journal.Record("connect", Side.Right, "", step),
+            Options, agentPath, step => _journal.Record(EventKind.Connect, Side.Right, "", step),
             line => _log.LogWarning("right agent: {Line}", line), ct).ConfigureAwait(false);
         await using var localRight = remote is null ? Start(agentPath, Options.RightRoot, Side.Right) : null;
         var right = remote?.Agent ?? localRight!;
@@ -257,7 +257,7 @@ public sealed class SyncPair : IAsyncDisposable
             {
                 var reason = $"the {side.Name()} root {hello.Root} {(hello.RootExists ? "is not writable" : "does not exist")}";
                 _journal.SetStatus(PairState.Paused, reason);
-                _journal.Record("pause", side, "", reason);
+                _journal.Record(EventKind.Pause, side, "", reason);
                 SetIdle(true);
                 if (once)
                 {

@@ -31,7 +31,7 @@ internal sealed class ConflictResolver(PairContext ctx)
             }
         }
         ctx.Journal.MarkResolved(id);
-        ctx.Journal.Record("resolved", null, conflict.Path, $"conflict {id}: {resolution}");
+        ctx.Journal.Record(EventKind.Resolved, null, conflict.Path, $"conflict {id}: {resolution}");
     }
 
     private async Task DeleteCopyAsync(IndexEntry copy, CancellationToken ct)

@@ -49,7 +49,7 @@ internal sealed class Executor(PairContext ctx)
         queue.Finish(plan.OfType<ConflictAction>());
         foreach (var skip in plan.OfType<SkipAction>())
         {
-            ctx.Journal.Record("skip", null, skip.Path, skip.Reason);
+            ctx.Journal.Record(EventKind.Skip, null, skip.Path, skip.Reason);
         }
         foreach (var side in new[] { Side.Left, Side.Right })
         {
@@ -57,11 +57,11 @@ internal sealed class Executor(PairContext ctx)
             var deletes = plan.OfType<DeleteAction>().Where(a => a.Target == side).OrderByDescending(a => a.Path, PathOrder.Instance).ToList();
             await RunOpsAsync(side, deletes, d => new DeleteOp(d.Path, d.Expect, d.Recursive), OnDeleted, ct).ConfigureAwait(false);
             var mkdirs = plan.OfType<MkdirAction>().Where(a => a.Target == side).OrderBy(a => a.Path, PathOrder.Instance).ToList();
-            await RunOpsAsync(side, mkdirs, m => new MkdirOp(m.Path, m.Source.Mode, Expect.Absent), (a, r) => Agreed(a, ((MkdirAction)a).Source, side, r, "mkdir"), ct).ConfigureAwait(false);
+            await RunOpsAsync(side, mkdirs, m => new MkdirOp(m.Path, m.Source.Mode, Expect.Absent), (a, r) => Agreed(a, ((MkdirAction)a).Source, side, r, EventKind.Mkdir), ct).ConfigureAwait(false);
             var links = plan.OfType<SymlinkAction>().Where(a => a.Target == side).ToList();
-            await RunOpsAsync(side, links, l => new SymlinkOp(l.Path, l.Source.LinkTarget ?? "", l.Expect, l.Source.MtimeNs), (a, r) => Agreed(a, ((SymlinkAction)a).Source, side, r, "symlink"), ct).ConfigureAwait(false);
+            await RunOpsAsync(side, links, l => new SymlinkOp(l.Path, l.Source.LinkTarget ?? "", l.Expect, l.Source.MtimeNs), (a, r) => Agreed(a, ((SymlinkAction)a).Source, side, r, EventKind.Symlink), ct).ConfigureAwait(false);
             var attrs = plan.OfType<AttrAction>().Where(a => a.Target == side).ToList();
-            await RunOpsAsync(side, attrs, a => new SetAttrOp(a.Path, a.Expect, a.Source.Mode, a.Source.Kind == EntryKind.File ? a.Source.MtimeNs : null), (a, r) => Agreed(a, ((AttrAction)a).Source, side, r, "attr"), ct).ConfigureAwait(false);
+            await RunOpsAsync(side, attrs, a => new SetAttrOp(a.Path, a.Expect, a.Source.Mode, a.Source.Kind == EntryKind.File ? a.Source.MtimeNs : null), (a, r) => Agreed(a, ((AttrAction)a).Source, side, r, EventKind.Attr), ct).ConfigureAwait(false);
             queue.Finish([.. deletes, .. mkdirs, .. links, .. attrs]);
         }
         foreach (var side in new[] { Side.Left, Side.Right })
@@ -146,13 +146,13 @@ internal sealed class Executor(PairContext ctx)
                 // deletion. Forget the directory's agreed state and let a reconcile bring it back.
                 ctx.Index.Remove(action.Path);
                 ctx.ReconcileRequested = true;
-                ctx.Journal.Record("kept", side, action.Path, "not deleted: it holds files the other side never had");
+                ctx.Journal.Record(EventKind.Kept, side, action.Path, "not deleted: it holds files the other side never had");
                 break;
             case OpStatus.Conflict:
                 // The target is not what the plan assumed: plan again with what is really there.
                 ctx.Changes.Requeue(action.Work, TimeSpan.Zero);
                 ctx.Changes.Report(side, action.Path, result.State, result.Seq);
-                ctx.Journal.Record("changed", side, action.Path, $"{KindOf(action)} deferred: {result.Message}", duration);
+                ctx.Journal.Record(EventKind.Changed, side, action.Path, $"{KindOf(action)} deferred: {result.Message}", duration);
                 break;
             default:
                 Retry(action.Work, side, $"{KindOf(action)} failed: {result.Message}", duration);
@@ -169,7 +169,7 @@ internal sealed class Executor(PairContext ctx)
         work.Attempts++;
         var delay = RetryDelay(work.Attempts);
         ctx.Changes.Requeue(work, delay);
-        ctx.Journal.Record("error", side, work.Path, work.Attempts == 1 ? $"{message}; retrying" : $"{message}; retrying in {delay.TotalSeconds:0} s (attempt {work.Attempts})", duration);
+        ctx.Journal.Record(EventKind.Error, side, work.Path, work.Attempts == 1 ? $"{message}; retrying" : $"{message}; retrying in {delay.TotalSeconds:0} s (attempt {work.Attempts})", duration);
     }
 
     /// <summary>The wait before attempt <paramref name="failures"/> + 1: 1 s, 2 s, 4 s … up to <see cref="MaxRetryDelay"/>, never "give up".</summary>
@@ -192,10 +192,10 @@ internal sealed class Executor(PairContext ctx)
     {
         var target = ((DeleteAction)action).Target;
         ctx.Index.RemoveTree(action.Path);
-        ctx.Journal.Record("delete", target, action.Path, "deleted on the other side; kept in .psync/trash");
+        ctx.Journal.RecordApplied(EventKind.Delete, target, action.Path, "deleted on the other side; kept in .psync/trash");
     }
 
-    private void Agreed(SyncAction action, FileState source, Side target, OpResult result, string kind)
+    private void Agreed(SyncAction action, FileState source, Side target, OpResult result, EventKind kind)
     {
         var (left, right) = target == Side.Right ? (source, result.State) : (result.State, source);
         Agree(action, target, left, right, result);
@@ -223,7 +223,7 @@ internal sealed class Executor(PairContext ctx)
                 ctx.Changes.Report(loser, conflict.Path, FileState.Absent, result.Seq);
                 ctx.Changes.Report(loser, copy, result.State, result.Seq);
                 ctx.Journal.AddConflict(conflict.Path, conflict.Left, conflict.Right, loser, copy);
-                ctx.Journal.Record("conflict", loser, conflict.Path, $"both sides changed; the {loser.Name()} version is kept as {PathCodec.Display(copy)}");
+                ctx.Journal.Record(EventKind.Conflict, loser, conflict.Path, $"both sides changed; the {loser.Name()} version is kept as {PathCodec.Display(copy)}");
                 return;
             }
             if (result.Status == OpStatus.Conflict && result.Message?.StartsWith("target", StringComparison.Ordinal) == true)
@@ -257,7 +257,7 @@ internal sealed class Executor(PairContext ctx)
         var (older, newer) = left.MtimeNs <= right.MtimeNs ? (Side.Left, Side.Right) : (Side.Right, Side.Left);
         var source = older == Side.Left ? left : right;
         var result = await ctx.Agent(newer).RunAsync(new SetAttrOp(conflict.Path, Expect.Is(newer == Side.Left ? left : right), source.Mode, source.MtimeNs), ct).ConfigureAwait(false);
-        Handle(newer, conflict, result, (a, r) => Agreed(a, source, newer, r, "attr"), TimeSpan.Zero);
+        Handle(newer, conflict, result, (a, r) => Agreed(a, source, newer, r, EventKind.Attr), TimeSpan.Zero);
         return true;
     }
 
@@ -287,7 +287,7 @@ internal sealed class Executor(PairContext ctx)
             {
                 Retry(transfers[i].Work, target, $"rsync failed (exit {rsync.ExitCode})", watch.Elapsed);
             }
-            ctx.Journal.Record("error", target, "", $"rsync of {rest.Count} file(s) failed (exit {rsync.ExitCode}): {rsync.Errors}", watch.Elapsed);
+            ctx.Journal.Record(EventKind.Error, target, "", $"rsync of {rest.Count} file(s) failed (exit {rsync.ExitCode}): {rsync.Errors}", watch.Elapsed);
             if (rest.Count == transfers.Count)
             {
                 await RemoveStageAsync(target, batch, ct).ConfigureAwait(false);
@@ -318,7 +318,7 @@ internal sealed class Executor(PairContext ctx)
                 ctx.Changes.NoteOwnWrite(target, t.Path, result.Seq);
                 var (left, right) = target == Side.Right ? (sent, result.State) : (result.State, sent);
                 Agree(t, target, left, right, result);
-                ctx.Journal.Record("transfer", target, t.Path, $"{result.State.Size} bytes", watch.Elapsed);
+                ctx.Journal.Record(EventKind.Transfer, target, t.Path, $"{result.State.Size} bytes", watch.Elapsed);
             }
             else
             {
@@ -327,7 +327,7 @@ internal sealed class Executor(PairContext ctx)
         }
         tx.Commit();
         ctx.Journal.CountTransfer(committed, rsync.LiteralBytes);
-        ctx.Journal.Record("batch", target, "", $"{committed} of {transfers.Count} file(s), {rsync.LiteralBytes} bytes of data: rsync {rsyncTime.TotalMilliseconds:F0} ms, commit {(watch.Elapsed - rsyncTime).TotalMilliseconds:F0} ms", watch.Elapsed);
+        ctx.Journal.Record(EventKind.Batch, target, "", $"{committed} of {transfers.Count} file(s), {rsync.LiteralBytes} bytes of data: rsync {rsyncTime.TotalMilliseconds:F0} ms, commit {(watch.Elapsed - rsyncTime).TotalMilliseconds:F0} ms", watch.Elapsed);
         await RemoveStageAsync(target, batch, ct).ConfigureAwait(false);
     }
 
@@ -467,16 +467,16 @@ internal sealed class Executor(PairContext ctx)
         }
     }
 
-    private static string KindOf(SyncAction action) => action switch
+    private static EventKind KindOf(SyncAction action) => action switch
     {
-        TransferAction => "transfer",
-        DeleteAction => "delete",
-        MkdirAction => "mkdir",
-        SymlinkAction => "symlink",
-        AttrAction => "attr",
-        ConflictAction => "conflict",
-        SkipAction => "skip",
-        _ => "agree",
+        TransferAction => EventKind.Transfer,
+        DeleteAction => EventKind.Delete,
+        MkdirAction => EventKind.Mkdir,
+        SymlinkAction => EventKind.Symlink,
+        AttrAction => EventKind.Attr,
+        ConflictAction => EventKind.Conflict,
+        SkipAction => EventKind.Skip,
+        _ => EventKind.Agree,
     };
 
     private static Side? TargetOf(SyncAction action) => action switch

@@ -38,13 +38,13 @@ internal sealed class MoveApplier(PairContext ctx)
             var expectFrom = Expect.Is(target == Side.Left ? entry.Left : entry.Right);
             if (ctx.Options.DryRun)
             {
-                ctx.Journal.Record("move", target, move.To, $"from {PathCodec.Display(move.From)}: dry run: not done");
+                ctx.Journal.Record(EventKind.Move, target, move.To, $"from {PathCodec.Display(move.From)}: dry run: not done");
                 continue;
             }
             var result = await ctx.Agent(target).RunAsync(new MoveOp(move.From, move.To, expectFrom, expectTo), ct).ConfigureAwait(false);
             if (result.Status != OpStatus.Ok)
             {
-                ctx.Journal.Record("changed", target, move.To, $"rename from {PathCodec.Display(move.From)} not applied ({result.Message}); syncing as copy and delete");
+                ctx.Journal.Record(EventKind.Changed, target, move.To, $"rename from {PathCodec.Display(move.From)} not applied ({result.Message}); syncing as copy and delete");
                 continue;
             }
             ctx.Changes.NoteOwnWrite(target, move.From, result.Seq);
@@ -77,7 +77,7 @@ internal sealed class MoveApplier(PairContext ctx)
                     work.Set(target, null);
                 }
             }
-            ctx.Journal.Record("move", target, move.To, $"renamed from {PathCodec.Display(move.From)}");
+            ctx.Journal.RecordApplied(EventKind.Move, target, move.To, $"renamed from {PathCodec.Display(move.From)}");
         }
     }
 }

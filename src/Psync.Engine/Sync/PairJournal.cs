@@ -109,9 +109,16 @@ internal sealed class PairJournal(TimeProvider clock, int historySize = 2000)
         Notify(PairNotification.Queue);
     }
 
-    public void Record(string kind, Side? target, string path, string detail, TimeSpan duration = default)
+    /// <summary>Records an event; errors and reconciles count as they happen. A delete or move counts only through <see cref="RecordApplied"/>.</summary>
+    public void Record(EventKind kind, Side? target, string path, string detail, TimeSpan duration = default) =>
+        Append(new HistoryEvent(clock.GetUtcNow(), kind, target, path, detail, duration), applied: false);
+
+    /// <summary>Records a delete or move that an agent applied, and counts it (a dry run's plan is recorded with <see cref="Record"/>: it counts nothing).</summary>
+    public void RecordApplied(EventKind kind, Side target, string path, string detail) =>
+        Append(new HistoryEvent(clock.GetUtcNow(), kind, target, path, detail, default), applied: true);
+
+    private void Append(HistoryEvent e, bool applied)
     {
-        var e = new HistoryEvent(clock.GetUtcNow(), kind, target, path, detail, duration);
         lock (_lock)
         {
             _history.Enqueue(e);
@@ -119,18 +126,18 @@ internal sealed class PairJournal(TimeProvider clock, int historySize = 2000)
             {
                 _history.Dequeue();
             }
-            switch (kind)
+            switch (e.Kind)
             {
-                case "delete":
+                case EventKind.Delete when applied:
                     _deletes++;
                     break;
-                case "move":
+                case EventKind.Move when applied:
                     _moves++;
                     break;
-                case "error":
+                case EventKind.Error:
                     _errors++;
                     break;
-                case "reconcile":
+                case EventKind.Reconcile:
                     _reconciles++;
                     break;
             }

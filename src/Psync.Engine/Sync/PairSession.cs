@@ -187,7 +187,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
             var result = await ctx.Agent(side).RunAsync(op, ct).ConfigureAwait(false);
             if (result.Status == OpStatus.Ok && result.Data is not (null or "0"))
             {
-                ctx.Journal.Record("purge", side, "", $"{result.Data} trash or stale staging entries older than their retention removed");
+                ctx.Journal.Record(EventKind.Purge, side, "", $"{result.Data} trash or stale staging entries older than their retention removed");
             }
         }
     }
@@ -264,7 +264,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
     {
         _paused = true;
         ctx.Journal.SetStatus(PairState.Paused, reason, awaitsDeleteConfirmation);
-        ctx.Journal.Record("pause", null, "", reason);
+        ctx.Journal.Record(EventKind.Pause, null, "", reason);
         log.LogWarning("Pair {Pair} paused: {Reason}", ctx.Options.Name, reason);
     }
 
@@ -291,7 +291,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
                 break;
             case AgentMessage { Message: RescanNeeded rescan } m:
                 ctx.ReconcileRequested = true;
-                ctx.Journal.Record("rescan", m.Side, "", rescan.Reason);
+                ctx.Journal.Record(EventKind.Rescan, m.Side, "", rescan.Reason);
                 break;
             case AgentMessage { Message: RootGone gone } m:
                 // Nothing already reported for that side can be trusted now; a resume starts over.
@@ -308,7 +308,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
                 }, "{Side} agent: {Text}", m.Side.Name(), line.Text);
                 if (line.Level >= Protocol.LogLevel.Warning)
                 {
-                    ctx.Journal.Record("warning", m.Side, "", line.Text);
+                    ctx.Journal.Record(EventKind.Warning, m.Side, "", line.Text);
                 }
                 break;
             case AgentMessage:
@@ -348,7 +348,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
             case "resume":
                 _paused = false;
                 ctx.ReconcileRequested = true;
-                ctx.Journal.Record("resume", null, "", "resumed; reconciling");
+                ctx.Journal.Record(EventKind.Resume, null, "", "resumed; reconciling");
                 break;
             case "reconcile":
                 ctx.ReconcileRequested = true;
@@ -356,7 +356,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
             case "confirm":
                 _deletesConfirmed = true;
                 _paused = false;
-                ctx.Journal.Record("resume", null, "", "deletes confirmed");
+                ctx.Journal.Record(EventKind.Resume, null, "", "deletes confirmed");
                 break;
             case "resolve":
                 try

@@ -31,7 +31,7 @@ public sealed record PairStatus(PairState State, string? Reason, DateTimeOffset 
 /// <param name="Path">The relative path.</param>
 /// <param name="Running">Started (for a transfer: its rsync batch runs).</param>
 /// <param name="Progress">For a running transfer, how far its batch is (0 to 1), as rsync reports it.</param>
-public sealed record QueueItem(string Kind, Side Target, string Path, bool Running, double? Progress = null);
+public sealed record QueueItem(EventKind Kind, Side Target, string Path, bool Running, double? Progress = null);
 
 /// <summary>One thing that happened, for the event history.</summary>
 /// <param name="Time">When it finished.</param>
@@ -40,10 +40,10 @@ public sealed record QueueItem(string Kind, Side Target, string Path, bool Runni
 /// <param name="Path">The relative path (empty for pair-wide events).</param>
 /// <param name="Detail">Why, or what went wrong.</param>
 /// <param name="Duration">How long it took.</param>
-public sealed record HistoryEvent(DateTimeOffset Time, string Kind, Side? Target, string Path, string Detail, TimeSpan Duration)
+public sealed record HistoryEvent(DateTimeOffset Time, EventKind Kind, Side? Target, string Path, string Detail, TimeSpan Duration)
 {
     public override string ToString() =>
-        $"{Time:HH:mm:ss.fff} {Kind,-9} {(Target is { } t ? "→ " + t.Name() : ""),-8} {PathCodec.Display(Path)} {Detail}".TrimEnd();
+        $"{Time:HH:mm:ss.fff} {Kind.Name(),-9} {(Target is { } t ? "→ " + t.Name() : ""),-8} {PathCodec.Display(Path)} {Detail}".TrimEnd();
 }
 
 /// <summary>Running totals since the pair started.</summary>

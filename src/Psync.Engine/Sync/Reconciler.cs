@@ -87,7 +87,7 @@ internal sealed class Reconciler(PairContext ctx)
         {
             foreach (var dir in unreadable[(int)side])
             {
-                ctx.Journal.Record("warning", side, dir, "cannot list this directory: what is below it is neither synced nor taken as deleted");
+                ctx.Journal.Record(EventKind.Warning, side, dir, "cannot list this directory: what is below it is neither synced nor taken as deleted");
             }
         }
         var moves = PairMoves(held, gone);
@@ -99,7 +99,7 @@ internal sealed class Reconciler(PairContext ctx)
         {
             ctx.Changes.ReportMove(side, from, to, state, seq);
         }
-        ctx.Journal.Record("reconcile", null, subtree, $"scanned {scanned[0]} left, {scanned[1]} right, {indexed} indexed: {changed} paths to look at", watch.Elapsed);
+        ctx.Journal.Record(EventKind.Reconcile, null, subtree, $"scanned {scanned[0]} left, {scanned[1]} right, {indexed} indexed: {changed} paths to look at", watch.Elapsed);
         return null;
     }
 

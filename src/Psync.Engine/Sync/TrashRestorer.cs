@@ -41,7 +41,7 @@ internal sealed class TrashRestorer(PairContext ctx)
             // What a restored directory holds, and parents the agent had to make, no one event describes.
             ctx.SubtreesToReconcile.Add(top);
         }
-        ctx.Journal.Record("restore", side, path, path == original
+        ctx.Journal.Record(EventKind.Restore, side, path, path == original
             ? $"from the trash ({trashId})"
             : $"from the trash ({trashId}); {PathCodec.Display(original)} exists, so restored beside it");
         return new RestoreResult(side, trashId, original, path, result.State);

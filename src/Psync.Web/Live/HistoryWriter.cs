@@ -78,7 +78,7 @@ public sealed class HistoryWriter(IDbContextFactory<PsyncDb> dbs, LiveUpdates li
                 {
                     PairId = item.PairId,
                     Time = e.Time,
-                    Kind = e.Kind,
+                    Kind = e.Kind.Name(),
                     Side = e.Target?.Name(),
                     Path = PathCodec.Display(e.Path),
                     Detail = e.Detail,

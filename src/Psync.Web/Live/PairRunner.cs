@@ -71,7 +71,7 @@ public sealed class PairRunner : IAsyncDisposable
         {
             Failure = e.Message;
             log.LogWarning("Pair {Pair} cannot run: {Reason}", pair.Options.Name, e.Message);
-            history.Record(Id, new HistoryEvent(_clock.GetUtcNow(), "error", null, "", e.Message, TimeSpan.Zero));
+            history.Record(Id, new HistoryEvent(_clock.GetUtcNow(), EventKind.Error, null, "", e.Message, TimeSpan.Zero));
             live.Publish(Id, UpdateKind.Status);
         }
         catch (Exception e)

@@ -55,6 +55,10 @@ public static class PairEndpoints
                 {
                     return Problems.BadRequest("side is left, right or none");
                 }
+                if (!string.IsNullOrEmpty(kind) && !EventKinds.TryParse(kind, out _))
+                {
+                    return Problems.BadRequest($"kind is one of {string.Join(", ", EventKinds.All.Select(k => k.Name()))}");
+                }
                 return await s.FindAsync(id, ct) is null ? NoPair(id) : TypedResults.Ok(await s.EventsAsync(id, new EventQuery(since, before, limit ?? 100, side, kind, path), ct));
             })
             .WithName("GetEvents").WithSummary("History: events after the id 'since' (oldest first), or the newest 'limit' before 'before'; filter by side, kind, path");

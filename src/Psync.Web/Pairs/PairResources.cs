@@ -69,7 +69,7 @@ public sealed record PairRequest(
 /// <param name="Progress">For a running transfer, how far its rsync batch is (0 to 1).</param>
 public sealed record QueueItemResource(string Kind, string Target, string Path, bool Running, double? Progress = null)
 {
-    public static QueueItemResource From(QueueItem item) => new(item.Kind, item.Target.Name(), PathCodec.Display(item.Path), item.Running, item.Progress);
+    public static QueueItemResource From(QueueItem item) => new(item.Kind.Name(), item.Target.Name(), PathCodec.Display(item.Path), item.Running, item.Progress);
 }
 
 public sealed record EventResource(long Id, int PairId, DateTimeOffset Time, string Kind, string? Side, string Path, string Detail, double DurationMs)

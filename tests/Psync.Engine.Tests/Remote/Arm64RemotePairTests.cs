@@ -37,7 +37,7 @@ public sealed class Arm64RemotePairTests : IAsyncLifetime
         await File.WriteAllTextAsync(pair.R("dir/live-right.txt"), "right while running");
         await pair.WaitConvergedAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Contains(pair.Pair.History, e => e.Kind == "connect" && e.Detail.Contains("(linux-arm64) installed", StringComparison.Ordinal));
+        Assert.Contains(pair.Pair.History, e => e.Kind == EventKind.Connect && e.Detail.Contains("(linux-arm64) installed", StringComparison.Ordinal));
         Assert.Equal("right while running", await File.ReadAllTextAsync(pair.L("dir/live-right.txt")));
         Assert.Equal("left while running", await File.ReadAllTextAsync(pair.R("live-left.txt")));
         Assert.Equal(PairState.Idle, pair.Pair.Status.State);

@@ -142,7 +142,7 @@ public abstract class BasicSyncTestsBase : PairTestBase
         Assert.Equal(1, Harness.Pair.Counters.FilesTransferred);
         var events = Harness.Pair.History.Where(e => e.Path == "once.txt").ToList();
         Assert.Single(events);
-        Assert.Equal(("transfer", Side.Right), (events[0].Kind, events[0].Target!.Value));
+        Assert.Equal((EventKind.Transfer, Side.Right), (events[0].Kind, events[0].Target!.Value));
     }
 
     [Fact]

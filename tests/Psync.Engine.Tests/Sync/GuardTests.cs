@@ -56,6 +56,6 @@ public sealed class GuardTests
 
         await pair.WaitConvergedAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("written while the agent was down", await File.ReadAllTextAsync(pair.L("while-down.txt")));
-        Assert.Contains(pair.Pair.History, e => e.Kind == "error" && e.Detail.Contains("agent went away", StringComparison.Ordinal));
+        Assert.Contains(pair.Pair.History, e => e.Kind == EventKind.Error && e.Detail.Contains("agent went away", StringComparison.Ordinal));
     }
 }

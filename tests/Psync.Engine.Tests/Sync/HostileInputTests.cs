@@ -96,13 +96,13 @@ public abstract class HostileInputTestsBase
 
         await File.WriteAllTextAsync(pair.L("after.txt"), "after");
         await PairHarness.WaitUntilAsync(
-            () => File.Exists(pair.R("after.txt")) && pair.Pair.History.Any(e => e.Path == deepPath && e.Kind is "error" or "skip"),
+            () => File.Exists(pair.R("after.txt")) && pair.Pair.History.Any(e => e.Path == deepPath && e.Kind is EventKind.Error or EventKind.Skip),
             TimeSpan.FromSeconds(10), "after.txt to arrive and the deep path to be reported", () => Explain(pair));
 
-        var report = pair.Pair.History.First(e => e.Path == deepPath && e.Kind is "error" or "skip");
+        var report = pair.Pair.History.First(e => e.Path == deepPath && e.Kind is EventKind.Error or EventKind.Skip);
         Assert.Contains("PATH_MAX", report.Detail);
         // inotify takes a whole path too: below PATH_MAX the tree is not watched, and the pair says so.
-        Assert.Contains(pair.Pair.History, e => e.Kind == "warning" && e.Detail.StartsWith("cannot watch", StringComparison.Ordinal));
+        Assert.Contains(pair.Pair.History, e => e.Kind == EventKind.Warning && e.Detail.StartsWith("cannot watch", StringComparison.Ordinal));
         Assert.Equal("deep"u8.ToArray(), RawFs.ReadFile(pair.Left, deep));
         Assert.NotEqual(PairState.Error, pair.Pair.Status.State);
         // The directories exist on the right as far as the agent can make them (it walks one component at a time).
@@ -159,7 +159,7 @@ public abstract class HostileInputTestsBase
             Assert.Equal(target, new FileInfo(pair.L(link)).LinkTarget);
             Assert.Equal(target, new FileInfo(pair.R(link)).LinkTarget);
         }
-        Assert.Contains(pair.Pair.History, e => e.Kind == "reconcile" && e.Detail.StartsWith("scanned 7 left, 7 right", StringComparison.Ordinal));
+        Assert.Contains(pair.Pair.History, e => e.Kind == EventKind.Reconcile && e.Detail.StartsWith("scanned 7 left, 7 right", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -220,10 +220,10 @@ public abstract class HostileInputTestsBase
 
         string[] specials = ["fifo", "null-dev", "sock", "right-fifo"];
         await PairHarness.WaitUntilAsync(
-            () => File.Exists(pair.R("after.txt")) && specials.All(s => pair.Pair.History.Any(e => e.Kind == "skip" && e.Path == s)) && pair.Pair.Status.IsIdle,
+            () => File.Exists(pair.R("after.txt")) && specials.All(s => pair.Pair.History.Any(e => e.Kind == EventKind.Skip && e.Path == s)) && pair.Pair.Status.IsIdle,
             TimeSpan.FromSeconds(5), "the special files to be skipped", () => Explain(pair));
 
-        Assert.All(pair.Pair.History.Where(e => specials.Contains(e.Path)), e => Assert.Equal("skip", e.Kind));
+        Assert.All(pair.Pair.History.Where(e => specials.Contains(e.Path)), e => Assert.Equal(EventKind.Skip, e.Kind));
         Assert.Contains("FIFOs", pair.Pair.History.First(e => e.Path == "fifo").Detail);
         Assert.False(Path.Exists(pair.R("fifo")) || Path.Exists(pair.R("null-dev")) || Path.Exists(pair.R("sock")) || Path.Exists(pair.L("right-fifo")));
         await File.WriteAllTextAsync(pair.R("later.txt"), "later");
@@ -277,7 +277,7 @@ public abstract class HostileInputTestsBase
 
         await File.WriteAllBytesAsync(pair.L("big.bin"), big);
         await PairHarness.WaitUntilAsync(
-            () => pair.Pair.History.Any(e => e.Kind == "error" && e.Detail.Contains("No space left on device", StringComparison.Ordinal)),
+            () => pair.Pair.History.Any(e => e.Kind == EventKind.Error && e.Detail.Contains("No space left on device", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(10), "the pair to report the full disk", () => Explain(pair));
         await File.WriteAllTextAsync(pair.L("small.txt"), "small");
         await PairHarness.WaitUntilAsync(() => File.Exists(pair.R("small.txt")), TimeSpan.FromSeconds(10), "a small file to still arrive", () => Explain(pair));
@@ -325,10 +325,10 @@ public sealed class UnreadableInputTests : IAsyncLifetime
         await File.WriteAllTextAsync(pair.R("ok.txt"), "ok");
 
         await PairHarness.WaitUntilAsync(
-            () => File.Exists(pair.L("ok.txt")) && pair.Pair.History.Any(e => e.Kind == "error" && e.Detail.Contains("Permission denied", StringComparison.Ordinal)),
+            () => File.Exists(pair.L("ok.txt")) && pair.Pair.History.Any(e => e.Kind == EventKind.Error && e.Detail.Contains("Permission denied", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(10), "the unreadable file to be reported", () => Explain(pair));
         Assert.False(Path.Exists(pair.L("locked.txt")));
-        Assert.Contains(pair.Pair.History, e => e.Kind == "error" && e.Path == "locked.txt");
+        Assert.Contains(pair.Pair.History, e => e.Kind == EventKind.Error && e.Path == "locked.txt");
         Assert.NotEqual(PairState.Error, pair.Pair.Status.State);
 
         File.SetUnixFileMode(pair.R("locked.txt"), UnixFileMode.UserRead);
@@ -354,9 +354,9 @@ public sealed class UnreadableInputTests : IAsyncLifetime
         await File.WriteAllTextAsync(pair.L("after.txt"), "after");
 
         await PairHarness.WaitUntilAsync(
-            () => File.Exists(pair.R("after.txt")) && pair.Pair.History.Any(e => e.Kind == "error" && e.Path == "locked/new.txt" && e.Detail.Contains("Permission denied", StringComparison.Ordinal)),
+            () => File.Exists(pair.R("after.txt")) && pair.Pair.History.Any(e => e.Kind == EventKind.Error && e.Path == "locked/new.txt" && e.Detail.Contains("Permission denied", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(10), "the write into the unreadable directory to be reported", () => Explain(pair));
-        Assert.Contains(pair.Pair.History, e => e.Kind == "warning" && e.Path == "locked");
+        Assert.Contains(pair.Pair.History, e => e.Kind == EventKind.Warning && e.Path == "locked");
         Assert.Equal("inner", await File.ReadAllTextAsync(pair.L("locked/inner.txt")));
         Assert.Equal("new", await File.ReadAllTextAsync(pair.L("locked/new.txt")));
         Assert.Equal("inner", await File.ReadAllTextAsync(pair.R("locked/inner.txt")));

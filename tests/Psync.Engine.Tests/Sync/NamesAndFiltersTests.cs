@@ -66,7 +66,7 @@ public abstract class NamesAndFiltersTestsBase
         await PairHarness.WaitUntilAsync(() => File.Exists(pair.R("ok.txt")) && pair.Pair.Status.State == PairState.Idle, PairHarness.Converge, "ok.txt, and the pair idle");
 
         Assert.Equal(["ok.txt"], Directory.GetFiles(pair.Right).Select(Path.GetFileName));
-        Assert.DoesNotContain(pair.Pair.History, e => e.Kind == "warning");
+        Assert.DoesNotContain(pair.Pair.History, e => e.Kind == EventKind.Warning);
     }
 
     [Fact]
@@ -104,5 +104,27 @@ public abstract class NamesAndFiltersTestsBase
         Assert.False(File.Exists(pair.R("c.txt")));
         Assert.All(pair.Pair.History.Where(e => e.Path.Length > 0), e => Assert.Contains("dry run", e.Detail));
         Assert.Equal(0, pair.Pair.Counters.FilesTransferred);
+    }
+
+    [Fact]
+    public async Task DryRun_PlannedDeleteAndMove_CountNothingAsApplied()
+    {
+        await using var pair = Create();
+        await File.WriteAllTextAsync(pair.L("gone.txt"), "to delete");
+        await File.WriteAllTextAsync(pair.L("old.txt"), "to rename");
+        await pair.StartAsync();
+        await pair.WaitConvergedAsync();
+        await pair.StopAsync();
+        await pair.RestartAsync(o => o with { DryRun = true });
+
+        File.Delete(pair.L("gone.txt"));
+        File.Move(pair.L("old.txt"), pair.L("new.txt"));
+        await PairHarness.WaitUntilAsync(
+            () => pair.Pair.History.Any(e => e.Kind == EventKind.Delete) && pair.Pair.History.Any(e => e.Kind is EventKind.Move or EventKind.Transfer && e.Path == "new.txt"),
+            PairHarness.Converge, "the dry run to plan the delete and the rename");
+
+        Assert.True(File.Exists(pair.R("gone.txt")) && File.Exists(pair.R("old.txt")));
+        Assert.All(pair.Pair.History.Where(e => e.Kind is EventKind.Delete or EventKind.Move), e => Assert.Contains("dry run", e.Detail));
+        Assert.Equal((0L, 0L), (pair.Pair.Counters.Deletes, pair.Pair.Counters.Moves));
     }
 }

@@ -22,7 +22,7 @@ internal sealed class PairHarness : IAsyncDisposable
 
     public string Dir { get; }
 
-    public PairOptions Options { get; }
+    public PairOptions Options { get; private set; }
 
     public SyncPair Pair { get; private set; }
 
@@ -88,8 +88,10 @@ internal sealed class PairHarness : IAsyncDisposable
         _run = null;
     }
 
-    public async Task RestartAsync()
+    /// <summary>Starts a new pair on the same trees and data folder, its options changed by <paramref name="change"/> when given.</summary>
+    public async Task RestartAsync(Func<PairOptions, PairOptions>? change = null)
     {
+        Options = change?.Invoke(Options) ?? Options;
         Pair = new SyncPair(Options);
         _stop.Dispose();
         _stop = new CancellationTokenSource();

@@ -29,7 +29,7 @@ public sealed class QueueProgressTests
         await PairHarness.WaitUntilAsync(() => pair.Pair.Queue.Count == 0, PairHarness.Converge, "the queue to empty");
         lock (seen)
         {
-            Assert.Contains(seen, q => q is { Kind: "transfer", Running: false });
+            Assert.Contains(seen, q => q is { Kind: EventKind.Transfer, Running: false });
             Assert.Contains(seen, q => q is { Running: true, Progress: > 0 and < 1 });
         }
     }

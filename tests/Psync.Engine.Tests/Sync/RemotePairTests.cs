@@ -31,7 +31,7 @@ public sealed class RemotePairTests(SshdFixture sshd) : IClassFixture<SshdFixtur
 
         Assert.Equal("right", await File.ReadAllTextAsync(_pair.L("renamed/from-right.txt")));
         Assert.False(File.Exists(_pair.R("from-left.txt")));
-        Assert.Contains(_pair.Pair.History, e => e.Kind == "connect");
+        Assert.Contains(_pair.Pair.History, e => e.Kind == EventKind.Connect);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class RemoteFailureTests(SshdFixture sshd) : IClassFixture<SshdFix
         await pair.StopAsync();
 
         await sshd.RestartWithNewHostKeyAsync();
-        var refused = await Assert.ThrowsAsync<PairException>(pair.RestartAsync);
+        var refused = await Assert.ThrowsAsync<PairException>(() => pair.RestartAsync());
 
         Assert.Contains(pinned, refused.Message);
         Assert.Contains(sshd.HostKeyFingerprint, refused.Message);
@@ -124,12 +124,12 @@ public sealed class RemoteDeployTests(SshdFixture sshd) : IClassFixture<SshdFixt
     {
         await using var pair = PairHarness.CreateRemote(sshd);
         await pair.StartAsync();
-        Assert.Contains(pair.Pair.History, e => e.Kind == "connect" && e.Detail.Contains("installed", StringComparison.Ordinal));
+        Assert.Contains(pair.Pair.History, e => e.Kind == EventKind.Connect && e.Detail.Contains("installed", StringComparison.Ordinal));
 
         await pair.StopAsync();
         await pair.RestartAsync();
 
-        Assert.Contains(pair.Pair.History, e => e.Kind == "connect" && e.Detail.Contains("already on", StringComparison.Ordinal));
+        Assert.Contains(pair.Pair.History, e => e.Kind == EventKind.Connect && e.Detail.Contains("already on", StringComparison.Ordinal));
         Assert.DoesNotContain(pair.Pair.History, e => e.Detail.StartsWith("uploading", StringComparison.Ordinal));
     }
 }

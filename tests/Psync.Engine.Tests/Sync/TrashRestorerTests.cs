@@ -71,7 +71,7 @@ public sealed class TrashRestorerTests : IAsyncLifetime
         Assert.Equal(result.State, work.Right?.State);
         Assert.Null(work.Left);
         Assert.Empty(_ctx.SubtreesToReconcile);
-        Assert.Contains(_ctx.Journal.History, e => e.Kind == "restore" && e.Target == Side.Right && e.Path == "doc.txt");
+        Assert.Contains(_ctx.Journal.History, e => e.Kind == EventKind.Restore && e.Target == Side.Right && e.Path == "doc.txt");
     }
 
     [Fact]

@@ -83,7 +83,7 @@ public sealed class TrashTests : TrashTestsBase
         await File.WriteAllTextAsync(Harness.L("after.txt"), "still syncing");
         await Harness.WaitConvergedAsync();
 
-        Assert.DoesNotContain(Harness.Pair.History, e => e.Kind == "error");
+        Assert.DoesNotContain(Harness.Pair.History, e => e.Kind == EventKind.Error);
     }
 
     [Fact]
@@ -124,6 +124,6 @@ public abstract class TrashTestsBase : PairTestBase
         Assert.Equal("precious", await File.ReadAllTextAsync(Harness.L("doc.txt")));
         Assert.Equal("precious", await File.ReadAllTextAsync(Harness.R("doc.txt")));
         Assert.Empty(await Harness.Pair.TrashAsync(Side.Right, CancellationToken.None));
-        Assert.Contains(Harness.Pair.History, e => e.Kind == "restore" && e.Target == Side.Right && e.Path == "doc.txt");
+        Assert.Contains(Harness.Pair.History, e => e.Kind == EventKind.Restore && e.Target == Side.Right && e.Path == "doc.txt");
     }
 }

@@ -93,6 +93,23 @@ public sealed class PairDetailTests : IAsyncLifetime
         Assert.Empty(cut.FindAll("#confirm-deletes"));
     }
 
+    [Fact]
+    public async Task EventKindFilter_Opened_OffersEveryEventKindOfTheEngine()
+    {
+        // Arrange
+        var pair = await _host.CreateLocalPairAsync("kinds");
+        var cut = RenderDetail(pair.Id);
+        await cut.WaitForAssertionAsync(() => Assert.NotEmpty(cut.FindAll(".psync-filter-kind")), PsyncTestHost.Deadline);
+
+        // Act
+        await cut.Find(".psync-filter-kind .mud-input-control-input-container").MouseDownAsync(new());
+
+        // Assert
+        var names = Psync.Engine.Sync.EventKinds.All.Select(k => Psync.Engine.Sync.EventKinds.Name(k)).Prepend("any").ToList();
+        await cut.WaitForAssertionAsync(() =>
+            Assert.Equal(names, cut.FindAll(".mud-popover .mud-list-item").Select(i => i.TextContent.Trim())), PsyncTestHost.Deadline);
+    }
+
     /// <summary>The pair page, with the popover provider its event log's filters (selects) need next to them.</summary>
     private IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> RenderDetail(int id) => _host.Context.Render(b =>
     {

@@ -74,6 +74,21 @@ public sealed class PairTests(PsyncAppFactory app) : IClassFixture<PsyncAppFacto
     }
 
     [Fact]
+    public async Task Events_KindFilter_EveryEngineKindAcceptedAndAnUnknownOneRefused()
+    {
+        var pair = await Client.CreateIdlePairAsync("kind-filter", app.NewFolder("kind-filter-left"), app.NewFolder("kind-filter-right"));
+
+        foreach (var kind in Psync.Engine.Sync.EventKinds.All)
+        {
+            var name = Psync.Engine.Sync.EventKinds.Name(kind);
+            Assert.All(await Client.EventsAsync(pair.Id, $"?kind={name}"), e => Assert.Equal(name, e.Kind));
+        }
+        using var unknown = await Client.GetAsync($"/api/v1/pairs/{pair.Id}/events?kind=deleet");
+        var problem = await Problem.AssertAsync(unknown, System.Net.HttpStatusCode.BadRequest);
+        Assert.Contains("warning", problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Queue_RunningPair_200List()
     {
         var pair = await Client.CreateIdlePairAsync("queue", app.NewFolder("queue-left"), app.NewFolder("queue-right"));
