@@ -23,7 +23,7 @@ public sealed class SyncPair : IAsyncDisposable
     private readonly ILogger _log;
     private readonly TimeProvider _clock;
     private readonly PairJournal _journal;
-    private readonly Channel<object> _inbox = Channel.CreateUnbounded<object>();
+    private readonly Channel<InboxItem> _inbox = Channel.CreateUnbounded<InboxItem>();
     private readonly Lock _idleLock = new();
     private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _generation;
@@ -130,21 +130,21 @@ public sealed class SyncPair : IAsyncDisposable
         }
     }
 
-    public void Pause(string reason) => Send(new Command("pause", Text: reason));
+    public void Pause(string reason) => Send(new PauseCommand(reason));
 
-    public void Resume() => Send(new Command("resume"));
+    public void Resume() => Send(new ResumeCommand());
 
     /// <summary>Scans both trees and merges them with the index, as at start.</summary>
-    public void RequestReconcile() => Send(new Command("reconcile"));
+    public void RequestReconcile() => Send(new ReconcileCommand());
 
     /// <summary>Lets a plan that a delete guard paused go ahead.</summary>
-    public void ConfirmDeletes() => Send(new Command("confirm"));
+    public void ConfirmDeletes() => Send(new ConfirmDeletesCommand());
 
     public async Task ResolveConflictAsync(long id, ConflictResolution resolution, CancellationToken ct)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Send(new Command("resolve", id, resolution, done));
-        await done.Task.WaitAsync(ct).ConfigureAwait(false);
+        var command = new ResolveCommand(id, resolution);
+        Send(command);
+        await command.Done.Task.WaitAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -193,15 +193,15 @@ public sealed class SyncPair : IAsyncDisposable
         new($"the pair {Options.Name} is not running ({Status.State}{(Status.Reason is { } reason ? $": {reason}" : "")}); start or resume it first");
 
     /// <summary>Answers a request that no session will handle.</summary>
-    private static void Refuse(object item, string why)
+    private static void Refuse(InboxItem item, string why)
     {
         switch (item)
         {
             case RestoreRequest request:
                 request.Done.TrySetException(new PairNotRunningException(why));
                 break;
-            case Command { Done: { } done }:
-                done.TrySetException(new PairNotRunningException(why));
+            case PairCommand command:
+                command.Done.TrySetException(new PairNotRunningException(why));
                 break;
         }
     }
@@ -213,7 +213,8 @@ public sealed class SyncPair : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private void Send(Command command) => _inbox.Writer.TryWrite(command);
+    /// <summary>Queues a command for the pair's loop (tests send ones the loop does not know).</summary>
+    internal void Send(PairCommand command) => _inbox.Writer.TryWrite(command);
 
     private void SetIdle(bool idle)
     {
@@ -341,8 +342,9 @@ public sealed class SyncPair : IAsyncDisposable
         while (true)
         {
             var item = await _inbox.Reader.ReadAsync(ct).ConfigureAwait(false);
-            if (item is Command { Name: "resume" })
+            if (item is ResumeCommand resume)
             {
+                resume.Done.TrySetResult();
                 return;
             }
             Refuse(item, $"the pair is paused ({Status.Reason}); resume it first");

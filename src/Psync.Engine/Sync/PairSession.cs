@@ -5,17 +5,38 @@ using Psync.Protocol;
 
 namespace Psync.Engine.Sync;
 
+/// <summary>What the pair's loop handles, one at a time, in the order it arrived: agents' reports and requests from outside.</summary>
+internal abstract record InboxItem;
+
 /// <summary>An agent's message, tagged with its side and the session that started the agent (a new agent counts its sequence numbers from 1 again).</summary>
-internal sealed record AgentMessage(int Generation, Side Side, Message Message);
+internal sealed record AgentMessage(int Generation, Side Side, Message Message) : InboxItem;
 
 /// <summary>An agent's stream ended.</summary>
-internal sealed record AgentGone(int Generation, Side Side, Exception? Error);
+internal sealed record AgentGone(int Generation, Side Side, Exception? Error) : InboxItem;
 
-/// <summary>A request from outside the loop (pause, resume, reconcile, confirm deletes, resolve).</summary>
-internal sealed record Command(string Name, long Arg = 0, ConflictResolution Resolution = default, TaskCompletionSource? Done = null, string? Text = null);
+/// <summary>A request from outside the loop; <see cref="Done"/> completes when it was carried out, or fails saying why not.</summary>
+internal abstract record PairCommand : InboxItem
+{
+    public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>Pause with a reason a person gave (kept until <see cref="ResumeCommand"/>).</summary>
+internal sealed record PauseCommand(string Reason) : PairCommand;
+
+/// <summary>Go on after a pause; reconciles.</summary>
+internal sealed record ResumeCommand : PairCommand;
+
+/// <summary>Scan both trees and merge them with the index now.</summary>
+internal sealed record ReconcileCommand : PairCommand;
+
+/// <summary>Let a plan the delete guard holds go ahead.</summary>
+internal sealed record ConfirmDeletesCommand : PairCommand;
+
+/// <summary>Settle a conflict.</summary>
+internal sealed record ResolveCommand(long ConflictId, ConflictResolution Resolution) : PairCommand;
 
 /// <summary>Restore a trash entry on one side (see <see cref="TrashRestorer"/>); answered through <see cref="Done"/>.</summary>
-internal sealed record RestoreRequest(Side Side, string TrashId)
+internal sealed record RestoreRequest(Side Side, string TrashId) : InboxItem
 {
     public TaskCompletionSource<RestoreResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
@@ -25,7 +46,7 @@ internal sealed record RestoreRequest(Side Side, string TrashId)
 /// is due, executes it (changes arriving meanwhile form the next batch), and reconciles at start,
 /// on request, and on a timer. Single-threaded: it alone touches the index and the change set.
 /// </summary>
-internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, int generation, ILogger log)
+internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbox, int generation, ILogger log)
 {
     private readonly Executor _executor = new(ctx);
     private readonly MoveApplier _moves = new(ctx);
@@ -268,7 +289,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
         log.LogWarning("Pair {Pair} paused: {Reason}", ctx.Options.Name, reason);
     }
 
-    private async Task HandleAsync(object item, CancellationToken ct)
+    private async Task HandleAsync(InboxItem item, CancellationToken ct)
     {
         switch (item)
         {
@@ -315,7 +336,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
                 break;
             case AgentGone gone:
                 throw new Agents.AgentException($"the {gone.Side.Name()} agent went away{(gone.Error is null ? "" : ": " + gone.Error.Message)}", gone.Error);
-            case Command command:
+            case PairCommand command:
                 await CommandAsync(command, ct).ConfigureAwait(false);
                 break;
             case RestoreRequest request:
@@ -335,42 +356,47 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<object> inbox, 
         }
     }
 
-    private async Task CommandAsync(Command command, CancellationToken ct)
+    private async Task CommandAsync(PairCommand command, CancellationToken ct)
     {
-        switch (command.Name)
+        switch (command)
         {
-            case "pause":
-                Pause(command.Text ?? "paused by request");
+            case PauseCommand pause:
+                Pause(pause.Reason);
                 break;
-            case "resume" when _restartOnResume:
-                command.Done?.TrySetResult();
+            case ResumeCommand when _restartOnResume:
+                command.Done.TrySetResult();
                 throw new SessionRestart();
-            case "resume":
+            case ResumeCommand:
                 _paused = false;
                 ctx.ReconcileRequested = true;
                 ctx.Journal.Record(EventKind.Resume, null, "", "resumed; reconciling");
                 break;
-            case "reconcile":
+            case ReconcileCommand:
                 ctx.ReconcileRequested = true;
                 break;
-            case "confirm":
+            case ConfirmDeletesCommand:
                 _deletesConfirmed = true;
                 _paused = false;
                 ctx.Journal.Record(EventKind.Resume, null, "", "deletes confirmed");
                 break;
-            case "resolve":
+            case ResolveCommand resolve:
                 try
                 {
-                    await new ConflictResolver(ctx).ResolveAsync(command.Arg, command.Resolution, ct).ConfigureAwait(false);
+                    await new ConflictResolver(ctx).ResolveAsync(resolve.ConflictId, resolve.Resolution, ct).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is ArgumentException or InvalidOperationException)
                 {
-                    command.Done?.TrySetException(e);
+                    command.Done.TrySetException(e);
                     return;
                 }
                 break;
+            default:
+                // A command this loop does not know is a bug to see, not a request to drop.
+                log.LogError("unknown command {Command}", command);
+                command.Done.TrySetException(new NotSupportedException($"the pair's loop does not know the command {command.GetType().Name}"));
+                return;
         }
-        command.Done?.TrySetResult();
+        command.Done.TrySetResult();
     }
 }
 
