@@ -7,8 +7,9 @@ namespace Psync.Protocol;
 public abstract record Message
 {
     /// <summary>Bumped on every incompatible change; the hello carries it.</summary>
-    /// <remarks>2: <see cref="ListTrash"/>, <see cref="TrashEntries"/> and <see cref="RestoreOp"/>.</remarks>
-    public const int ProtocolVersion = 3;
+    /// <remarks>2: <see cref="ListTrash"/>, <see cref="TrashEntries"/> and <see cref="RestoreOp"/>. 3: paged scans
+    /// (<see cref="Scan"/>'s After and Limit). 4: <see cref="OpResult.Reason"/>.</remarks>
+    public const int ProtocolVersion = 4;
 
     public abstract MessageType Type { get; }
 
@@ -25,7 +26,7 @@ public abstract record Message
             MessageType.ScanEntries => ScanEntries.Read(ref r),
             MessageType.ScanDone => new ScanDone(r.I32(), r.I64(), r.OptStr(), r.Strs(), r.I64()),
             MessageType.WatchReady => new WatchReady(r.I64()),
-            MessageType.OpResult => new OpResult(r.I32(), (OpStatus)r.U8(), r.State(), r.OptStr(), r.OptStr(), r.I64()),
+            MessageType.OpResult => new OpResult(r.I32(), (OpStatus)r.U8(), r.State(), r.OptStr(), r.OptStr(), r.I64(), (OpReason)r.U8()),
             MessageType.Log => new Log((LogLevel)r.U8(), r.Str()),
             MessageType.RootGone => new RootGone(r.Str()),
             MessageType.TrashEntries => TrashEntries.Read(ref r),
@@ -235,12 +236,27 @@ public enum OpStatus : byte
     Error = 2,
 }
 
+/// <summary>Which compare-and-swap refused an operation (with <see cref="OpStatus.Conflict"/>), for the engine to act on; <see cref="OpResult.Message"/> is for people.</summary>
+public enum OpReason : byte
+{
+    None = 0,
+
+    /// <summary>The path the operation changes (a move's or commit's target) is not as expected, or appeared meanwhile.</summary>
+    TargetChanged = 1,
+
+    /// <summary>A move's source is not as expected.</summary>
+    SourceChanged = 2,
+
+    /// <summary>A directory to delete still holds entries.</summary>
+    NotEmpty = 3,
+}
+
 /// <summary>
 /// The answer to an <see cref="OpRequest"/>. On success <see cref="State"/> is the path's new
 /// state; on conflict, the state actually found. <see cref="Data"/> carries a hash. <see cref="Seq"/>
 /// is taken after the operation: any reported state of its paths with a lower number is older.
 /// </summary>
-public sealed record OpResult(int RequestId, OpStatus Status, FileState State, string? Message, string? Data, long Seq = 0) : Message
+public sealed record OpResult(int RequestId, OpStatus Status, FileState State, string? Message, string? Data, long Seq = 0, OpReason Reason = OpReason.None) : Message
 {
     public override MessageType Type => MessageType.OpResult;
 
@@ -252,6 +268,7 @@ public sealed record OpResult(int RequestId, OpStatus Status, FileState State, s
         w.OptStr(Message);
         w.OptStr(Data);
         w.I64(Seq);
+        w.U8((byte)Reason);
     }
 }
 

@@ -99,7 +99,7 @@ public abstract class OperationTests<TLauncher> : IAsyncLifetime where TLauncher
 
         var result = await _agent.RunAsync(new MoveOp("a.txt", "b.txt", Expect.Is(before), Expect.Absent));
 
-        Assert.Equal(OpStatus.Conflict, result.Status);
+        Assert.Equal((OpStatus.Conflict, OpReason.SourceChanged), (result.Status, result.Reason));
         Assert.Equal(now, result.State);
         Assert.True(File.Exists(Full("a.txt")));
         Assert.False(File.Exists(Full("b.txt")));
@@ -251,7 +251,7 @@ public abstract class OperationTests<TLauncher> : IAsyncLifetime where TLauncher
 
         var result = await _agent.RunAsync(new CommitOp(".psync/stage/b1/f", "f", Expect.Is(old)));
 
-        Assert.Equal(OpStatus.Conflict, result.Status);
+        Assert.Equal((OpStatus.Conflict, OpReason.TargetChanged), (result.Status, result.Reason));
         Assert.Equal(mine, result.State);
         Assert.Equal("user's newer edit", await File.ReadAllTextAsync(Full("f")));
         Assert.Equal("from the other side", await File.ReadAllTextAsync(Full(".psync/stage/b1/f")));

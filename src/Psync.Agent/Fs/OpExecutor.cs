@@ -49,7 +49,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
 
     private static OpResult Ok(int id, FileState state) => new(id, OpStatus.Ok, state, null, null);
 
-    private static OpResult Conflict(int id, FileState actual, string what) => new(id, OpStatus.Conflict, actual, what, null);
+    private static OpResult Conflict(int id, FileState actual, string what, OpReason reason = OpReason.TargetChanged) => new(id, OpStatus.Conflict, actual, what, null, Reason: reason);
 
     private static OpResult Error(int id, string message) => new(id, OpStatus.Error, FileState.Absent, message, null);
 
@@ -97,7 +97,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
         var source = RootFs.Stat(from.Fd, from.Leaf);
         if (!source.Exists || !o.ExpectFrom.Admits(source))
         {
-            return Conflict(id, source, $"source {PathCodec.Display(o.From)} is not as expected");
+            return Conflict(id, source, $"source {PathCodec.Display(o.From)} is not as expected", OpReason.SourceChanged);
         }
         var target = RootFs.Stat(to.Fd, to.Leaf);
         if (target.Kind == EntryKind.Directory)
@@ -148,7 +148,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
                     var errno = Libc.Errno;
                     if (errno == Libc.ENotEmpty || errno == Libc.EExist)
                     {
-                        return Conflict(id, actual, $"directory {PathCodec.Display(o.Path)} is not empty");
+                        return Conflict(id, actual, $"directory {PathCodec.Display(o.Path)} is not empty", OpReason.NotEmpty);
                     }
                     throw new ErrnoException(errno, $"rmdir {PathCodec.Display(o.Path)}");
                 }
@@ -347,7 +347,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
         var errno = trash.Restore(o.Id, target);
         if (errno == Libc.EExist)
         {
-            return new OpResult(id, OpStatus.Conflict, RootFs.Stat(target.Fd, target.Leaf), $"{PathCodec.Display(to)} exists; nothing was replaced", to);
+            return new OpResult(id, OpStatus.Conflict, RootFs.Stat(target.Fd, target.Leaf), $"{PathCodec.Display(to)} exists; nothing was replaced", to, Reason: OpReason.TargetChanged);
         }
         if (errno != 0)
         {

@@ -20,7 +20,7 @@ internal sealed class PathWork(string path)
     /// <summary>Not before this timestamp (a retry after an error).</summary>
     public long NotBefore { get; set; }
 
-    /// <summary>How many times an operation on it failed; it backs off, then gives up until the next reconcile.</summary>
+    /// <summary>How many times in a row an operation on it failed: the retry waits 1 s, doubling up to 5 minutes, and never gives up.</summary>
     public int Attempts { get; set; }
 
     public Observed? Get(Side side) => side == Side.Left ? Left : Right;

@@ -226,7 +226,7 @@ internal sealed class Executor(PairContext ctx)
                 ctx.Journal.Record(EventKind.Conflict, loser, conflict.Path, $"both sides changed; the {loser.Name()} version is kept as {PathCodec.Display(copy)}");
                 return;
             }
-            if (result.Status == OpStatus.Conflict && result.Message?.StartsWith("target", StringComparison.Ordinal) == true)
+            if (result is { Status: OpStatus.Conflict, Reason: OpReason.TargetChanged })
             {
                 continue; // that copy name is taken: try the next
             }
