@@ -29,6 +29,9 @@ public sealed class SyncPair : IAsyncDisposable
     private int _generation;
     private volatile PairContext? _live;
 
+    /// <summary>A person's pause and its reason: it outlasts a reconnect (every session starts paused while it is set).</summary>
+    private volatile string? _pausedBy;
+
     public SyncPair(PairOptions options, ILoggerFactory? loggers = null, TimeProvider? clock = null)
     {
         Options = options;
@@ -130,15 +133,46 @@ public sealed class SyncPair : IAsyncDisposable
         }
     }
 
-    public void Pause(string reason) => Send(new PauseCommand(reason));
+    /// <summary>Pauses the pair for <paramref name="reason"/> (a person's): nothing syncs, the agents stay connected (trash, verify), until <see cref="Resume"/>.</summary>
+    public void Pause(string reason)
+    {
+        _pausedBy = reason;
+        // Shown at once; the loop takes the command before it plans anything else.
+        _journal.SetStatus(PairState.Paused, reason);
+        Send(new PauseCommand(reason));
+    }
 
-    public void Resume() => Send(new ResumeCommand());
+    /// <summary>True while a person's pause (<see cref="Pause"/>) is in force: the pair syncs nothing and refuses restores and resolutions until resumed.</summary>
+    public bool PausedByPerson => _pausedBy is not null;
+
+    /// <summary>Ends a pause (a person's, or a guard's) and reconciles.</summary>
+    public void Resume()
+    {
+        _pausedBy = null;
+        Send(new ResumeCommand());
+    }
 
     /// <summary>Scans both trees and merges them with the index, as at start.</summary>
     public void RequestReconcile() => Send(new ReconcileCommand());
 
     /// <summary>Lets a plan that a delete guard paused go ahead.</summary>
-    public void ConfirmDeletes() => Send(new ConfirmDeletesCommand());
+    public void ConfirmDeletes()
+    {
+        _pausedBy = null;
+        Send(new ConfirmDeletesCommand());
+    }
+
+    /// <summary>
+    /// Compares both trees as the running session's agents see them (a remote right side too), by
+    /// kind, size, mtime, mode and link target. Works while the pair is paused.
+    /// </summary>
+    /// <exception cref="PairNotRunningException">No session is running (stopped, starting, reconnecting).</exception>
+    /// <exception cref="Check.CheckException">An agent failed while scanning.</exception>
+    public Task<Check.CheckReport> VerifyAsync(CancellationToken ct)
+    {
+        var live = _live ?? throw NotRunning();
+        return Check.TreeComparer.CompareAsync(live.Agent(Side.Left), Options.LeftRoot, live.Agent(Side.Right), Options.RightRoot, ct);
+    }
 
     public async Task ResolveConflictAsync(long id, ConflictResolution resolution, CancellationToken ct)
     {
@@ -152,11 +186,11 @@ public sealed class SyncPair : IAsyncDisposable
     /// versions deleted or replaced there, kept for <see cref="PairOptions.TrashRetention"/>.
     /// </summary>
     /// <remarks>Asks the running session's agent directly: a listing changes nothing, so it does not wait behind a batch in progress.</remarks>
-    /// <exception cref="PairNotRunningException">No session is running (stopped, starting, restarting, or paused for a missing root).</exception>
+    /// <exception cref="PairNotRunningException">No session is running (stopped, starting, restarting, or paused for a missing root), or a person paused the pair.</exception>
     /// <exception cref="Agents.AgentException">The agent could not read its trash, or went away.</exception>
     public async Task<IReadOnlyList<TrashEntry>> TrashAsync(Side side, CancellationToken ct)
     {
-        var live = _live ?? throw NotRunning();
+        var live = _live is { } running && _pausedBy is null ? running : throw NotRunning();
         var items = await live.Agent(side).ListTrashAsync(ct).ConfigureAwait(false);
         return [.. items
             .Select(i => new TrashEntry(side, i.Id, i.Path, DateTimeOffset.FromUnixTimeMilliseconds(i.TrashedUnixMs), i.State))
@@ -283,7 +317,7 @@ public sealed class SyncPair : IAsyncDisposable
                 await StartWatchAsync(left, Side.Left, generation, pumps, stop.Token).ConfigureAwait(false);
                 await StartWatchAsync(right, Side.Right, generation, pumps, stop.Token).ConfigureAwait(false);
             }
-            var session = new PairSession(context, _inbox.Reader, generation, _log) { IdleChanged = SetIdle };
+            var session = new PairSession(context, _inbox.Reader, generation, _log) { IdleChanged = SetIdle, PausedBy = _pausedBy };
             _live = context;
             await session.RunAsync(reconcile, once, stop.Token).ConfigureAwait(false);
         }

@@ -41,19 +41,7 @@ public static class TreeComparer
                 content = new ContentChecker(hashLeft.Connection, hashRight.Connection, ct);
             }
 
-            var merge = new TreeMerge(content);
-            var leftSummary = new ScanSummary();
-            var rightSummary = new ScanSummary();
-            await MergeScansAsync(left, right, leftSummary, rightSummary, merge, ct).ConfigureAwait(false);
-            var found = merge.Finish();
-            if (content is not null)
-            {
-                found.AddRange(await content.FinishAsync().ConfigureAwait(false));
-            }
-            found.AddRange(leftSummary.Unreadable.Select(p => new Difference(p, DifferenceKind.Unreadable, "its contents could not be read on the left")));
-            found.AddRange(rightSummary.Unreadable.Select(p => new Difference(p, DifferenceKind.Unreadable, "its contents could not be read on the right")));
-            var ordered = found.OrderBy(d => d.Path, PathOrder.Instance).ThenBy(d => d.Kind).ToList();
-            return new CheckReport(ordered, merge.LeftCount, merge.RightCount);
+            return await CompareAsync(left, right, content, ct).ConfigureAwait(false);
         }
         catch (AgentException e)
         {
@@ -66,6 +54,31 @@ public static class TreeComparer
                 await agent.Connection.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Compares the trees behind two agents that already run and are configured (a running pair's,
+    /// local or over ssh), by kind, size, mtime, mode and link target, without content hashes.
+    /// </summary>
+    /// <exception cref="CheckException">An agent failed or went away.</exception>
+    internal static Task<CheckReport> CompareAsync(AgentConnection left, string leftRoot, AgentConnection right, string rightRoot, CancellationToken ct) =>
+        CompareAsync(CheckAgent.Of(left, leftRoot, "left"), CheckAgent.Of(right, rightRoot, "right"), null, ct);
+
+    private static async Task<CheckReport> CompareAsync(CheckAgent left, CheckAgent right, ContentChecker? content, CancellationToken ct)
+    {
+        var merge = new TreeMerge(content);
+        var leftSummary = new ScanSummary();
+        var rightSummary = new ScanSummary();
+        await MergeScansAsync(left, right, leftSummary, rightSummary, merge, ct).ConfigureAwait(false);
+        var found = merge.Finish();
+        if (content is not null)
+        {
+            found.AddRange(await content.FinishAsync().ConfigureAwait(false));
+        }
+        found.AddRange(leftSummary.Unreadable.Select(p => new Difference(p, DifferenceKind.Unreadable, "its contents could not be read on the left")));
+        found.AddRange(rightSummary.Unreadable.Select(p => new Difference(p, DifferenceKind.Unreadable, "its contents could not be read on the right")));
+        var ordered = found.OrderBy(d => d.Path, PathOrder.Instance).ThenBy(d => d.Kind).ToList();
+        return new CheckReport(ordered, merge.LeftCount, merge.RightCount);
     }
 
     private static async Task MergeScansAsync(
@@ -132,27 +145,23 @@ public static class TreeComparer
         }
     }
 
-    /// <summary>One agent process serving one root, with the last line it wrote to stderr (for error messages).</summary>
-    private sealed class CheckAgent
+    /// <summary>One agent serving one root: a process started for the check, with the last line it wrote to stderr (for error messages), or a running pair's.</summary>
+    private sealed class CheckAgent(string root, string side)
     {
-        private readonly string _root;
-        private readonly string _side;
+        private readonly string _root = root;
+        private readonly string _side = side;
         private string? _lastError;
 
-        private CheckAgent(string root, string side, string agentPath)
-        {
-            _root = root;
-            _side = side;
-            Connection = LocalAgent.Start(agentPath, root, line => Volatile.Write(ref _lastError, line), readOnly: true);
-        }
+        public AgentConnection Connection { get; private set; } = null!;
 
-        public AgentConnection Connection { get; }
+        public static CheckAgent Of(AgentConnection connection, string root, string side) => new(root, side) { Connection = connection };
 
         public static CheckAgent Start(string agentPath, string root, string side, List<CheckAgent> started)
         {
             try
             {
-                var agent = new CheckAgent(root, side, agentPath);
+                var agent = new CheckAgent(root, side);
+                agent.Connection = LocalAgent.Start(agentPath, root, line => Volatile.Write(ref agent._lastError, line), readOnly: true);
                 started.Add(agent);
                 return agent;
             }

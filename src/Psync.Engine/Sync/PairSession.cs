@@ -52,6 +52,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
     private readonly MoveApplier _moves = new(ctx);
     private readonly Reconciler _reconciler = new(ctx);
     private bool _paused;
+    private bool _pausedByPerson;
     private bool _deletesConfirmed;
     private bool _restartOnResume;
     private long _lastReconcile;
@@ -59,10 +60,18 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
     /// <summary>Set while nothing is pending or running.</summary>
     public Action<bool>? IdleChanged { get; init; }
 
+    /// <summary>A person's pause in force when the session starts: it starts paused, before any reconcile.</summary>
+    public string? PausedBy { get; init; }
+
     /// <summary>Runs until cancelled, an agent goes away (throws <see cref="Agents.AgentException"/>), or, with <paramref name="once"/>, until all is done.</summary>
     public async Task RunAsync(bool reconcileFirst, bool once, CancellationToken ct)
     {
         ctx.ReconcileRequested = reconcileFirst;
+        if (PausedBy is { } reason)
+        {
+            Pause(reason);
+            _pausedByPerson = true;
+        }
         while (!ct.IsCancellationRequested)
         {
             await HandleQueuedAsync(ct).ConfigureAwait(false);
@@ -339,6 +348,9 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
             case PairCommand command:
                 await CommandAsync(command, ct).ConfigureAwait(false);
                 break;
+            case RestoreRequest request when _pausedByPerson:
+                request.Done.TrySetException(new PairNotRunningException($"the pair is paused ({ctx.Journal.Status.Reason}): resume it to restore from the trash"));
+                break;
             case RestoreRequest request:
                 try
                 {
@@ -360,14 +372,18 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
     {
         switch (command)
         {
+            case PauseCommand pause when _paused && _pausedByPerson && ctx.Journal.Status.Reason == pause.Reason:
+                break; // the session started paused for this very reason
             case PauseCommand pause:
                 Pause(pause.Reason);
+                _pausedByPerson = true;
                 break;
             case ResumeCommand when _restartOnResume:
                 command.Done.TrySetResult();
                 throw new SessionRestart();
             case ResumeCommand:
                 _paused = false;
+                _pausedByPerson = false;
                 ctx.ReconcileRequested = true;
                 ctx.Journal.Record(EventKind.Resume, null, "", "resumed; reconciling");
                 break;
@@ -377,8 +393,12 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
             case ConfirmDeletesCommand:
                 _deletesConfirmed = true;
                 _paused = false;
+                _pausedByPerson = false;
                 ctx.Journal.Record(EventKind.Resume, null, "", "deletes confirmed");
                 break;
+            case ResolveCommand when _pausedByPerson:
+                command.Done.TrySetException(new PairNotRunningException($"the pair is paused ({ctx.Journal.Status.Reason}): resume it to resolve its conflicts"));
+                return;
             case ResolveCommand resolve:
                 try
                 {

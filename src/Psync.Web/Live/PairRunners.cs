@@ -73,11 +73,17 @@ public sealed class PairRunners(
             }
             var pair = await db.Pairs.Include(p => p.Host).SingleOrDefaultAsync(p => p.Id == pairId, ct);
             _unstartable.TryRemove(pairId, out _);
-            if (pair is { Paused: false })
+            if (pair is not null)
             {
                 try
                 {
-                    _runners[pair.Id] = new PairRunner(pair.Id, new SyncPair(ToOptions(pair), loggers, clock), live, history, clock, _log);
+                    var syncPair = new SyncPair(ToOptions(pair), loggers, clock);
+                    if (pair.Paused)
+                    {
+                        // The engine holds a person's pause: the agents connect (trash, verify), nothing syncs.
+                        syncPair.Pause(PausedByAPerson);
+                    }
+                    _runners[pair.Id] = new PairRunner(pair.Id, syncPair, live, history, clock, _log);
                 }
                 catch (Exception e) when (e is InvalidOperationException or System.Security.Cryptography.CryptographicException or IOException)
                 {
@@ -93,6 +99,9 @@ public sealed class PairRunners(
         live.Publish(pairId, UpdateKind.Config);
         live.Publish(pairId, UpdateKind.Status);
     }
+
+    /// <summary>The reason a pair paused in the UI or the API shows.</summary>
+    public const string PausedByAPerson = "paused by a person";
 
     public PairStatusResource StatusOf(PairEntity pair, int openConflicts)
     {

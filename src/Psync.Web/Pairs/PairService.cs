@@ -91,29 +91,44 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         return true;
     }
 
-    /// <summary>Stops the pair until resumed (kept across restarts).</summary>
-    public Task<PairResource?> PauseAsync(int id, CancellationToken ct = default) => SetPausedAsync(id, true, ct);
+    /// <summary>Pauses the pair until resumed (kept across restarts): the engine holds the pause, its agents stay connected.</summary>
+    public async Task<PairResource?> PauseAsync(int id, CancellationToken ct = default)
+    {
+        if (!await StorePausedAsync(id, true, ct))
+        {
+            return null;
+        }
+        runners.Get(id)?.Pair.Pause(PairRunners.PausedByAPerson);
+        return await GetAsync(id, ct);
+    }
 
-    /// <summary>Starts a paused pair (it reconciles first); <paramref name="confirmDeletes"/> lets a plan that the delete guard held go ahead.</summary>
+    /// <summary>Resumes the pair (it reconciles first); <paramref name="confirmDeletes"/> lets a plan that the delete guard held go ahead. A pair that could not start is started again.</summary>
     public async Task<PairResource?> ResumeAsync(int id, bool confirmDeletes, CancellationToken ct = default)
     {
-        if (runners.Get(id) is { Pair.Status.State: PairState.Paused } runner)
+        if (!await StorePausedAsync(id, false, ct))
         {
-            if (confirmDeletes)
-            {
-                runner.Pair.ConfirmDeletes();
-            }
-            else
-            {
-                runner.Pair.Resume();
-            }
-            return await GetAsync(id, ct);
+            return null;
         }
-        if (runners.Get(id) is { Failure: null })
+        if (runners.Get(id) is { Failure: null } runner)
         {
-            return await GetAsync(id, ct); // running already: nothing to resume
+            // A pair that runs unpaused has nothing to resume.
+            if (runner.Pair.PausedByPerson || runner.Pair.Status.State == PairState.Paused)
+            {
+                if (confirmDeletes)
+                {
+                    runner.Pair.ConfirmDeletes();
+                }
+                else
+                {
+                    runner.Pair.Resume();
+                }
+            }
         }
-        return await SetPausedAsync(id, false, ct);
+        else
+        {
+            await runners.ApplyAsync(id, ct);
+        }
+        return await GetAsync(id, ct);
     }
 
     /// <summary>Scans both trees and merges them with the index now.</summary>
@@ -124,7 +139,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         {
             return null;
         }
-        if (runners.Get(id) is not { Failure: null } runner)
+        if (runners.Get(id) is not { Failure: null, Pair.PausedByPerson: false } runner)
         {
             throw new PairOperationException("the pair is not running: resume it (it reconciles when it starts)");
         }
@@ -132,21 +147,35 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         return pair;
     }
 
-    /// <summary>Compares both trees (local pairs): what differs, the first <see cref="MaxDifferences"/> of it; null when there is no such pair.</summary>
-    /// <exception cref="PairOperationException">A remote pair, or the comparison failed.</exception>
+    /// <summary>
+    /// Compares both trees: through the running pair's agents (a remote pair too, and while paused),
+    /// else, for a local pair, with agents of its own. What differs, the first <see cref="MaxDifferences"/>
+    /// of it; null when there is no such pair.
+    /// </summary>
+    /// <exception cref="PairOperationException">A remote pair that is not running, or the comparison failed.</exception>
     public async Task<VerifyResult?> VerifyAsync(int id, CancellationToken ct = default)
     {
         if (await FindAsync(id, ct) is not { } pair)
         {
             return null;
         }
-        if (pair.HostId is not null)
-        {
-            throw new PairOperationException("verify compares two local trees; for a remote pair use resync, which scans both sides", StatusCodes.Status501NotImplemented);
-        }
         try
         {
-            var report = await TreeComparer.CompareAsync(pair.LeftRoot, pair.RightRoot, new CheckOptions { Excludes = pair.Excludes, Tempfiles = pair.Tempfiles, AgentPath = engine.Value.AgentPath }, ct);
+            CheckReport report;
+            try
+            {
+                report = runners.Get(id) is { } runner
+                    ? await runner.Pair.VerifyAsync(ct)
+                    : throw new PairNotRunningException("the pair is not running");
+            }
+            catch (PairNotRunningException e) when (pair.HostId is not null)
+            {
+                throw new PairOperationException($"{e.Message}: a remote pair is verified through its connection; start or resume it first", StatusCodes.Status409Conflict);
+            }
+            catch (PairNotRunningException)
+            {
+                report = await TreeComparer.CompareAsync(pair.LeftRoot, pair.RightRoot, new CheckOptions { Excludes = pair.Excludes, Tempfiles = pair.Tempfiles, AgentPath = engine.Value.AgentPath }, ct);
+            }
             return new VerifyResult(report.Identical, report.LeftCount, report.RightCount,
                 [.. report.Differences.Take(MaxDifferences).Select(d => new DifferenceResource(PathCodec.Display(d.Path), d.Kind.ToString(), d.Detail))]);
         }
@@ -298,17 +327,11 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         return events;
     }
 
-    private async Task<PairResource?> SetPausedAsync(int id, bool paused, CancellationToken ct)
+    /// <summary>Keeps the person's pause for the next start of the app; false when there is no such pair.</summary>
+    private async Task<bool> StorePausedAsync(int id, bool paused, CancellationToken ct)
     {
-        await using (var db = await dbs.CreateDbContextAsync(ct))
-        {
-            if (await db.Pairs.Where(p => p.Id == id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Paused, paused), ct) == 0)
-            {
-                return null;
-            }
-        }
-        await runners.ApplyAsync(id, ct);
-        return await GetAsync(id, ct);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Pairs.Where(p => p.Id == id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Paused, paused), ct) > 0;
     }
 
     private static async Task<Dictionary<int, int>> OpenConflictsAsync(PsyncDb db, int? pairId, CancellationToken ct) =>

@@ -29,5 +29,27 @@ public sealed class CommandTests
         await Assert.ThrowsAnyAsync<ArgumentException>(() => pair.Pair.ResolveConflictAsync(4242, ConflictResolution.KeepBoth, CancellationToken.None).WaitAsync(PairHarness.Converge));
     }
 
+    [Fact]
+    public async Task Pause_AgentRestartedMeanwhile_PauseHoldsInTheNewSessionUntilResumed()
+    {
+        await using var pair = PairHarness.Create();
+        await pair.StartAsync();
+        pair.Pair.Pause("held for a backup");
+        Assert.Equal((PairState.Paused, "held for a backup"), (pair.Pair.Status.State, pair.Pair.Status.Reason));
+        var sessions = pair.Pair.History.Count(e => e.Kind == EventKind.Pause);
+
+        PairHarness.KillAgentServing(pair.Right);
+        await PairHarness.WaitUntilAsync(() => pair.Pair.History.Count(e => e.Kind == EventKind.Pause) > sessions, TimeSpan.FromSeconds(10), "the new session to start paused");
+        await File.WriteAllTextAsync(pair.L("while-held.txt"), "not yet");
+        var report = await pair.Pair.VerifyAsync(CancellationToken.None);
+
+        Assert.Equal((PairState.Paused, "held for a backup"), (pair.Pair.Status.State, pair.Pair.Status.Reason));
+        Assert.Equal("while-held.txt", Assert.Single(report.Differences).Path);
+        Assert.False(File.Exists(pair.R("while-held.txt")));
+
+        pair.Pair.Resume();
+        await pair.WaitConvergedAsync();
+    }
+
     private sealed record MisspeltCommand : PairCommand;
 }

@@ -49,3 +49,31 @@ public sealed class RemotePairTests(RemoteAppFactory app, SshdFixture sshd) : IC
         Assert.DoesNotContain("probe-", string.Join(",", Directory.GetFiles(Path.Combine(app.DataDir, "run")).Select(Path.GetFileName)), StringComparison.Ordinal);
     }
 }
+
+/// <summary>Verify of a remote pair: its own app and sshd.</summary>
+public sealed class RemoteVerifyTests(RemoteAppFactory app, SshdFixture sshd) : IClassFixture<RemoteAppFactory>, IClassFixture<SshdFixture>
+{
+    [AgentFact]
+    public async Task Verify_RemotePairPaused_ListsTheFileWrittenMeanwhile()
+    {
+        var host = await app.Client.CreateHostAsync(sshd, "verify");
+        Assert.True((await app.Client.PostOkAsync<HostTestResult>($"/api/v1/hosts/{host.Id}/trust", new { fingerprint = sshd.HostKeyFingerprint })).Trusted);
+        var left = app.NewFolder("verify-left");
+        var right = Directory.CreateDirectory(Path.Combine(sshd.Home, "verify-right")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(left, "both.txt"), "synced");
+        using var create = await app.Client.PostAsJsonAsync("/api/v1/pairs", new { name = "verify-remote", leftRoot = left, rightRoot = right, hostId = host.Id });
+        var pair = await create.ReadAsync<Psync.Web.Pairs.PairResource>(System.Net.HttpStatusCode.Created);
+        await app.Client.WaitForStateAsync(pair.Id, "idle");
+        await PairsApi.WaitForFileAsync(Path.Combine(right, "both.txt"), "synced");
+        var same = await app.Client.PostOkAsync<Psync.Web.Pairs.VerifyResult>($"/api/v1/pairs/{pair.Id}/verify");
+        Assert.True(same.Identical, string.Join(", ", same.Differences.Select(d => d.Path)));
+
+        Assert.Equal("paused", (await app.Client.PostOkAsync<Psync.Web.Pairs.PairResource>($"/api/v1/pairs/{pair.Id}/pause")).Status.State);
+        await File.WriteAllTextAsync(Path.Combine(right, "while-paused.txt"), "only on the right");
+        var verify = await app.Client.PostOkAsync<Psync.Web.Pairs.VerifyResult>($"/api/v1/pairs/{pair.Id}/verify");
+
+        Assert.False(verify.Identical);
+        Assert.Equal("while-paused.txt", Assert.Single(verify.Differences).Path);
+        Assert.False(File.Exists(Path.Combine(left, "while-paused.txt")));
+    }
+}
