@@ -40,9 +40,22 @@ public sealed class ConflictStore : IDisposable
                 time_ms INTEGER NOT NULL,
                 resolved INTEGER NOT NULL DEFAULT 0
             );
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
             """;
         create.ExecuteNonQuery();
         return new ConflictStore(connection);
+    }
+
+    /// <summary>The conflicts recorded in <paramref name="dataDir"/>, oldest first; none when the pair never had any (nothing is created).</summary>
+    /// <remarks>For readers beside the running pair (the web app): SQLite lets them read while the pair writes.</remarks>
+    public static IReadOnlyList<ConflictRecord> Read(string dataDir)
+    {
+        if (!File.Exists(Path.Combine(dataDir, FileName)))
+        {
+            return [];
+        }
+        using var store = Open(dataDir);
+        return store.All();
     }
 
     /// <summary>Every recorded conflict, oldest first.</summary>
@@ -67,12 +80,13 @@ public sealed class ConflictStore : IDisposable
         return result;
     }
 
-    /// <summary>Records a conflict and returns it with its id.</summary>
+    /// <summary>Records a conflict and returns it with its id. Ids are never given twice, not even after <see cref="Forget"/>.</summary>
     public ConflictRecord Add(string path, FileState left, FileState right, Side loser, string copy, DateTimeOffset time)
     {
         using var insert = _connection.CreateCommand();
         insert.CommandText = """
-            INSERT INTO conflicts (path, left_state, right_state, loser, copy, time_ms) VALUES ($path, $left, $right, $loser, $copy, $time);
+            INSERT OR REPLACE INTO meta (key, value) VALUES ('last_id', MAX(COALESCE((SELECT value FROM meta WHERE key = 'last_id'), 0), COALESCE((SELECT MAX(id) FROM conflicts), 0)) + 1);
+            INSERT INTO conflicts (id, path, left_state, right_state, loser, copy, time_ms) VALUES ((SELECT value FROM meta WHERE key = 'last_id'), $path, $left, $right, $loser, $copy, $time);
             SELECT last_insert_rowid();
             """;
         insert.Parameters.AddWithValue("$path", PathCodec.Encode(path));
@@ -91,6 +105,25 @@ public sealed class ConflictStore : IDisposable
         update.CommandText = "UPDATE conflicts SET resolved = 1 WHERE id = $id";
         update.Parameters.AddWithValue("$id", id);
         update.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Drops the conflicts recorded in <paramref name="dataDir"/> (the pair's trees changed), keeping the
+    /// count of ids, so an id someone holds never names a later conflict.
+    /// </summary>
+    public static void Forget(string dataDir)
+    {
+        if (!File.Exists(Path.Combine(dataDir, FileName)))
+        {
+            return;
+        }
+        using var store = Open(dataDir);
+        using var delete = store._connection.CreateCommand();
+        delete.CommandText = """
+            INSERT OR REPLACE INTO meta (key, value) VALUES ('last_id', MAX(COALESCE((SELECT value FROM meta WHERE key = 'last_id'), 0), COALESCE((SELECT MAX(id) FROM conflicts), 0)));
+            DELETE FROM conflicts;
+            """;
+        delete.ExecuteNonQuery();
     }
 
     public void Dispose() => _connection.Dispose();

@@ -62,22 +62,6 @@ public sealed class EventEntity
     public double DurationMs { get; set; }
 }
 
-/// <summary>A conflict as the engine recorded it, mirrored here so the API has one id space.</summary>
-public sealed class ConflictEntity
-{
-    public long Id { get; set; }
-    public int PairId { get; set; }
-    /// <summary>The id in the pair's own conflict store.</summary>
-    public long EngineId { get; set; }
-    public required string Path { get; set; }
-    public required string ConflictCopy { get; set; }
-    public required string Loser { get; set; }
-    public required string LeftState { get; set; }
-    public required string RightState { get; set; }
-    public DateTimeOffset Time { get; set; }
-    public bool Resolved { get; set; }
-}
-
 public sealed class UserEntity
 {
     public int Id { get; set; }
@@ -137,15 +121,6 @@ internal sealed class EventConfiguration : IEntityTypeConfiguration<EventEntity>
         b.ToTable("Events");
         b.HasIndex(e => new { e.PairId, e.Id });
         b.Property(e => e.Time).HasConversion(TimeConversion.Ticks);
-    }
-}
-
-internal sealed class ConflictConfiguration : IEntityTypeConfiguration<ConflictEntity>
-{
-    public void Configure(EntityTypeBuilder<ConflictEntity> b)
-    {
-        b.ToTable("Conflicts");
-        b.HasIndex(c => new { c.PairId, c.EngineId }).IsUnique();
     }
 }
 

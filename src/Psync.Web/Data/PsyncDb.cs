@@ -8,7 +8,6 @@ public sealed class PsyncDb(DbContextOptions<PsyncDb> options) : DbContext(optio
     public DbSet<HostEntity> Hosts => Set<HostEntity>();
     public DbSet<PairEntity> Pairs => Set<PairEntity>();
     public DbSet<EventEntity> Events => Set<EventEntity>();
-    public DbSet<ConflictEntity> Conflicts => Set<ConflictEntity>();
     public DbSet<UserEntity> Users => Set<UserEntity>();
     public DbSet<TokenEntity> Tokens => Set<TokenEntity>();
 

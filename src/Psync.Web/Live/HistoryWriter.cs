@@ -9,7 +9,7 @@ using Psync.Web.Pairs;
 namespace Psync.Web.Live;
 
 /// <summary>
-/// Stores what pairs report (history events, conflict lists) in the database, in batches, off
+/// Stores the history events pairs report in the database, in batches, off
 /// the engine's threads; then tells <see cref="LiveUpdates"/>, so what the browser shows is
 /// already what survives a restart.
 /// </summary>
@@ -20,15 +20,13 @@ public sealed class HistoryWriter(IDbContextFactory<PsyncDb> dbs, LiveUpdates li
     private long _lastPrune = long.MinValue;
     private readonly Channel<Item> _items = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
 
-    public void Record(int pairId, HistoryEvent e) => _items.Writer.TryWrite(new Item(pairId, e, null));
-
-    public void Conflicts(int pairId, IReadOnlyList<ConflictRecord> conflicts) => _items.Writer.TryWrite(new Item(pairId, null, conflicts));
+    public void Record(int pairId, HistoryEvent e) => _items.Writer.TryWrite(new Item(pairId, e));
 
     /// <summary>Completes when everything handed in so far is stored (tests, shutdown).</summary>
     public async Task FlushAsync(CancellationToken ct)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _items.Writer.TryWrite(new Item(0, null, null, done));
+        _items.Writer.TryWrite(new Item(0, null, done));
         await done.Task.WaitAsync(ct);
     }
 
@@ -69,7 +67,6 @@ public sealed class HistoryWriter(IDbContextFactory<PsyncDb> dbs, LiveUpdates li
     {
         await using var db = await dbs.CreateDbContextAsync();
         var events = new List<EventEntity>();
-        var conflictPairs = new HashSet<int>();
         foreach (var item in batch)
         {
             if (item.Event is { } e)
@@ -85,11 +82,6 @@ public sealed class HistoryWriter(IDbContextFactory<PsyncDb> dbs, LiveUpdates li
                     DurationMs = e.Duration.TotalMilliseconds,
                 });
             }
-            else if (item.ConflictList is { } list)
-            {
-                await MirrorConflictsAsync(db, item.PairId, list);
-                conflictPairs.Add(item.PairId);
-            }
         }
         db.Events.AddRange(events);
         await db.SaveChangesAsync();
@@ -103,40 +95,7 @@ public sealed class HistoryWriter(IDbContextFactory<PsyncDb> dbs, LiveUpdates li
         {
             live.Publish(group.Key, UpdateKind.Events, [.. group.Select(EventResource.From)]);
         }
-        foreach (var pairId in conflictPairs)
-        {
-            live.Publish(pairId, UpdateKind.Conflicts);
-        }
     }
 
-    private static async Task MirrorConflictsAsync(PsyncDb db, int pairId, IReadOnlyList<ConflictRecord> list)
-    {
-        if (!await db.Pairs.AnyAsync(p => p.Id == pairId))
-        {
-            return; // removed meanwhile
-        }
-        var known = await db.Conflicts.Where(c => c.PairId == pairId).ToDictionaryAsync(c => c.EngineId);
-        foreach (var c in list)
-        {
-            if (known.TryGetValue(c.Id, out var row))
-            {
-                row.Resolved = c.Resolved;
-                continue;
-            }
-            db.Conflicts.Add(new ConflictEntity
-            {
-                PairId = pairId,
-                EngineId = c.Id,
-                Path = PathCodec.Display(c.Path),
-                ConflictCopy = PathCodec.Display(c.ConflictCopy),
-                Loser = c.Loser.Name(),
-                LeftState = c.Left.ToString(),
-                RightState = c.Right.ToString(),
-                Time = c.Time,
-                Resolved = c.Resolved,
-            });
-        }
-    }
-
-    private sealed record Item(int PairId, HistoryEvent? Event, IReadOnlyList<ConflictRecord>? ConflictList, TaskCompletionSource? Done = null);
+    private sealed record Item(int PairId, HistoryEvent? Event, TaskCompletionSource? Done = null);
 }

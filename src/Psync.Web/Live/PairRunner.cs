@@ -32,7 +32,7 @@ public sealed class PairRunner : IAsyncDisposable
                     live.Publish(id, UpdateKind.Queue);
                     break;
                 case PairNotification.Conflicts:
-                    history.Conflicts(id, pair.Conflicts);
+                    live.Publish(id, UpdateKind.Conflicts);
                     break;
             }
         });

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Psync.Engine;
+using Psync.Engine.Conflicts;
 using Psync.Engine.Sync;
 using Psync.Web.Data;
 using Psync.Web.Hosts;
@@ -61,17 +62,25 @@ public sealed class PairRunners(
                 await old.DisposeAsync();
             }
             await using var db = await dbs.CreateDbContextAsync(ct);
-            if (resetState)
+            var pair = await db.Pairs.Include(p => p.Host).SingleOrDefaultAsync(p => p.Id == pairId, ct);
+            if (resetState && pair is null && Directory.Exists(data.ForPair(pairId)))
             {
-                // The stopped runner's last conflict lists are stored first, so none comes back after the delete.
-                await history.FlushAsync(ct);
-                await db.Conflicts.Where(c => c.PairId == pairId).ExecuteDeleteAsync(ct);
-                if (Directory.Exists(data.ForPair(pairId)))
+                Directory.Delete(data.ForPair(pairId), recursive: true); // the pair is gone
+            }
+            else if (resetState && Directory.Exists(data.ForPair(pairId)))
+            {
+                // The state index goes; the conflict list (the pair's one store of it) is emptied but keeps
+                // counting, so that an API id held for an old conflict never names a new one.
+                ConflictStore.Forget(data.ForPair(pairId));
+                foreach (var entry in new DirectoryInfo(data.ForPair(pairId)).EnumerateFileSystemInfos())
                 {
-                    Directory.Delete(data.ForPair(pairId), recursive: true);
+                    if (!entry.Name.StartsWith(ConflictStore.FileName, StringComparison.Ordinal))
+                    {
+                        (entry as DirectoryInfo)?.Delete(recursive: true);
+                        (entry as FileInfo)?.Delete();
+                    }
                 }
             }
-            var pair = await db.Pairs.Include(p => p.Host).SingleOrDefaultAsync(p => p.Id == pairId, ct);
             _unstartable.TryRemove(pairId, out _);
             if (pair is not null)
             {

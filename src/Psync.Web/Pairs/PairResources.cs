@@ -77,9 +77,26 @@ public sealed record EventResource(long Id, int PairId, DateTimeOffset Time, str
     public static EventResource From(EventEntity e) => new(e.Id, e.PairId, e.Time, e.Kind, e.Side, e.Path, e.Detail, e.DurationMs);
 }
 
+/// <summary>A conflict as the pair's own store (the engine's conflicts.db) has it.</summary>
+/// <param name="Id">The pair and the store's id in one number (<see cref="ApiId"/>), for <c>/conflicts/{id}/resolve</c>.</param>
+/// <param name="PairId">The pair.</param>
+/// <param name="Path">The path both sides changed.</param>
+/// <param name="ConflictCopy">Where the losing version was kept.</param>
+/// <param name="Loser">left or right: whose version became the copy.</param>
+/// <param name="Left">The left version as it was.</param>
+/// <param name="Right">The right version as it was.</param>
+/// <param name="Time">When it happened.</param>
+/// <param name="Resolved">A person settled it.</param>
 public sealed record ConflictResource(long Id, int PairId, string Path, string ConflictCopy, string Loser, string Left, string Right, DateTimeOffset Time, bool Resolved)
 {
-    public static ConflictResource From(ConflictEntity c) => new(c.Id, c.PairId, c.Path, c.ConflictCopy, c.Loser, c.LeftState, c.RightState, c.Time, c.Resolved);
+    public static ConflictResource From(int pairId, ConflictRecord c) =>
+        new(ApiId(pairId, c.Id), pairId, PathCodec.Display(c.Path), PathCodec.Display(c.ConflictCopy), c.Loser.Name(), c.Left.ToString(), c.Right.ToString(), c.Time, c.Resolved);
+
+    /// <summary>A conflict's id in the API: the pair's id in the high 32 bits, the pair's store's id in the low ones.</summary>
+    public static long ApiId(int pairId, long storeId) => ((long)pairId << 32) | (storeId & uint.MaxValue);
+
+    /// <summary>The pair and the store's id of an API id.</summary>
+    public static (int PairId, long StoreId) FromApiId(long id) => ((int)(id >> 32), id & uint.MaxValue);
 }
 
 /// <param name="Resolution">keepLeft, keepRight or keepBoth.</param>

@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Psync.Engine.Check;
 using Psync.Engine;
+using Psync.Engine.Check;
+using Psync.Engine.Conflicts;
 using Psync.Engine.Sync;
 using Psync.Protocol;
 using Psync.Web.Data;
@@ -27,15 +28,14 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var pairs = await db.Pairs.AsNoTracking().OrderBy(p => p.Name).ToListAsync(ct);
-        var open = await OpenConflictsAsync(db, null, ct);
-        return [.. pairs.Select(p => ToResource(p, open.GetValueOrDefault(p.Id)))];
+        return [.. pairs.Select(p => ToResource(p, OpenConflicts(p.Id)))];
     }
 
     public async Task<PairResource?> GetAsync(int id, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var pair = await db.Pairs.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, ct);
-        return pair is null ? null : ToResource(pair, (await OpenConflictsAsync(db, id, ct)).GetValueOrDefault(id));
+        return pair is null ? null : ToResource(pair, OpenConflicts(id));
     }
 
     /// <returns>The new pair, or the validation errors by field.</returns>
@@ -87,7 +87,6 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         await runners.ApplyAsync(id, resetState: true, ct);
         await history.FlushAsync(ct);
         await db.Events.Where(e => e.PairId == id).ExecuteDeleteAsync(ct);
-        await db.Conflicts.Where(c => c.PairId == id).ExecuteDeleteAsync(ct);
         return true;
     }
 
@@ -220,30 +219,23 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         return await events.CountAsync(ct);
     }
 
-    public async Task<IReadOnlyList<ConflictResource>> ConflictsAsync(int pairId, CancellationToken ct = default)
-    {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var rows = await db.Conflicts.AsNoTracking().Where(c => c.PairId == pairId).OrderByDescending(c => c.Id).ToListAsync(ct);
-        return [.. rows.Select(ConflictResource.From)];
-    }
+    /// <summary>The pair's conflicts, newest first, from its one store (the engine's conflicts.db in the pair's data folder).</summary>
+    public Task<IReadOnlyList<ConflictResource>> ConflictsAsync(int pairId, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<ConflictResource>>([.. ConflictStore.Read(data.ForPair(pairId)).Reverse().Select(c => ConflictResource.From(pairId, c))]);
 
     /// <returns>The conflict after resolving, or null when there is no such conflict.</returns>
     public async Task<ConflictResource?> ResolveAsync(long conflictId, ConflictResolution resolution, CancellationToken ct = default)
     {
-        ConflictEntity? row;
-        await using (var db = await dbs.CreateDbContextAsync(ct))
-        {
-            row = await db.Conflicts.AsNoTracking().SingleOrDefaultAsync(c => c.Id == conflictId, ct);
-        }
-        if (row is null)
+        var (pairId, storeId) = ConflictResource.FromApiId(conflictId);
+        if (await FindAsync(pairId, ct) is null || Conflict(pairId, storeId) is not { } conflict)
         {
             return null;
         }
-        if (row.Resolved)
+        if (conflict.Resolved)
         {
-            return ConflictResource.From(row);
+            return conflict;
         }
-        if (runners.Get(row.PairId) is not { Failure: null } runner)
+        if (runners.Get(pairId) is not { Failure: null } runner)
         {
             throw new PairOperationException("the pair is not running: resume it to resolve its conflicts");
         }
@@ -251,7 +243,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
         try
         {
-            await runner.Pair.ResolveConflictAsync(row.EngineId, resolution, timeout.Token);
+            await runner.Pair.ResolveConflictAsync(storeId, resolution, timeout.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -261,11 +253,11 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         {
             throw new PairOperationException(e.Message);
         }
-        // The pair's conflict notification already handed the new list to the writer; wait until it is stored.
-        await history.FlushAsync(ct);
-        await using var after = await dbs.CreateDbContextAsync(ct);
-        return ConflictResource.From(await after.Conflicts.AsNoTracking().SingleAsync(c => c.Id == conflictId, ct));
+        return Conflict(pairId, storeId);
     }
+
+    private ConflictResource? Conflict(int pairId, long storeId) =>
+        ConflictStore.Read(data.ForPair(pairId)).FirstOrDefault(c => c.Id == storeId) is { } c ? ConflictResource.From(pairId, c) : null;
 
     /// <summary>What the side's trash holds, newest first.</summary>
     /// <exception cref="PairOperationException">The pair is not running.</exception>
@@ -334,9 +326,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         return await db.Pairs.Where(p => p.Id == id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Paused, paused), ct) > 0;
     }
 
-    private static async Task<Dictionary<int, int>> OpenConflictsAsync(PsyncDb db, int? pairId, CancellationToken ct) =>
-        await db.Conflicts.Where(c => !c.Resolved && (pairId == null || c.PairId == pairId))
-            .GroupBy(c => c.PairId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+    private int OpenConflicts(int pairId) => ConflictStore.Read(data.ForPair(pairId)).Count(c => !c.Resolved);
 
     private PairResource ToResource(PairEntity p, int openConflicts) => new(
         p.Id, p.Name, p.LeftRoot, p.RightRoot, p.HostId, p.Excludes, p.Tempfiles, p.RsyncExtra, p.DryRun, p.Force, p.SkipInitialSync,

@@ -35,6 +35,21 @@ public sealed class ConflictTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
     }
 
     [Fact]
+    public async Task ResolveConflict_OneStore_TheEnginesListAnsweredWithNoMirrorTable()
+    {
+        var (pair, left, right) = await PairWithConflictAsync("one-store");
+        var conflict = await OpenConflictAsync(pair.Id, left, right);
+
+        using var response = await Client.PostAsJsonAsync($"/api/v1/conflicts/{conflict.Id}/resolve", new { resolution = "keepBoth" });
+
+        Assert.True((await response.ReadAsync<ConflictResource>(HttpStatusCode.OK)).Resolved);
+        // The API's answer is the engine's own store, read at once: no flush, no copy in psync.db.
+        var store = Assert.Single(Psync.Engine.Conflicts.ConflictStore.Read(Path.Combine(app.DataDir, "pairs", pair.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.Equal((ConflictResource.ApiId(pair.Id, store.Id), true), (conflict.Id, store.Resolved));
+        Assert.DoesNotContain("Conflicts", await Database.TablesAsync(app.Database));
+    }
+
+    [Fact]
     public async Task ResolveConflict_KeepBoth_BothVersionsStay()
     {
         var (pair, left, right) = await PairWithConflictAsync("keepBoth");

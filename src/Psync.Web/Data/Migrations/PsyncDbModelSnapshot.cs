@@ -17,52 +17,6 @@ namespace Psync.Web.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("Psync.Web.Data.ConflictEntity", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ConflictCopy")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("EngineId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LeftState")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Loser")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("PairId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Path")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("Resolved")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("RightState")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTimeOffset>("Time")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("PairId", "EngineId")
-                        .IsUnique();
-
-                    b.ToTable("Conflicts", (string)null);
-                });
-
             modelBuilder.Entity("Psync.Web.Data.EventEntity", b =>
                 {
                     b.Property<long>("Id")
