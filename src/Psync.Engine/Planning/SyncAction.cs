@@ -30,3 +30,32 @@ internal sealed record ConflictAction(PathWork Work, FileState Left, FileState R
 
 /// <summary>Something that is not synced (a device, FIFO or socket).</summary>
 internal sealed record SkipAction(PathWork Work, string Reason) : SyncAction(Work);
+
+/// <summary>What history and the queue say of an action.</summary>
+internal static class SyncActions
+{
+    /// <summary>How history and the queue name the action.</summary>
+    public static EventKind KindOf(this SyncAction action) => action switch
+    {
+        TransferAction => EventKind.Transfer,
+        DeleteAction => EventKind.Delete,
+        MkdirAction => EventKind.Mkdir,
+        SymlinkAction => EventKind.Symlink,
+        AttrAction => EventKind.Attr,
+        ConflictAction => EventKind.Conflict,
+        SkipAction => EventKind.Skip,
+        _ => EventKind.Agree,
+    };
+
+    /// <summary>The side the action changes; null for one that changes neither.</summary>
+    public static Side? TargetOf(this SyncAction action) => action switch
+    {
+        TransferAction t => t.Target,
+        DeleteAction d => d.Target,
+        MkdirAction m => m.Target,
+        SymlinkAction s => s.Target,
+        AttrAction a => a.Target,
+        ConflictAction c => c.Loser,
+        _ => null,
+    };
+}

@@ -37,7 +37,7 @@ internal sealed class Executor(PairContext ctx)
         {
             foreach (var action in plan.Where(a => a is not AgreeAction))
             {
-                ctx.Journal.Record(KindOf(action), TargetOf(action), action.Path, "dry run: not done");
+                ctx.Journal.Record(action.KindOf(), action.TargetOf(), action.Path, "dry run: not done");
             }
             ctx.Journal.SetQueue([]);
             return;
@@ -152,10 +152,10 @@ internal sealed class Executor(PairContext ctx)
                 // The target is not what the plan assumed: plan again with what is really there.
                 ctx.Changes.Requeue(action.Work, TimeSpan.Zero);
                 ctx.Changes.Report(side, action.Path, result.State, result.Seq);
-                ctx.Journal.Record(EventKind.Changed, side, action.Path, $"{KindOf(action)} deferred: {result.Message}", duration);
+                ctx.Journal.Record(EventKind.Changed, side, action.Path, $"{action.KindOf()} deferred: {result.Message}", duration);
                 break;
             default:
-                Retry(action.Work, side, $"{KindOf(action)} failed: {result.Message}", duration);
+                Retry(action.Work, side, $"{action.KindOf()} failed: {result.Message}", duration);
                 break;
         }
     }
@@ -385,108 +385,4 @@ internal sealed class Executor(PairContext ctx)
 
     private async Task RemoveStageAsync(Side side, string batch, CancellationToken ct) =>
         await ctx.Agent(side).RunAsync(new RemoveStageOp(batch), ct).ConfigureAwait(false);
-
-    private static QueueItem ToQueueItem(SyncAction action) => new(KindOf(action), TargetOf(action) ?? Side.Right, action.Path, Running: false);
-
-    /// <summary>
-    /// The plan as the journal shows it: items leave when their phase is done, transfers show as
-    /// running with their batch's progress (at most four updates a second, so a burst of small
-    /// files does not flood subscribers).
-    /// </summary>
-    private sealed class LiveQueue
-    {
-        private static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(250);
-        private readonly Lock _lock = new();
-        private readonly PairJournal _journal;
-        private readonly TimeProvider _clock;
-        private readonly Dictionary<SyncAction, QueueItem> _items;
-        private long _lastProgress;
-
-        public LiveQueue(PairJournal journal, TimeProvider clock, IEnumerable<SyncAction> plan)
-        {
-            (_journal, _clock) = (journal, clock);
-            // By reference: two equal actions of one plan are still two items.
-            _items = new Dictionary<SyncAction, QueueItem>(ReferenceEqualityComparer.Instance);
-            foreach (var action in plan)
-            {
-                _items[action] = ToQueueItem(action);
-            }
-            Publish();
-        }
-
-        public void Start(IEnumerable<SyncAction> actions) => Update(actions, item => item with { Running = true, Progress = 0 });
-
-        public void Progress(IEnumerable<SyncAction> actions, int percent)
-        {
-            lock (_lock)
-            {
-                if (percent < 100 && _clock.GetElapsedTime(_lastProgress) < MinInterval)
-                {
-                    return;
-                }
-                _lastProgress = _clock.GetTimestamp();
-            }
-            Update(actions, item => item with { Progress = percent / 100.0 });
-        }
-
-        public void Finish(IEnumerable<SyncAction> actions)
-        {
-            lock (_lock)
-            {
-                foreach (var action in actions)
-                {
-                    _items.Remove(action);
-                }
-            }
-            Publish();
-        }
-
-        private void Update(IEnumerable<SyncAction> actions, Func<QueueItem, QueueItem> change)
-        {
-            lock (_lock)
-            {
-                foreach (var action in actions)
-                {
-                    if (_items.TryGetValue(action, out var item))
-                    {
-                        _items[action] = change(item);
-                    }
-                }
-            }
-            Publish();
-        }
-
-        private void Publish()
-        {
-            QueueItem[] snapshot;
-            lock (_lock)
-            {
-                snapshot = [.. _items.Values];
-            }
-            _journal.SetQueue(snapshot);
-        }
-    }
-
-    private static EventKind KindOf(SyncAction action) => action switch
-    {
-        TransferAction => EventKind.Transfer,
-        DeleteAction => EventKind.Delete,
-        MkdirAction => EventKind.Mkdir,
-        SymlinkAction => EventKind.Symlink,
-        AttrAction => EventKind.Attr,
-        ConflictAction => EventKind.Conflict,
-        SkipAction => EventKind.Skip,
-        _ => EventKind.Agree,
-    };
-
-    private static Side? TargetOf(SyncAction action) => action switch
-    {
-        TransferAction t => t.Target,
-        DeleteAction d => d.Target,
-        MkdirAction m => m.Target,
-        SymlinkAction s => s.Target,
-        AttrAction a => a.Target,
-        ConflictAction c => c.Loser,
-        _ => null,
-    };
 }
