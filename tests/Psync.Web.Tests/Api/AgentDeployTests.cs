@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Psync.Web.Hosts;
 
 namespace Psync.Web.Tests.Api;
@@ -32,14 +31,10 @@ public sealed class RemotePairTests(RemoteAppFactory app, SshdFixture sshd) : IC
     [AgentFact]
     public async Task RemotePair_FilesOnBothSides_MeetOverSsh()
     {
-        var host = await app.Client.CreateHostAsync(sshd, "remote-pair");
-        Assert.True((await app.Client.PostOkAsync<HostTestResult>($"/api/v1/hosts/{host.Id}/trust", new { fingerprint = sshd.HostKeyFingerprint })).Trusted);
         var left = app.NewFolder("remote-left");
         var right = Directory.CreateDirectory(Path.Combine(sshd.Home, "remote-right")).FullName;
         await File.WriteAllTextAsync(Path.Combine(right, "from-right.txt"), "right");
-        using var create = await app.Client.PostAsJsonAsync("/api/v1/pairs", new { name = "over-ssh", leftRoot = left, rightRoot = right, hostId = host.Id });
-        var pair = await create.ReadAsync<Psync.Web.Pairs.PairResource>(System.Net.HttpStatusCode.Created);
-        await app.Client.WaitForStateAsync(pair.Id, "idle");
+        await app.Client.CreateIdleRemotePairAsync(sshd, "over-ssh", left, right);
 
         await File.WriteAllTextAsync(Path.Combine(left, "from-left.txt"), "left");
 
@@ -56,14 +51,10 @@ public sealed class RemoteVerifyTests(RemoteAppFactory app, SshdFixture sshd) : 
     [AgentFact]
     public async Task Verify_RemotePairPaused_ListsTheFileWrittenMeanwhile()
     {
-        var host = await app.Client.CreateHostAsync(sshd, "verify");
-        Assert.True((await app.Client.PostOkAsync<HostTestResult>($"/api/v1/hosts/{host.Id}/trust", new { fingerprint = sshd.HostKeyFingerprint })).Trusted);
         var left = app.NewFolder("verify-left");
         var right = Directory.CreateDirectory(Path.Combine(sshd.Home, "verify-right")).FullName;
         await File.WriteAllTextAsync(Path.Combine(left, "both.txt"), "synced");
-        using var create = await app.Client.PostAsJsonAsync("/api/v1/pairs", new { name = "verify-remote", leftRoot = left, rightRoot = right, hostId = host.Id });
-        var pair = await create.ReadAsync<Psync.Web.Pairs.PairResource>(System.Net.HttpStatusCode.Created);
-        await app.Client.WaitForStateAsync(pair.Id, "idle");
+        var pair = await app.Client.CreateIdleRemotePairAsync(sshd, "verify-remote", left, right);
         await PairsApi.WaitForFileAsync(Path.Combine(right, "both.txt"), "synced");
         var same = await app.Client.PostOkAsync<Psync.Web.Pairs.VerifyResult>($"/api/v1/pairs/{pair.Id}/verify");
         Assert.True(same.Identical, string.Join(", ", same.Differences.Select(d => d.Path)));

@@ -15,6 +15,16 @@ internal static class HostsApi
         return await response.ReadAsync<HostResource>(HttpStatusCode.Created);
     }
 
+    /// <summary>A host for <paramref name="sshd"/> with its key trusted, and a pair between <paramref name="left"/> and <paramref name="right"/> there, idle after its first sync.</summary>
+    public static async Task<Psync.Web.Pairs.PairResource> CreateIdleRemotePairAsync(this HttpClient client, SshdFixture sshd, string name, string left, string right)
+    {
+        var host = await client.CreateHostAsync(sshd, name);
+        Assert.True((await client.PostOkAsync<HostTestResult>($"/api/v1/hosts/{host.Id}/trust", new { fingerprint = sshd.HostKeyFingerprint })).Trusted);
+        using var create = await client.PostAsJsonAsync("/api/v1/pairs", new { name, leftRoot = left, rightRoot = right, hostId = host.Id });
+        var pair = await create.ReadAsync<Psync.Web.Pairs.PairResource>(HttpStatusCode.Created);
+        return await client.WaitForStateAsync(pair.Id, "idle");
+    }
+
     public static async Task<HostResource> GetHostAsync(this HttpClient client, int id)
     {
         using var response = await client.GetAsync($"/api/v1/hosts/{id}");
