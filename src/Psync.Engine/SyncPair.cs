@@ -43,6 +43,12 @@ public sealed class SyncPair : IAsyncDisposable
 
     public PairOptions Options { get; }
 
+    /// <summary>
+    /// The seam at the process boundary: how the agent for a side's root is started. The default runs
+    /// psync-agent; tests connect an in-memory agent that speaks the same protocol (local pairs only).
+    /// </summary>
+    internal Func<Side, string, AgentConnection>? AgentStarter { get; init; }
+
     public PairStatus Status => _journal.Status;
 
     public PairCounters Counters => _journal.Counters;
@@ -274,7 +280,7 @@ public sealed class SyncPair : IAsyncDisposable
             throw new PairException($"the pair's options cannot be used: {string.Join(" ", problems.SelectMany(p => p.Value))}");
         }
         _journal.SetStatus(PairState.Starting);
-        var agentPath = LocalAgent.Locate(Options.AgentPath);
+        var agentPath = AgentStarter is null ? LocalAgent.Locate(Options.AgentPath) : "";
         await using var left = Start(agentPath, Options.LeftRoot, Side.Left);
         await using var remote = Options.RemoteHost is null ? null : await RemoteSide.ConnectAsync(
             Options, agentPath, step => _journal.Record(EventKind.Connect, Side.Right, "", step),
@@ -334,7 +340,7 @@ public sealed class SyncPair : IAsyncDisposable
     }
 
     private AgentConnection Start(string agentPath, string root, Side side) =>
-        LocalAgent.Start(agentPath, root, line => _log.LogWarning("{Side} agent: {Line}", side.Name(), line));
+        AgentStarter?.Invoke(side, root) ?? LocalAgent.Start(agentPath, root, line => _log.LogWarning("{Side} agent: {Line}", side.Name(), line));
 
     /// <summary>Starts watching and waits until the watch is in place, so that no change between it and the scan is missed.</summary>
     private async Task StartWatchAsync(AgentConnection agent, Side side, int generation, List<Task> pumps, CancellationToken ct)

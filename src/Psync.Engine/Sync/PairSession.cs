@@ -230,8 +230,9 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
         {
             wait = due;
         }
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
+        // On the pair's clock: a retry's delay and the hold are the clock's time, not the wall's.
+        using var elapsed = new CancellationTokenSource(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, ctx.Clock);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, elapsed.Token);
         try
         {
             await inbox.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
