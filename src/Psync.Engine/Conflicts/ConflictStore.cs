@@ -13,6 +13,9 @@ public sealed class ConflictStore : IDisposable
 {
     public const string FileName = "conflicts.db";
 
+    /// <summary>The highest id ever given: kept in meta, so that emptying the list (<see cref="Forget"/>) does not reset it.</summary>
+    private const string LastId = "MAX(COALESCE((SELECT value FROM meta WHERE key = 'last_id'), 0), COALESCE((SELECT MAX(id) FROM conflicts), 0))";
+
     private readonly SqliteConnection _connection;
 
     private ConflictStore(SqliteConnection connection) => _connection = connection;
@@ -84,8 +87,8 @@ public sealed class ConflictStore : IDisposable
     public ConflictRecord Add(string path, FileState left, FileState right, Side loser, string copy, DateTimeOffset time)
     {
         using var insert = _connection.CreateCommand();
-        insert.CommandText = """
-            INSERT OR REPLACE INTO meta (key, value) VALUES ('last_id', MAX(COALESCE((SELECT value FROM meta WHERE key = 'last_id'), 0), COALESCE((SELECT MAX(id) FROM conflicts), 0)) + 1);
+        insert.CommandText = $$"""
+            INSERT OR REPLACE INTO meta (key, value) VALUES ('last_id', {{LastId}} + 1);
             INSERT INTO conflicts (id, path, left_state, right_state, loser, copy, time_ms) VALUES ((SELECT value FROM meta WHERE key = 'last_id'), $path, $left, $right, $loser, $copy, $time);
             SELECT last_insert_rowid();
             """;
@@ -119,8 +122,8 @@ public sealed class ConflictStore : IDisposable
         }
         using var store = Open(dataDir);
         using var delete = store._connection.CreateCommand();
-        delete.CommandText = """
-            INSERT OR REPLACE INTO meta (key, value) VALUES ('last_id', MAX(COALESCE((SELECT value FROM meta WHERE key = 'last_id'), 0), COALESCE((SELECT MAX(id) FROM conflicts), 0)));
+        delete.CommandText = $$"""
+            INSERT OR REPLACE INTO meta (key, value) VALUES ('last_id', {{LastId}});
             DELETE FROM conflicts;
             """;
         delete.ExecuteNonQuery();

@@ -171,8 +171,7 @@ public sealed class SshSession : IAsyncDisposable
         {
             return true;
         }
-        catch (Exception e) when (e is SshException or IOException or UnauthorizedAccessException or CryptographicException
-            or ArgumentException or FormatException or InvalidOperationException or NotSupportedException)
+        catch (Exception e) when (IsUnusableKey(e))
         {
             return false; // unusable for another reason, which the login then names
         }
@@ -191,7 +190,7 @@ public sealed class SshSession : IAsyncDisposable
         {
             return "This key is protected by a passphrase: enter it.";
         }
-        catch (Exception e) when (e is SshException or CryptographicException or ArgumentException or FormatException or InvalidOperationException or NotSupportedException)
+        catch (Exception e) when (IsUnusableKey(e))
         {
             return string.IsNullOrEmpty(passphrase) ? $"This key cannot be read: {e.Message}" : "The passphrase does not open this key.";
         }
@@ -209,13 +208,17 @@ public sealed class SshSession : IAsyncDisposable
         {
             throw new KeyFileException($"the key file {keyFile} is protected by a passphrase, and none was given: psync asks for it at a terminal or reads PSYNC_KEY_PASSPHRASE (or use your ssh-agent: --ssh-agent); the web app keeps it with the host", e);
         }
-        catch (Exception e) when (e is SshException or IOException or UnauthorizedAccessException or CryptographicException
-            or ArgumentException or FormatException or InvalidOperationException or NotSupportedException)
+        catch (Exception e) when (IsUnusableKey(e))
         {
             var reason = passphrase is null ? e.Message : $"{e.Message} (is the passphrase right?)";
             throw new KeyFileException($"cannot use the key file {keyFile}: {reason}", e);
         }
     }
+
+    /// <summary>What SSH.NET throws for a key it cannot read or decrypt (and the file system for a key file it cannot open).</summary>
+    private static bool IsUnusableKey(Exception e) =>
+        e is SshException or IOException or UnauthorizedAccessException or CryptographicException
+            or ArgumentException or FormatException or InvalidOperationException or NotSupportedException;
 
     /// <summary>The public key blob of <paramref name="keyFile"/>'s <c>.pub</c> (or of the file itself when it is one); null when there is none.</summary>
     private static byte[]? PublicKeyBlob(string keyFile)
