@@ -67,7 +67,7 @@ internal sealed class ConflictResolver(PairContext ctx)
         else
         {
             ctx.Index.RemoveTree(conflict.Path);
-            ctx.ReconcileRequested = true; // someone changed it meanwhile: let the reconcile sort it out
+            ctx.Reconcile.RequestWhole($"{PathCodec.Display(conflict.Path)} changed while its conflict was resolved");
         }
     }
 

@@ -22,8 +22,8 @@ internal sealed class MoveApplier(PairContext ctx)
                 // while a batch was taking them: the new place is checked as a whole afterwards.
                 // So is the old place: what the other side changed there meanwhile, or renamed into
                 // it in the same plan, has no event left to report it (both found by the chaos run).
-                ctx.SubtreesToReconcile.Add(move.To);
-                ctx.SubtreesToReconcile.Add(move.From);
+                ctx.Reconcile.RequestSubtree(move.To);
+                ctx.Reconcile.RequestSubtree(move.From);
             }
             var entry = ctx.Index.Get(move.From);
             if (entry is null || move.From == move.To)

@@ -1,7 +1,6 @@
 using Psync.Engine.Agents;
 using Psync.Engine.Index;
 using Psync.Engine.Transfer;
-using Psync.Protocol;
 
 namespace Psync.Engine.Sync;
 
@@ -27,11 +26,8 @@ internal sealed class PairContext(
 
     public TimeProvider Clock { get; } = clock;
 
-    /// <summary>Set when something needs a full reconcile (a delete refused because the directory is not empty, an overflow).</summary>
-    public bool ReconcileRequested { get; set; }
-
-    /// <summary>Subtrees to reconcile before the next plan (directories renamed: no event describes what is in them).</summary>
-    public SortedSet<string> SubtreesToReconcile { get; } = new(PathOrder.Instance);
+    /// <summary>What the session is asked to reconcile before its next plan.</summary>
+    public ReconcileRequests Reconcile { get; } = new();
 
     public AgentConnection Agent(Side side) => side == Side.Left ? left : right;
 

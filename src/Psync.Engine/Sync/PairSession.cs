@@ -66,7 +66,10 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
     /// <summary>Runs until cancelled, an agent goes away (throws <see cref="Agents.AgentException"/>), or, with <paramref name="once"/>, until all is done.</summary>
     public async Task RunAsync(bool reconcileFirst, bool once, CancellationToken ct)
     {
-        ctx.ReconcileRequested = reconcileFirst;
+        if (reconcileFirst)
+        {
+            ctx.Reconcile.RequestWhole("start");
+        }
         if (PausedBy is { } reason)
         {
             Pause(reason);
@@ -89,14 +92,14 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
                 await HandleAsync(await inbox.ReadAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
                 continue;
             }
-            if (ctx.ReconcileRequested || ReconcileDue())
+            if (ctx.Reconcile.Whole is not null || ReconcileDue())
             {
                 await ReconcileAsync(ct).ConfigureAwait(false);
                 continue;
             }
-            if (ctx.SubtreesToReconcile.Count > 0)
+            foreach (var subtree in ctx.Reconcile.TakeSubtrees())
             {
-                await ReconcileSubtreesAsync(ct).ConfigureAwait(false);
+                await _reconciler.RunAsync(ct, subtree).ConfigureAwait(false);
             }
             if (await SyncDueAsync(ct).ConfigureAwait(false))
             {
@@ -177,11 +180,10 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
     private async Task ReconcileAsync(CancellationToken ct)
     {
         IdleChanged?.Invoke(false);
-        ctx.ReconcileRequested = false;
-        ctx.SubtreesToReconcile.Clear(); // covered by the whole
+        var why = ctx.Reconcile.TakeWhole() ?? "periodic";
         ctx.Journal.SetStatus(PairState.Reconciling);
         _lastReconcile = ctx.Clock.GetTimestamp();
-        if (await _reconciler.RunAsync(ct, drain: DrainAsync).ConfigureAwait(false) is { } reason)
+        if (await _reconciler.RunAsync(ct, why: why, drain: DrainAsync).ConfigureAwait(false) is { } reason)
         {
             Pause(reason);
             return;
@@ -190,21 +192,6 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
         {
             await PurgeAsync(ct).ConfigureAwait(false);
         }
-    }
-
-    private async Task ReconcileSubtreesAsync(CancellationToken ct)
-    {
-        string? covered = null;
-        foreach (var subtree in ctx.SubtreesToReconcile.ToList())
-        {
-            if (covered is not null && PathOrder.IsSameOrBelow(subtree, covered))
-            {
-                continue; // in PathOrder, an ancestor comes first and covers it
-            }
-            covered = subtree;
-            await _reconciler.RunAsync(ct, subtree).ConfigureAwait(false);
-        }
-        ctx.SubtreesToReconcile.Clear();
     }
 
     /// <summary>Trash older than the retention, and staging left by a crash, go at each reconcile.</summary>
@@ -321,7 +308,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
                 }
                 break;
             case AgentMessage { Message: RescanNeeded rescan } m:
-                ctx.ReconcileRequested = true;
+                ctx.Reconcile.RequestWhole($"the {m.Side.Name()} agent: {rescan.Reason}");
                 ctx.Journal.Record(EventKind.Rescan, m.Side, "", rescan.Reason);
                 break;
             case AgentMessage { Message: RootGone gone } m:
@@ -385,11 +372,11 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
             case ResumeCommand:
                 _paused = false;
                 _pausedByPerson = false;
-                ctx.ReconcileRequested = true;
+                ctx.Reconcile.RequestWhole("resumed");
                 ctx.Journal.Record(EventKind.Resume, null, "", "resumed; reconciling");
                 break;
             case ReconcileCommand:
-                ctx.ReconcileRequested = true;
+                ctx.Reconcile.RequestWhole("asked for");
                 break;
             case ConfirmDeletesCommand:
                 _deletesConfirmed = true;

@@ -25,6 +25,7 @@ internal sealed class Reconciler(PairContext ctx)
     /// </summary>
     /// <param name="ct">Stops the reconcile.</param>
     /// <param name="subtree">The subtree to reconcile; empty for the whole tree.</param>
+    /// <param name="why">What asked for it, for the event log (the subtree's own path says it for a subtree).</param>
     /// <param name="drain">
     /// For the whole tree: the tree is merged a page at a time (<see cref="PairOptions.ReconcilePage"/>
     /// entries a side), and a page that only adds or changes paths is handed over at once and synced
@@ -33,7 +34,7 @@ internal sealed class Reconciler(PairContext ctx)
     /// deletes or renames are held to the end, so that renames are paired and the delete guard
     /// judges all deletes together.
     /// </param>
-    public async Task<string?> RunAsync(CancellationToken ct, string subtree = "", Func<CancellationToken, Task<bool>>? drain = null)
+    public async Task<string?> RunAsync(CancellationToken ct, string subtree = "", string? why = null, Func<CancellationToken, Task<bool>>? drain = null)
     {
         var watch = Stopwatch.StartNew();
         var limit = subtree.Length == 0 && drain is not null ? ctx.Options.ReconcilePage : 0;
@@ -99,7 +100,7 @@ internal sealed class Reconciler(PairContext ctx)
         {
             ctx.Changes.ReportMove(side, from, to, state, seq);
         }
-        ctx.Journal.Record(EventKind.Reconcile, null, subtree, $"scanned {scanned[0]} left, {scanned[1]} right, {indexed} indexed: {changed} paths to look at", watch.Elapsed);
+        ctx.Journal.Record(EventKind.Reconcile, null, subtree, $"scanned {scanned[0]} left, {scanned[1]} right, {indexed} indexed: {changed} paths to look at{(why is null ? "" : $" ({why})")}", watch.Elapsed);
         return null;
     }
 

@@ -39,7 +39,7 @@ internal sealed class TrashRestorer(PairContext ctx)
         if (top != path || result.State.Kind == EntryKind.Directory)
         {
             // What a restored directory holds, and parents the agent had to make, no one event describes.
-            ctx.SubtreesToReconcile.Add(top);
+            ctx.Reconcile.RequestSubtree(top);
         }
         ctx.Journal.Record(EventKind.Restore, side, path, path == original
             ? $"from the trash ({trashId})"

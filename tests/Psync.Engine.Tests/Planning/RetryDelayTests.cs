@@ -13,5 +13,5 @@ public sealed class RetryDelayTests
     [InlineData(10, 300)]
     [InlineData(1000, 300)]
     public void RetryDelay_DoublesUpToFiveMinutes_AndNeverGivesUp(int failures, int seconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(seconds), Executor.RetryDelay(failures));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), ResultHandler.RetryDelay(failures));
 }

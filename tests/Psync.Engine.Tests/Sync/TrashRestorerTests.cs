@@ -70,7 +70,7 @@ public sealed class TrashRestorerTests : IAsyncLifetime
         Assert.Equal("doc.txt", work.Path);
         Assert.Equal(result.State, work.Right?.State);
         Assert.Null(work.Left);
-        Assert.Empty(_ctx.SubtreesToReconcile);
+        Assert.False(_ctx.Reconcile.HasSubtrees);
         Assert.Contains(_ctx.Journal.History, e => e.Kind == EventKind.Restore && e.Target == Side.Right && e.Path == "doc.txt");
     }
 
@@ -82,7 +82,7 @@ public sealed class TrashRestorerTests : IAsyncLifetime
 
         await new TrashRestorer(_ctx).RestoreAsync(Side.Right, id, CancellationToken.None);
 
-        Assert.Equal(["a"], _ctx.SubtreesToReconcile);
+        Assert.Equal(["a"], _ctx.Reconcile.TakeSubtrees());
         Assert.Equal("deep", await File.ReadAllTextAsync(R("a/b/f.txt")));
     }
 
