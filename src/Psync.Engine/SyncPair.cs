@@ -32,6 +32,7 @@ public sealed class SyncPair : IAsyncDisposable
     /// <summary>A person's pause and its reason: it outlasts a reconnect (every session starts paused while it is set).</summary>
     private volatile string? _pausedBy;
 
+    /// <summary>A pair that does nothing until <see cref="RunAsync"/>; <paramref name="clock"/> drives its holds, retries and reconcile timer (a fake one in tests).</summary>
     public SyncPair(PairOptions options, ILoggerFactory? loggers = null, TimeProvider? clock = null)
     {
         Options = options;
@@ -41,6 +42,7 @@ public sealed class SyncPair : IAsyncDisposable
         _journal = new PairJournal(_clock);
     }
 
+    /// <summary>What the pair was created with (validated when it runs).</summary>
     public PairOptions Options { get; }
 
     /// <summary>
@@ -49,8 +51,10 @@ public sealed class SyncPair : IAsyncDisposable
     /// </summary>
     internal Func<Side, string, AgentConnection>? AgentStarter { get; init; }
 
+    /// <summary>What the pair is doing now.</summary>
     public PairStatus Status => _journal.Status;
 
+    /// <summary>Running totals since the pair was created.</summary>
     public PairCounters Counters => _journal.Counters;
 
     /// <summary>Operations pending and running now.</summary>
@@ -59,6 +63,7 @@ public sealed class SyncPair : IAsyncDisposable
     /// <summary>The most recent history events (the newest last).</summary>
     public IReadOnlyList<HistoryEvent> History => _journal.History;
 
+    /// <summary>The conflicts recorded (in the pair's <c>conflicts.db</c>), settled ones included, oldest first.</summary>
     public IReadOnlyList<ConflictRecord> Conflicts => _journal.Conflicts;
 
     /// <summary>Raised for each history event as it happens (outside any lock).</summary>
@@ -180,6 +185,10 @@ public sealed class SyncPair : IAsyncDisposable
         return Check.TreeComparer.CompareAsync(live.Agent(Side.Left), Options.LeftRoot, live.Agent(Side.Right), Options.RightRoot, ct);
     }
 
+    /// <summary>Settles conflict <paramref name="id"/> as <paramref name="resolution"/> says; runs in the pair's loop, between two plans.</summary>
+    /// <exception cref="PairNotRunningException">No session is running, or a person paused the pair.</exception>
+    /// <exception cref="ArgumentException">No conflict has that id.</exception>
+    /// <exception cref="InvalidOperationException">A version changed meanwhile; nothing more was done.</exception>
     public async Task ResolveConflictAsync(long id, ConflictResolution resolution, CancellationToken ct)
     {
         var command = new ResolveCommand(id, resolution);
@@ -246,6 +255,7 @@ public sealed class SyncPair : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops taking commands and releases the pair's stores; stop <see cref="RunAsync"/> first.</summary>
     public ValueTask DisposeAsync()
     {
         _inbox.Writer.TryComplete();

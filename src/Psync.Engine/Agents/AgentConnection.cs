@@ -50,6 +50,7 @@ public sealed class AgentConnection : IAsyncDisposable
     public async Task<Hello> HelloAsync(TimeSpan timeout, CancellationToken ct = default) =>
         await _hello.Task.WaitAsync(timeout, ct).ConfigureAwait(false);
 
+    /// <summary>Sets the agent's excludes and temp-file patterns (regular expressions, see <see cref="PathPatterns"/>); paths they match are neither listed nor watched.</summary>
     public Task ConfigureAsync(IReadOnlyList<string> excludes, IReadOnlyList<string> tempfiles, CancellationToken ct = default) =>
         SendAsync(w => w.SendAsync(new Configure(excludes, tempfiles), ct));
 
@@ -256,6 +257,7 @@ public sealed class AgentConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Ends the agent: closes its input, waits briefly for it to exit, and stops it otherwise.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -284,6 +286,7 @@ public sealed class AgentConnection : IAsyncDisposable
 /// <summary>Filled in when a scan completes.</summary>
 public sealed class ScanSummary
 {
+    /// <summary>How many entries the scan listed.</summary>
     public long Count { get; set; }
 
     /// <summary>Directories whose contents are unknown (unreadable): nothing below them may be taken as deleted.</summary>

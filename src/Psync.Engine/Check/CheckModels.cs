@@ -58,6 +58,7 @@ public enum DifferenceKind
 /// <param name="Detail">Both sides' values, for people.</param>
 public sealed record Difference(string Path, DifferenceKind Kind, string Detail)
 {
+    /// <summary>One line for people: kind, path, detail.</summary>
     public override string ToString() => $"{Kind} {PathCodec.Display(Path)}: {Detail}";
 }
 

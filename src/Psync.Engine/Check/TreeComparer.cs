@@ -84,42 +84,26 @@ public static class TreeComparer
     private static async Task MergeScansAsync(
         CheckAgent left, CheckAgent right, ScanSummary leftSummary, ScanSummary rightSummary, TreeMerge merge, CancellationToken ct)
     {
-        var leftScan = left.Connection.ScanAsync(leftSummary, ct).GetAsyncEnumerator(ct);
+        var leftScan = left.ScanAsync(leftSummary, ct).GetAsyncEnumerator(ct);
         await using var leftDispose = leftScan.ConfigureAwait(false);
-        var rightScan = right.Connection.ScanAsync(rightSummary, ct).GetAsyncEnumerator(ct);
+        var rightScan = right.ScanAsync(rightSummary, ct).GetAsyncEnumerator(ct);
         await using var rightDispose = rightScan.ConfigureAwait(false);
-
-        // Both requests go out before either answer is awaited, so the agents scan at once.
-        var (hasLeft, hasRight) = await BothNextAsync(left, leftScan, right, rightScan).ConfigureAwait(false);
-        while (hasLeft || hasRight)
+        var join = await ScanJoin.StartAsync(leftScan, rightScan).ConfigureAwait(false);
+        while (await join.NextAsync().ConfigureAwait(false) is { } row)
         {
-            var order = !hasLeft ? 1 : !hasRight ? -1 : PathOrder.Instance.Compare(leftScan.Current.Path, rightScan.Current.Path);
-            if (order < 0)
+            if (row.Right is null)
             {
-                merge.OnlyOn(Side.Left, leftScan.Current);
-                hasLeft = await left.Guard(leftScan.MoveNextAsync().AsTask()).ConfigureAwait(false);
+                merge.OnlyOn(Side.Left, row.Left!);
             }
-            else if (order > 0)
+            else if (row.Left is null)
             {
-                merge.OnlyOn(Side.Right, rightScan.Current);
-                hasRight = await right.Guard(rightScan.MoveNextAsync().AsTask()).ConfigureAwait(false);
+                merge.OnlyOn(Side.Right, row.Right);
             }
             else
             {
-                await merge.BothAsync(leftScan.Current, rightScan.Current, ct).ConfigureAwait(false);
-                (hasLeft, hasRight) = await BothNextAsync(left, leftScan, right, rightScan).ConfigureAwait(false);
+                await merge.BothAsync(row.Left, row.Right, ct).ConfigureAwait(false);
             }
         }
-    }
-
-    /// <summary>Advances both scans at once; both moves have ended before an error of either is thrown (an enumerator must not be disposed mid-move).</summary>
-    private static async Task<(bool Left, bool Right)> BothNextAsync(
-        CheckAgent left, IAsyncEnumerator<ScanEntry> leftScan, CheckAgent right, IAsyncEnumerator<ScanEntry> rightScan)
-    {
-        var leftNext = left.Guard(leftScan.MoveNextAsync().AsTask());
-        var rightNext = right.Guard(rightScan.MoveNextAsync().AsTask());
-        await Task.WhenAll((Task)leftNext, rightNext).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        return (await leftNext.ConfigureAwait(false), await rightNext.ConfigureAwait(false));
     }
 
     private static void ValidatePatterns(IReadOnlyList<string> patterns)
@@ -192,16 +176,26 @@ public static class TreeComparer
             }
         }
 
-        /// <summary>Names the side (and what the agent said) when its scan fails.</summary>
-        public async Task<bool> Guard(Task<bool> next)
+        /// <summary>The agent's scan; a failure names the side (and what the agent said).</summary>
+        public async IAsyncEnumerable<ScanEntry> ScanAsync(ScanSummary summary, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
         {
-            try
+            await using var scan = Connection.ScanAsync(summary, ct).GetAsyncEnumerator(ct);
+            while (true)
             {
-                return await next.ConfigureAwait(false);
-            }
-            catch (AgentException e)
-            {
-                throw new CheckException($"{_side} tree {PathCodec.Display(_root)}: {Explain(e)}", e);
+                bool more;
+                try
+                {
+                    more = await scan.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (AgentException e)
+                {
+                    throw new CheckException($"{_side} tree {PathCodec.Display(_root)}: {Explain(e)}", e);
+                }
+                if (!more)
+                {
+                    yield break;
+                }
+                yield return scan.Current;
             }
         }
 

@@ -11,6 +11,7 @@ namespace Psync.Engine.Conflicts;
 /// </summary>
 public sealed class ConflictStore : IDisposable
 {
+    /// <summary>The store's file in the pair's data folder.</summary>
     public const string FileName = "conflicts.db";
 
     /// <summary>The highest id ever given: kept in meta, so that emptying the list (<see cref="Forget"/>) does not reset it.</summary>
@@ -102,6 +103,7 @@ public sealed class ConflictStore : IDisposable
         return new ConflictRecord(id, path, left, right, loser, copy, time, Resolved: false);
     }
 
+    /// <summary>Marks conflict <paramref name="id"/> settled; it stays listed until the pair's trees are reset.</summary>
     public void MarkResolved(long id)
     {
         using var update = _connection.CreateCommand();
@@ -129,6 +131,7 @@ public sealed class ConflictStore : IDisposable
         delete.ExecuteNonQuery();
     }
 
+    /// <summary>Closes the database.</summary>
     public void Dispose() => _connection.Dispose();
 
     private static byte[] WriteState(in FileState state)

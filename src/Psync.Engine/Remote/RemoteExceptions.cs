@@ -21,6 +21,7 @@ public enum HostKeyProblem
 /// </summary>
 public sealed class HostKeyException : Exception
 {
+    /// <summary>Describes the problem for people from the key the host showed and the pinned fingerprint, if any.</summary>
     public HostKeyException(HostKeyProblem problem, RemoteAddress address, string keyType, byte[] publicKey, string? pinnedFingerprint)
         : base(Describe(problem, address, keyType, HostKeys.Fingerprint(publicKey), pinnedFingerprint))
     {

@@ -2,15 +2,28 @@ using Psync.Protocol;
 
 namespace Psync.Engine.Sync;
 
+/// <summary>What a pair is doing, in one word.</summary>
 public enum PairState
 {
+    /// <summary>Starting its agents (and deploying them, for a remote side).</summary>
     Starting,
+
+    /// <summary>Scanning both trees and merging them with the index.</summary>
     Reconciling,
+
+    /// <summary>Nothing pending or running: both trees agree as far as it knows.</summary>
     Idle,
+
+    /// <summary>Carrying out a plan.</summary>
     Syncing,
+
     /// <summary>Stopped by a guard or by a person; <see cref="PairStatus.Reason"/> says why.</summary>
     Paused,
+
+    /// <summary>The session failed (an agent went away, a host unreachable) and starts again after a delay; <see cref="PairStatus.Reason"/> says why.</summary>
     Error,
+
+    /// <summary>Not running.</summary>
     Stopped,
 }
 
@@ -22,6 +35,7 @@ public enum PairState
 /// <param name="AwaitsDeleteConfirmation">Paused by the delete guard: <see cref="SyncPair.ConfirmDeletes"/> lets the held plan go ahead.</param>
 public sealed record PairStatus(PairState State, string? Reason, DateTimeOffset Since, DateTimeOffset? LastSync, bool AwaitsDeleteConfirmation = false)
 {
+    /// <summary>True when the pair is <see cref="PairState.Idle"/>.</summary>
     public bool IsIdle => State == PairState.Idle;
 }
 
@@ -42,6 +56,7 @@ public sealed record QueueItem(EventKind Kind, Side Target, string Path, bool Ru
 /// <param name="Duration">How long it took.</param>
 public sealed record HistoryEvent(DateTimeOffset Time, EventKind Kind, Side? Target, string Path, string Detail, TimeSpan Duration)
 {
+    /// <summary>One line for logs: time, kind, target side, path, detail.</summary>
     public override string ToString() =>
         $"{Time:HH:mm:ss.fff} {Kind.Name(),-9} {(Target is { } t ? "→ " + t.Name() : ""),-8} {PathCodec.Display(Path)} {Detail}".TrimEnd();
 }
@@ -73,7 +88,10 @@ public enum ConflictResolution
 {
     /// <summary>The left version stays under the name; the other copy goes to the trash on both sides.</summary>
     KeepLeft,
+
+    /// <summary>The right version stays under the name; the other copy goes to the trash on both sides.</summary>
     KeepRight,
+
     /// <summary>Both files stay as they are; the conflict is marked resolved.</summary>
     KeepBoth,
 }
@@ -81,9 +99,16 @@ public enum ConflictResolution
 /// <summary>What subscribers are told; read the pair's properties for the details.</summary>
 public enum PairNotification
 {
+    /// <summary><see cref="SyncPair.Status"/> changed.</summary>
     Status,
+
+    /// <summary><see cref="SyncPair.Queue"/> changed.</summary>
     Queue,
+
+    /// <summary>An event was added to <see cref="SyncPair.History"/>.</summary>
     History,
+
+    /// <summary><see cref="SyncPair.Conflicts"/> changed.</summary>
     Conflicts,
 }
 

@@ -120,52 +120,28 @@ internal sealed class Reconciler(PairContext ctx)
         await using var left = ctx.Agent(Side.Left).ScanAsync(summaries[0], ct, subtree, after, limit).GetAsyncEnumerator(ct);
         await using var right = ctx.Agent(Side.Right).ScanAsync(summaries[1], ct, subtree, after, limit).GetAsyncEnumerator(ct);
         using var index = IndexOf(subtree, after).GetEnumerator();
-        var l = await NextAsync(left).ConfigureAwait(false);
-        var r = await NextAsync(right).ConfigureAwait(false);
-        var i = index.MoveNext() ? index.Current : null;
+        var join = await ScanJoin.StartAsync(left, right, index).ConfigureAwait(false);
         long indexed = 0;
         long[] merged = [0, 0];
         string? next = null;
-        bool Truncated(ScanEntry? head, ScanSummary summary) => head is null && limit > 0 && summary.Count >= limit;
-        while ((l is not null || r is not null || i is not null) && next is null)
+        // A scan that ended at the limit was cut short: past its last path that side is not known yet.
+        bool Truncated(Side side) => limit > 0 && join.Ended(side) && summaries[(int)side].Count >= limit;
+        while (next is null && await join.NextAsync().ConfigureAwait(false) is (var path, var le, var re, var ie))
         {
-            var path = Min(l?.Path, r?.Path, i?.Path);
-            var le = l?.Path == path ? l : null;
-            var re = r?.Path == path ? r : null;
-            var ie = i?.Path == path ? i : null;
             Merge(path, le, re, ie, reports);
             if (ie is not null && (le is null || re is null))
             {
                 gone[path] = ie; // gone on a side: maybe renamed there
             }
-            if (le is not null)
-            {
-                merged[0]++;
-                l = await NextAsync(left).ConfigureAwait(false);
-            }
-            if (re is not null)
-            {
-                merged[1]++;
-                r = await NextAsync(right).ConfigureAwait(false);
-            }
-            if (ie is not null)
-            {
-                indexed++;
-                i = index.MoveNext() ? index.Current : null;
-            }
-            if (Truncated(l, summaries[0]) || Truncated(r, summaries[1]))
+            merged[0] += le is null ? 0 : 1;
+            merged[1] += re is null ? 0 : 1;
+            indexed += ie is null ? 0 : 1;
+            if (Truncated(Side.Left) || Truncated(Side.Right))
             {
                 next = path;
             }
         }
-        while (l is not null)
-        {
-            l = await NextAsync(left).ConfigureAwait(false);
-        }
-        while (r is not null)
-        {
-            r = await NextAsync(right).ConfigureAwait(false);
-        }
+        await join.ReadToEndAsync().ConfigureAwait(false);
         return new Page(reports, gone, summaries, merged, indexed, next);
     }
 
@@ -273,21 +249,4 @@ internal sealed class Reconciler(PairContext ctx)
         reports.Add(new Report(Side.Left, path, left, l?.Seq ?? -1));
         reports.Add(new Report(Side.Right, path, right, r?.Seq ?? -1));
     }
-
-    private static string Min(string? a, string? b, string? c)
-    {
-        var min = a ?? b ?? c!;
-        if (b is not null && PathOrder.Instance.Compare(b, min) < 0)
-        {
-            min = b;
-        }
-        if (c is not null && PathOrder.Instance.Compare(c, min) < 0)
-        {
-            min = c;
-        }
-        return min;
-    }
-
-    private static async ValueTask<ScanEntry?> NextAsync(IAsyncEnumerator<ScanEntry> scan) =>
-        await scan.MoveNextAsync().ConfigureAwait(false) ? scan.Current : null;
 }

@@ -7,7 +7,7 @@ namespace Psync.Engine.Tests.Sync;
 
 /// <summary>
 /// The pair's loop against in-memory agents on a fake clock: the retry policy, reconcile triggers
-/// and a person's pause, in milliseconds. The end-to-end suites keep what only real processes show.
+/// the delete guard and a person's pause, in milliseconds. The end-to-end suites keep what only real processes show.
 /// </summary>
 public sealed class FakeAgentSessionTests : IAsyncLifetime
 {
@@ -26,7 +26,7 @@ public sealed class FakeAgentSessionTests : IAsyncLifetime
     {
         _left = new FakeAgent("/left", [("a.txt", Shared), ("b.txt", Shared)]);
         _right = new FakeAgent("/right", [("a.txt", Shared), ("b.txt", Shared)]);
-        _pair = new SyncPair(new PairOptions { LeftRoot = "/left", RightRoot = "/right", DataDir = Path.Combine(_dir, "data") }, clock: _clock)
+        _pair = new SyncPair(new PairOptions { LeftRoot = "/left", RightRoot = "/right", DataDir = Path.Combine(_dir, "data"), MinDeletesGuarded = 2 }, clock: _clock)
         {
             AgentStarter = (side, _) => side == Side.Left ? _left.Connection : _right.Connection,
         };
@@ -95,6 +95,28 @@ public sealed class FakeAgentSessionTests : IAsyncLifetime
 
         await UntilAsync(() => Deletes(_right).Any(), "the delete after resuming", advance: TimeSpan.FromMilliseconds(50));
         Assert.True(_left.Scans > scans, "resuming reconciles");
+    }
+
+    [Fact]
+    public async Task DeletesOfMostOfTheTree_HeldByTheGuard_UntilConfirmed()
+    {
+        await _left.ReportAsync("a.txt", FileState.Absent);
+        await _left.ReportAsync("b.txt", FileState.Absent);
+
+        await UntilAsync(() => _pair.Status.AwaitsDeleteConfirmation, "the guard's pause", advance: TimeSpan.FromMilliseconds(50));
+        for (var i = 0; i < 10; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(1);
+        }
+        Assert.Empty(Deletes(_right));
+        Assert.Contains("would delete 2 of 2 synced paths", _pair.Status.Reason, StringComparison.Ordinal);
+
+        _pair.ConfirmDeletes();
+
+        await UntilAsync(() => Deletes(_right).Count() == 2, "both deletes after the confirmation", advance: TimeSpan.FromMilliseconds(50));
+        Assert.False(_right["a.txt"].Exists || _right["b.txt"].Exists);
+        await UntilAsync(() => _pair.Status.State == PairState.Idle, "idle again");
     }
 
     [Fact]
