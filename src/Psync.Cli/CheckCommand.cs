@@ -59,6 +59,7 @@ internal static class CheckCommand
         DifferenceKind.MtimeDiffers => "mtime",
         DifferenceKind.ModeDiffers => "mode",
         DifferenceKind.TargetDiffers => "target",
+        DifferenceKind.OwnerDiffers => "owner",
         DifferenceKind.ContentDiffers => "content",
         _ => "unreadable",
     };

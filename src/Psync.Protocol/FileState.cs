@@ -27,6 +27,15 @@ public readonly record struct FileState(
 {
     public static readonly FileState Absent = default;
 
+    /// <summary>An owner not known (an index written before owners were kept): compares equal to any.</summary>
+    public const uint NoOwner = uint.MaxValue;
+
+    /// <summary>The numeric owner (for symlinks: not kept, always 0).</summary>
+    public uint Uid { get; init; }
+
+    /// <summary>The numeric group (for symlinks: not kept, always 0).</summary>
+    public uint Gid { get; init; }
+
     public bool Exists => Kind != EntryKind.Absent;
 
     /// <summary>
@@ -45,6 +54,10 @@ public readonly record struct FileState(
     public bool SameAttributes(in FileState other) =>
         SameContent(other) && (Kind == EntryKind.Symlink || (Mode & 0xFFF) == (other.Mode & 0xFFF));
 
+    /// <summary>Same numeric owner and group, or one of them not known (<see cref="NoOwner"/>).</summary>
+    public bool SameOwner(in FileState other) =>
+        Uid == NoOwner || other.Uid == NoOwner || (Uid == other.Uid && Gid == other.Gid);
+
     /// <summary>
     /// The compare-and-swap test: does <paramref name="actual"/> still look like this expected
     /// state? Content must match; where an inode is expected it must match too, so a file
@@ -56,8 +69,8 @@ public readonly record struct FileState(
     public override string ToString() => Kind switch
     {
         EntryKind.Absent => "absent",
-        EntryKind.File => $"file size={Size} mtime={MtimeNs} mode={Convert.ToString(Mode & 0xFFF, 8)} ino={Inode}",
-        EntryKind.Directory => $"dir mode={Convert.ToString(Mode & 0xFFF, 8)} ino={Inode}",
+        EntryKind.File => $"file size={Size} mtime={MtimeNs} mode={Convert.ToString(Mode & 0xFFF, 8)} owner={Uid}:{Gid} ino={Inode}",
+        EntryKind.Directory => $"dir mode={Convert.ToString(Mode & 0xFFF, 8)} owner={Uid}:{Gid} ino={Inode}",
         EntryKind.Symlink => $"symlink -> {LinkTarget}",
         _ => "special file",
     };

@@ -8,8 +8,8 @@ public abstract record Message
 {
     /// <summary>Bumped on every incompatible change; the hello carries it.</summary>
     /// <remarks>2: <see cref="ListTrash"/>, <see cref="TrashEntries"/> and <see cref="RestoreOp"/>. 3: paged scans
-    /// (<see cref="Scan"/>'s After and Limit). 4: <see cref="OpResult.Reason"/>.</remarks>
-    public const int ProtocolVersion = 4;
+    /// (<see cref="Scan"/>'s After and Limit). 4: <see cref="OpResult.Reason"/>. 5: owners in <see cref="FileState"/> and <see cref="SetAttrOp"/>, <see cref="SyncOp"/>.</remarks>
+    public const int ProtocolVersion = 5;
 
     public abstract MessageType Type { get; }
 
@@ -249,6 +249,9 @@ public enum OpReason : byte
 
     /// <summary>A directory to delete still holds entries.</summary>
     NotEmpty = 3,
+
+    /// <summary>A <see cref="SetAttrOp"/> did all but set the owner, which this agent may not (not root).</summary>
+    OwnerNotSet = 4,
 }
 
 /// <summary>

@@ -13,6 +13,7 @@ public enum OpCode : byte
     RemoveStage = 9,
     Purge = 10,
     Restore = 11,
+    Sync = 12,
 }
 
 /// <summary>
@@ -32,22 +33,34 @@ public abstract record Operation
 
     protected abstract void WriteBody(WireWriter w);
 
+    /// <summary>An optional numeric owner and group.</summary>
+    protected static void WriteOwner(WireWriter w, (uint Uid, uint Gid)? owner)
+    {
+        w.Bool(owner.HasValue);
+        if (owner is { } set)
+        {
+            w.U32(set.Uid);
+            w.U32(set.Gid);
+        }
+    }
+
     internal static Operation Read(ref WireReader r)
     {
         var code = (OpCode)r.U8();
         return code switch
         {
             OpCode.Stat => new StatOp(r.Str()),
-            OpCode.Mkdir => new MkdirOp(r.Str(), r.U32(), r.Expect()),
+            OpCode.Mkdir => new MkdirOp(r.Str(), r.U32(), r.Expect(), r.Owner()),
             OpCode.Move => new MoveOp(r.Str(), r.Str(), r.Expect(), r.Expect()),
             OpCode.Delete => new DeleteOp(r.Str(), r.Expect(), r.Bool()),
             OpCode.Commit => new CommitOp(r.Str(), r.Str(), r.Expect()),
-            OpCode.SetAttr => new SetAttrOp(r.Str(), r.Expect(), r.Bool() ? r.U32() : null, r.Bool() ? r.I64() : null),
+            OpCode.SetAttr => new SetAttrOp(r.Str(), r.Expect(), r.Bool() ? r.U32() : null, r.Bool() ? r.I64() : null, r.Owner()),
             OpCode.Symlink => new SymlinkOp(r.Str(), r.Str(), r.Expect(), r.I64()),
             OpCode.Hash => new HashOp(r.Str()),
             OpCode.RemoveStage => new RemoveStageOp(r.Str()),
             OpCode.Purge => new PurgeOp(r.I64(), r.I64()),
             OpCode.Restore => new RestoreOp(r.Str(), r.OptStr()),
+            OpCode.Sync => new SyncOp(),
             _ => throw new ProtocolException($"unknown operation {(byte)code}"),
         };
     }
@@ -62,7 +75,7 @@ public sealed record StatOp(string Path) : Operation
 }
 
 /// <summary>Create a directory (its parent must exist). An existing directory is success.</summary>
-public sealed record MkdirOp(string Path, uint Mode, Expect Expect) : Operation
+public sealed record MkdirOp(string Path, uint Mode, Expect Expect, (uint Uid, uint Gid)? Owner = null) : Operation
 {
     public override OpCode Code => OpCode.Mkdir;
 
@@ -71,6 +84,7 @@ public sealed record MkdirOp(string Path, uint Mode, Expect Expect) : Operation
         w.Str(Path);
         w.U32(Mode);
         w.Expect(Expect);
+        WriteOwner(w, Owner);
     }
 }
 
@@ -114,8 +128,12 @@ public sealed record CommitOp(string StagedPath, string Path, Expect Expect) : O
     }
 }
 
-/// <summary>Set permission bits and/or the modification time.</summary>
-public sealed record SetAttrOp(string Path, Expect Expect, uint? Mode, long? MtimeNs) : Operation
+/// <summary>
+/// Set permission bits, the modification time and/or the numeric owner and group. An owner the
+/// agent may not set (not root) is no failure: the result is <see cref="OpStatus.Ok"/> with
+/// <see cref="OpReason.OwnerNotSet"/> and the state as it is.
+/// </summary>
+public sealed record SetAttrOp(string Path, Expect Expect, uint? Mode, long? MtimeNs, (uint Uid, uint Gid)? Owner = null) : Operation
 {
     public override OpCode Code => OpCode.SetAttr;
 
@@ -133,6 +151,7 @@ public sealed record SetAttrOp(string Path, Expect Expect, uint? Mode, long? Mti
         {
             w.I64(MtimeNs.Value);
         }
+        WriteOwner(w, Owner);
     }
 }
 
@@ -197,5 +216,19 @@ public sealed record RestoreOp(string Id, string? To = null) : Operation
     {
         w.Str(Id);
         w.OptStr(To);
+    }
+}
+
+/// <summary>
+/// Makes what the agent wrote so far durable (<c>syncfs</c> of the root's file system): sent
+/// before a batch's commits (the staged data) and after them (the renames), so that the engine
+/// records an agreement only for files a power loss cannot take back.
+/// </summary>
+public sealed record SyncOp : Operation
+{
+    public override OpCode Code => OpCode.Sync;
+
+    protected override void WriteBody(WireWriter w)
+    {
     }
 }

@@ -61,10 +61,13 @@ public ref struct WireReader(ReadOnlySpan<byte> data)
         {
             throw new ProtocolException($"unknown entry kind {(byte)kind}");
         }
-        return new FileState(kind, I64(), I64(), U32(), U64(), I64(), OptStr());
+        return new FileState(kind, I64(), I64(), U32(), U64(), I64(), OptStr()) { Uid = U32(), Gid = U32() };
     }
 
     public Expect Expect() => new(Bool(), State());
+
+    /// <summary>An optional numeric owner and group.</summary>
+    public (uint Uid, uint Gid)? Owner() => Bool() ? (U32(), U32()) : null;
 
     private ReadOnlySpan<byte> Take(int n)
     {

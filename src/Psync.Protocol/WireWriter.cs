@@ -87,6 +87,8 @@ public sealed class WireWriter
         U64(s.Inode);
         I64(s.CtimeNs);
         OptStr(s.LinkTarget);
+        U32(s.Uid);
+        U32(s.Gid);
     }
 
     public void Expect(in Expect e)

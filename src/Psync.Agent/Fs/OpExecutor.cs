@@ -34,6 +34,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
                 RemoveStageOp o => RemoveStage(id, o),
                 PurgeOp o => Purge(id, o),
                 RestoreOp o => Restore(id, o),
+                SyncOp => SyncFs(id),
                 _ => Error(id, $"unsupported operation {op.Code}"),
             };
         }
@@ -80,6 +81,11 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
                     return Conflict(id, now, $"{PathCodec.Display(o.Path)} appeared meanwhile");
                 }
                 throw new ErrnoException(errno, $"mkdir {PathCodec.Display(o.Path)}");
+            }
+            // As rsync -a: the source's owner where the agent may give it (root), else the agent's own.
+            if (o.Owner is { } owner && Libc.fchownat(parent.Fd, p, owner.Uid, owner.Gid, Libc.AtSymlinkNoFollow) != 0 && Libc.Errno != Libc.EPerm)
+            {
+                throw new ErrnoException(Libc.Errno, $"chown {PathCodec.Display(o.Path)}");
             }
             // mkdir applies the umask; the engine asked for exact bits.
             if (Libc.ChmodNoFollow(parent.Fd, p, o.Mode & 0xFFF) != 0)
@@ -192,9 +198,22 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
         {
             return Conflict(id, actual, $"{PathCodec.Display(o.Path)} changed");
         }
+        string? ownerNotSet = null;
         fixed (byte* p = parent.Leaf)
         {
-            // AT_SYMLINK_NOFOLLOW: a symlink swapped in after the check is not followed out of the root.
+            // The owner first: a chown clears set-user-ID bits that the mode then sets again.
+            // AT_SYMLINK_NOFOLLOW everywhere: a symlink swapped in after the check is not followed out of the root.
+            if (o.Owner is { } owner && actual.Kind != EntryKind.Symlink && owner != (actual.Uid, actual.Gid)
+                && Libc.fchownat(parent.Fd, p, owner.Uid, owner.Gid, Libc.AtSymlinkNoFollow) != 0)
+            {
+                var errno = Libc.Errno;
+                if (errno != Libc.EPerm)
+                {
+                    throw new ErrnoException(errno, $"chown {PathCodec.Display(o.Path)}");
+                }
+                // Only root may give a file away: the rest is done, and the engine says so once.
+                ownerNotSet = $"owner {owner.Uid}:{owner.Gid} not set: {Libc.Describe(errno)} (the agent is not root)";
+            }
             if (o.Mode is { } mode && actual.Kind != EntryKind.Symlink && Libc.ChmodNoFollow(parent.Fd, p, mode & 0xFFF) != 0)
             {
                 throw new ErrnoException(Libc.Errno, $"chmod {PathCodec.Display(o.Path)}");
@@ -210,13 +229,24 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
                 }
             }
         }
-        return Ok(id, RootFs.Stat(parent.Fd, parent.Leaf));
+        var done = Ok(id, RootFs.Stat(parent.Fd, parent.Leaf));
+        return ownerNotSet is null ? done : done with { Reason = OpReason.OwnerNotSet, Message = ownerNotSet };
     }
 
     private static Libc.Timespec ToTimespec(long ns)
     {
         var sec = Math.DivRem(ns, 1_000_000_000L, out var rest);
         return rest < 0 ? new Libc.Timespec { Sec = sec - 1, Nsec = rest + 1_000_000_000L } : new Libc.Timespec { Sec = sec, Nsec = rest };
+    }
+
+    /// <summary>Everything written on the root's file system so far reaches the disk before the answer.</summary>
+    private OpResult SyncFs(int id)
+    {
+        if (Libc.syncfs(fs.RootFd) != 0)
+        {
+            throw new ErrnoException(Libc.Errno, "syncfs");
+        }
+        return Ok(id, FileState.Absent);
     }
 
     private OpResult Symlink(int id, SymlinkOp o)

@@ -182,7 +182,9 @@ internal sealed unsafe class RootFs : IDisposable
         };
         var target = kind == EntryKind.Symlink ? ReadLink(dirFd, leaf) : null;
         var size = kind == EntryKind.File ? (long)st.Size : 0;
-        return new FileState(kind, size, st.MTime.Ns, st.Mode & 0xFFFu, st.Ino, st.CTime.Ns, target);
+        // A symlink's owner is not kept (rsync -a keeps it only as root, and nothing reads it).
+        var (uid, gid) = kind == EntryKind.Symlink ? (0u, 0u) : (st.Uid, st.Gid);
+        return new FileState(kind, size, st.MTime.Ns, st.Mode & 0xFFFu, st.Ino, st.CTime.Ns, target) { Uid = uid, Gid = gid };
     }
 
     private static string ReadLink(int dirFd, byte[] leaf)

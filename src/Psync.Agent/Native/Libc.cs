@@ -57,6 +57,12 @@ internal static unsafe partial class Libc
     public static partial int close(int fd);
 
     [LibraryImport("libc", SetLastError = true)]
+    public static partial int fchownat(int dirfd, byte* path, uint owner, uint group, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int syncfs(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
     public static partial int statx(int dirfd, byte* path, int flags, uint mask, Statx* buf);
 
     [LibraryImport("libc", SetLastError = true)]

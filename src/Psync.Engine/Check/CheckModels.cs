@@ -45,6 +45,9 @@ public enum DifferenceKind
     /// <summary>Two symlinks pointing to different targets.</summary>
     TargetDiffers,
 
+    /// <summary>Different numeric owner or group (symlinks are not compared).</summary>
+    OwnerDiffers,
+
     /// <summary>Two files of equal size whose SHA-256 differs, or one that could not be hashed (checksum mode only).</summary>
     ContentDiffers,
 

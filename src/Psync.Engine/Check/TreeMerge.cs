@@ -80,9 +80,16 @@ internal sealed class TreeMerge(ContentChecker? content)
                 Add(path, DifferenceKind.TargetDiffers, $"left -> {PathCodec.Display(l.LinkTarget ?? "")}, right -> {PathCodec.Display(r.LinkTarget ?? "")}");
             }
         }
-        else if ((l.Mode & 0xFFF) != (r.Mode & 0xFFF))
+        else
         {
-            Add(path, DifferenceKind.ModeDiffers, $"left {FormatMode(l.Mode)}, right {FormatMode(r.Mode)}");
+            if ((l.Mode & 0xFFF) != (r.Mode & 0xFFF))
+            {
+                Add(path, DifferenceKind.ModeDiffers, $"left {FormatMode(l.Mode)}, right {FormatMode(r.Mode)}");
+            }
+            if (!l.SameOwner(r))
+            {
+                Add(path, DifferenceKind.OwnerDiffers, $"left {l.Uid}:{l.Gid}, right {r.Uid}:{r.Gid}");
+            }
         }
         if (content is not null && l.Kind == EntryKind.File && l.Size == r.Size)
         {

@@ -106,8 +106,16 @@ public sealed partial class StateIndex
         var kind = (EntryKind)reader.GetInt64(1);
         var size = reader.GetInt64(2);
         var target = reader.IsDBNull(3) ? null : PathCodec.Decode(reader.GetFieldValue<byte[]>(3));
-        var left = new FileState(kind, size, reader.GetInt64(4), unchecked((uint)reader.GetInt64(5)), unchecked((ulong)reader.GetInt64(6)), reader.GetInt64(7), target);
-        var right = new FileState(kind, size, reader.GetInt64(8), unchecked((uint)reader.GetInt64(9)), unchecked((ulong)reader.GetInt64(10)), reader.GetInt64(11), target);
+        var left = new FileState(kind, size, reader.GetInt64(4), unchecked((uint)reader.GetInt64(5)), unchecked((ulong)reader.GetInt64(6)), reader.GetInt64(7), target)
+        {
+            Uid = unchecked((uint)reader.GetInt64(12)),
+            Gid = unchecked((uint)reader.GetInt64(13)),
+        };
+        var right = new FileState(kind, size, reader.GetInt64(8), unchecked((uint)reader.GetInt64(9)), unchecked((ulong)reader.GetInt64(10)), reader.GetInt64(11), target)
+        {
+            Uid = unchecked((uint)reader.GetInt64(14)),
+            Gid = unchecked((uint)reader.GetInt64(15)),
+        };
         return new IndexEntry(path, left, right);
     }
 

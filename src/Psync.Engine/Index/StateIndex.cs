@@ -44,8 +44,8 @@ public sealed partial class StateIndex : IDisposable
         _get = Command($"SELECT {StateIndexSchema.Columns} FROM entries WHERE path = $path", "$path");
         _put = Command(
             $"INSERT OR REPLACE INTO entries ({StateIndexSchema.Columns}) VALUES " +
-            "($path, $kind, $size, $target, $lm, $lmode, $lino, $lc, $rm, $rmode, $rino, $rc)",
-            "$path", "$kind", "$size", "$target", "$lm", "$lmode", "$lino", "$lc", "$rm", "$rmode", "$rino", "$rc");
+            "($path, $kind, $size, $target, $lm, $lmode, $lino, $lc, $rm, $rmode, $rino, $rc, $lu, $lg, $ru, $rg)",
+            "$path", "$kind", "$size", "$target", "$lm", "$lmode", "$lino", "$lc", "$rm", "$rmode", "$rino", "$rc", "$lu", "$lg", "$ru", "$rg");
         _remove = Command("DELETE FROM entries WHERE path = $path", "$path");
         _removeRange = Command("DELETE FROM entries WHERE path >= $lo AND path < $hi", "$lo", "$hi");
         _removeAll = Command("DELETE FROM entries");
@@ -139,6 +139,10 @@ public sealed partial class StateIndex : IDisposable
         p[9].Value = (long)right.Mode;
         p[10].Value = unchecked((long)right.Inode);
         p[11].Value = right.CtimeNs;
+        p[12].Value = (long)left.Uid;
+        p[13].Value = (long)left.Gid;
+        p[14].Value = (long)right.Uid;
+        p[15].Value = (long)right.Gid;
         Run(_put).ExecuteNonQuery();
     }
 

@@ -7,7 +7,7 @@ namespace Psync.Engine.Index;
 internal static class StateIndexSchema
 {
     /// <summary>The version this build writes; bump it with every change to the tables.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>The meta key that holds the version; callers cannot set it.</summary>
     public const string VersionKey = "schema_version";
@@ -31,13 +31,26 @@ internal static class StateIndexSchema
             r_mtime_ns INTEGER NOT NULL,
             r_mode INTEGER NOT NULL,
             r_ino INTEGER NOT NULL,
-            r_ctime_ns INTEGER NOT NULL
+            r_ctime_ns INTEGER NOT NULL,
+            l_uid INTEGER NOT NULL DEFAULT 4294967295,
+            l_gid INTEGER NOT NULL DEFAULT 4294967295,
+            r_uid INTEGER NOT NULL DEFAULT 4294967295,
+            r_gid INTEGER NOT NULL DEFAULT 4294967295
         ) WITHOUT ROWID;
+        """;
+
+    /// <summary>From version 1: owners, not known for what is already there (<see cref="Psync.Protocol.FileState.NoOwner"/>, which compares equal to any).</summary>
+    private const string UpgradeFrom1Sql = """
+        ALTER TABLE entries ADD COLUMN l_uid INTEGER NOT NULL DEFAULT 4294967295;
+        ALTER TABLE entries ADD COLUMN l_gid INTEGER NOT NULL DEFAULT 4294967295;
+        ALTER TABLE entries ADD COLUMN r_uid INTEGER NOT NULL DEFAULT 4294967295;
+        ALTER TABLE entries ADD COLUMN r_gid INTEGER NOT NULL DEFAULT 4294967295;
+        UPDATE meta SET value = '2' WHERE key = 'schema_version';
         """;
 
     /// <summary>The columns every read selects, in the order <see cref="StateIndex"/> reads them.</summary>
     public const string Columns =
-        "path, kind, size, link_target, l_mtime_ns, l_mode, l_ino, l_ctime_ns, r_mtime_ns, r_mode, r_ino, r_ctime_ns";
+        "path, kind, size, link_target, l_mtime_ns, l_mode, l_ino, l_ctime_ns, r_mtime_ns, r_mode, r_ino, r_ctime_ns, l_uid, l_gid, r_uid, r_gid";
 
     /// <summary>Creates the tables in an empty file, or checks the version of an existing one.</summary>
     /// <exception cref="NotSupportedException">The file was written by a newer or unknown schema.</exception>
@@ -78,6 +91,14 @@ internal static class StateIndexSchema
         read.CommandText = "SELECT value FROM meta WHERE key = $key";
         read.Parameters.AddWithValue("$key", VersionKey);
         var found = read.ExecuteScalar() as string;
+        if (found == "1")
+        {
+            using var upgrade = connection.CreateCommand();
+            upgrade.Transaction = transaction;
+            upgrade.CommandText = UpgradeFrom1Sql;
+            upgrade.ExecuteNonQuery();
+            found = "2";
+        }
         if (found != Version.ToString(CultureInfo.InvariantCulture))
         {
             throw new NotSupportedException(

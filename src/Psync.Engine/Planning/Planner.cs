@@ -27,7 +27,19 @@ internal static class Planner
     public static bool Differs(in FileState now, FileState? agreed) =>
         agreed is not { } known
             ? now.Exists
-            : !(now.SameAttributes(known) && (now.Kind != EntryKind.File || known.Inode == 0 || now.Inode == known.Inode));
+            : !(now.SameAttributes(known) && now.SameOwner(known) && (now.Kind != EntryKind.File || known.Inode == 0 || now.Inode == known.Inode));
+
+    /// <summary>True when <paramref name="now"/> holds other content than <paramref name="known"/>, or is another file (by inode).</summary>
+    private static bool ContentChanged(in FileState now, in FileState known) =>
+        !now.SameContent(known) || (now.Kind == EntryKind.File && known.Inode != 0 && now.Inode != known.Inode);
+
+    /// <summary>
+    /// True when the owner or group of <paramref name="now"/> changed since both sides agreed (a
+    /// chown). Only such a change is carried to the other side: owners that simply differ (a
+    /// non-root agent on each host, with its own uid) stay as they are.
+    /// </summary>
+    private static bool OwnerChanged(in FileState now, FileState? agreed) =>
+        agreed is { } known && now.Exists && !now.SameOwner(known);
 
     private static void PlanPath(PathWork work, IndexEntry? entry, bool force, List<SyncAction> plan)
     {
@@ -51,14 +63,19 @@ internal static class Planner
             return;
         }
         // Both changed.
-        if (left.SameContent(right) && left.Kind == EntryKind.File && entry is not null)
+        if (entry is not null && !ContentChanged(left, entry.Left) && !ContentChanged(right, entry.Right))
+        {
+            // Only attributes (mode, owner) changed, on both sides.
+            plan.Add(BothChangedAttributes(work, entry, left, right));
+        }
+        else if (left.SameContent(right) && left.Kind == EntryKind.File && entry is not null)
         {
             // Both files changed since they last agreed, to the same size and mtime: two writes within
             // one tick of the file system's clock, or a tool that sets mtimes, can still leave other
             // bytes. The executor compares their hashes: equal is agreement, unequal a conflict.
             plan.Add(new ConflictAction(work, left, right, Loser(left, right)));
         }
-        else if (left.SameAttributes(right))
+        else if (left.SameAttributes(right) && !OwnerChanged(left, entry?.Left) && !OwnerChanged(right, entry?.Right))
         {
             plan.Add(new AgreeAction(work, left, right));
         }
@@ -70,15 +87,30 @@ internal static class Planner
         }
         else if (left.SameContent(right))
         {
-            // Same content, other permissions (or two directories): the left mode wins, nothing to lose.
-            plan.Add(left.Kind == EntryKind.Directory || left.Kind == EntryKind.Symlink
-                ? new AgreeAction(work, left, right)
-                : new AttrAction(work, Side.Right, left, Expect.Is(right)));
+            plan.Add(BothChangedAttributes(work, entry, left, right));
         }
         else
         {
             plan.Add(new ConflictAction(work, left, right, Loser(left, right)));
         }
+    }
+
+    /// <summary>
+    /// Same content, other mode or owner on the two sides, both changed: the newer change (by
+    /// ctime) wins, nothing to lose, and the event log says what the other side had. A symlink has
+    /// neither; two directories whose modes differ (and no owner changed) just agree, as before.
+    /// </summary>
+    private static SyncAction BothChangedAttributes(PathWork work, IndexEntry? entry, in FileState left, in FileState right)
+    {
+        var ownerChanged = OwnerChanged(left, entry?.Left) || OwnerChanged(right, entry?.Right);
+        if ((left.SameAttributes(right) && (!ownerChanged || left.SameOwner(right))) || left.Kind == EntryKind.Symlink || (left.Kind == EntryKind.Directory && !ownerChanged))
+        {
+            return new AgreeAction(work, left, right);
+        }
+        var (winner, loser) = right.CtimeNs > left.CtimeNs ? (Side.Right, Side.Left) : (Side.Left, Side.Right);
+        var (won, lost) = winner == Side.Left ? (left, right) : (right, left);
+        var why = $"both sides changed its attributes: the {winner.Name()} ones (newer) win; the {loser.Name()} had mode {Convert.ToString(lost.Mode & 0xFFF, 8)}, owner {lost.Uid}:{lost.Gid}";
+        return new AttrAction(work, loser, won, Expect.Is(lost), Owner: ownerChanged && !won.SameOwner(lost), why);
     }
 
     /// <summary>The newer version keeps the name; a directory always keeps it (renaming a tree away helps nobody); on a tie the right loses.</summary>
@@ -99,6 +131,7 @@ internal static class Planner
     {
         var to = from.Other();
         var expect = Expect.Is(target);
+        var owner = OwnerChanged(source, from == Side.Left ? entry?.Left : entry?.Right) && !source.SameOwner(target);
         switch (source.Kind)
         {
             case EntryKind.Absent:
@@ -116,9 +149,9 @@ internal static class Planner
             case EntryKind.Directory:
                 if (target.Kind == EntryKind.Directory)
                 {
-                    plan.Add((source.Mode & 0xFFF) == (target.Mode & 0xFFF)
+                    plan.Add((source.Mode & 0xFFF) == (target.Mode & 0xFFF) && !owner
                         ? new AgreeAction(work, Pick(from, source, target, Side.Left), Pick(from, source, target, Side.Right))
-                        : new AttrAction(work, to, source, expect));
+                        : new AttrAction(work, to, source, expect, owner));
                     return;
                 }
                 if (target.Exists)
@@ -141,9 +174,9 @@ internal static class Planner
                 }
                 else if (target.Kind == EntryKind.File && source.SameContent(target))
                 {
-                    plan.Add(source.SameAttributes(target)
+                    plan.Add(source.SameAttributes(target) && !owner
                         ? new AgreeAction(work, Pick(from, source, target, Side.Left), Pick(from, source, target, Side.Right))
-                        : new AttrAction(work, to, source, expect));
+                        : new AttrAction(work, to, source, expect, owner));
                     return;
                 }
                 plan.Add(new TransferAction(work, to, source, expect));

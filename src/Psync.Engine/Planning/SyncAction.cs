@@ -19,8 +19,12 @@ internal sealed record MkdirAction(PathWork Work, Side Target, FileState Source)
 
 internal sealed record SymlinkAction(PathWork Work, Side Target, FileState Source, Expect Expect) : SyncAction(Work);
 
-/// <summary>Same content, other permission bits: copy the mode.</summary>
-internal sealed record AttrAction(PathWork Work, Side Target, FileState Source, Expect Expect) : SyncAction(Work);
+/// <summary>
+/// Same content, other attributes: copy the mode (and a file's mtime), and with
+/// <paramref name="Owner"/> the owner and group, which changed on the source since both agreed.
+/// <paramref name="Why"/>, when set, is what the event log says.
+/// </summary>
+internal sealed record AttrAction(PathWork Work, Side Target, FileState Source, Expect Expect, bool Owner = false, string? Why = null) : SyncAction(Work);
 
 /// <summary>Both sides already agree: record it in the index (both absent: forget the path).</summary>
 internal sealed record AgreeAction(PathWork Work, FileState Left, FileState Right) : SyncAction(Work);

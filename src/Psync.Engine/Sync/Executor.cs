@@ -77,11 +77,11 @@ internal sealed class Executor
         var deletes = plan.OfType<DeleteAction>().Where(a => a.Target == side).OrderByDescending(a => a.Path, PathOrder.Instance).ToList();
         await RunOpsAsync(side, deletes, d => new DeleteOp(d.Path, d.Expect, d.Recursive), _results.Deleted, ct).ConfigureAwait(false);
         var mkdirs = plan.OfType<MkdirAction>().Where(a => a.Target == side).OrderBy(a => a.Path, PathOrder.Instance).ToList();
-        await RunOpsAsync(side, mkdirs, m => new MkdirOp(m.Path, m.Source.Mode, Expect.Absent), (a, r) => _results.Agreed(a, ((MkdirAction)a).Source, side, r, EventKind.Mkdir), ct).ConfigureAwait(false);
+        await RunOpsAsync(side, mkdirs, m => new MkdirOp(m.Path, m.Source.Mode, Expect.Absent, (m.Source.Uid, m.Source.Gid)), (a, r) => _results.Agreed(a, ((MkdirAction)a).Source, side, r, EventKind.Mkdir), ct).ConfigureAwait(false);
         var links = plan.OfType<SymlinkAction>().Where(a => a.Target == side).ToList();
         await RunOpsAsync(side, links, l => new SymlinkOp(l.Path, l.Source.LinkTarget ?? "", l.Expect, l.Source.MtimeNs), (a, r) => _results.Agreed(a, ((SymlinkAction)a).Source, side, r, EventKind.Symlink), ct).ConfigureAwait(false);
         var attrs = plan.OfType<AttrAction>().Where(a => a.Target == side).ToList();
-        await RunOpsAsync(side, attrs, a => new SetAttrOp(a.Path, a.Expect, a.Source.Mode, a.Source.Kind == EntryKind.File ? a.Source.MtimeNs : null), (a, r) => _results.Agreed(a, ((AttrAction)a).Source, side, r, EventKind.Attr), ct).ConfigureAwait(false);
+        await RunOpsAsync(side, attrs, a => new SetAttrOp(a.Path, a.Expect, a.Source.Mode, a.Source.Kind == EntryKind.File ? a.Source.MtimeNs : null, a.Owner ? (a.Source.Uid, a.Source.Gid) : null), (a, r) => _results.Agreed(a, ((AttrAction)a).Source, side, r, EventKind.Attr, ((AttrAction)a).Why), ct).ConfigureAwait(false);
         return [.. deletes, .. mkdirs, .. links, .. attrs];
     }
 

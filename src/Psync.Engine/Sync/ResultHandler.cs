@@ -71,11 +71,16 @@ internal sealed class ResultHandler(PairContext ctx)
     }
 
     /// <summary>An operation that made the target like <paramref name="source"/>: the two agree, and the event log says so.</summary>
-    public void Agreed(SyncAction action, FileState source, Side target, OpResult result, EventKind kind)
+    public void Agreed(SyncAction action, FileState source, Side target, OpResult result, EventKind kind, string? why = null)
     {
         var (left, right) = target == Side.Right ? (source, result.State) : (result.State, source);
         Agree(action, target, left, right, result);
-        ctx.Journal.Record(kind, target, action.Path, "");
+        ctx.Journal.Record(kind, target, action.Path, why ?? "");
+        if (result.Reason == OpReason.OwnerNotSet)
+        {
+            // Agreed all the same: retrying would fail the same way until someone changes the owner again.
+            ctx.Journal.Record(EventKind.Warning, target, action.Path, result.Message ?? "owner not set");
+        }
     }
 
     /// <summary>A delete applied: the path and all below it leave the index.</summary>

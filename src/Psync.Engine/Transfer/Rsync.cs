@@ -83,6 +83,12 @@ public static partial class Rsync
         var args = new List<string>
         {
             "-a",
+            // Owners as numbers, as the agents see them (rsync maps by name otherwise).
+            "--numeric-ids",
+            // Names of one file within a batch stay one file (a name outside the batch cannot be linked to).
+            "-H",
+            // Runs of zeros are holes on the target too, as on the source.
+            "--sparse",
             // Psync sends only files it knows changed. rsync's quick check would take a basis of the
             // same size and the same whole second as up to date and stage the old content as the new.
             "--ignore-times",

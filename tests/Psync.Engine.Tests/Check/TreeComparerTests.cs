@@ -173,6 +173,22 @@ public sealed class TreeComparerTests : IDisposable
     }
 
     [Fact]
+    public async Task CompareAsync_DifferentOwners_IsOwnerDiffers()
+    {
+        // Arrange (as root, which CI is: only root gives a file away)
+        Assert.True(Psync.Tests.Lstat.IsRoot, "owner tests run as root");
+        _trees.Both("shared.txt");
+        Psync.Tests.Lstat.Chown(R("shared.txt"), 1234, 2345);
+
+        // Act
+        var report = await CompareAsync();
+
+        // Assert
+        var difference = Assert.Single(report.Differences);
+        Assert.Equal(("shared.txt", DifferenceKind.OwnerDiffers, "left 0:0, right 1234:2345"), (difference.Path, difference.Kind, difference.Detail));
+    }
+
+    [Fact]
     public async Task CompareAsync_SymlinksToDifferentTargets_IsTargetDiffers()
     {
         // Arrange

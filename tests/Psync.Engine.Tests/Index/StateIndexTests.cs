@@ -270,6 +270,36 @@ public sealed class StateIndexTests : IDisposable
     }
 
     [Fact]
+    public void Open_Version1Index_UpgradedWithOwnersNotKnown()
+    {
+        // Arrange: an index as version 1 wrote it, without owner columns.
+        Directory.CreateDirectory(Path.GetDirectoryName(_temp.DatabasePath)!);
+        using (var raw = new SqliteConnection($"Data Source={_temp.DatabasePath};Pooling=False"))
+        {
+            raw.Open();
+            using var command = raw.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                CREATE TABLE entries (path BLOB PRIMARY KEY NOT NULL, kind INTEGER NOT NULL, size INTEGER NOT NULL, link_target BLOB,
+                    l_mtime_ns INTEGER NOT NULL, l_mode INTEGER NOT NULL, l_ino INTEGER NOT NULL, l_ctime_ns INTEGER NOT NULL,
+                    r_mtime_ns INTEGER NOT NULL, r_mode INTEGER NOT NULL, r_ino INTEGER NOT NULL, r_ctime_ns INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO meta VALUES ('schema_version', '1');
+                INSERT INTO entries VALUES (X'612E747874', 1, 5, NULL, 10, 420, 7, 11, 10, 420, 8, 12);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        // Act
+        using var index = _temp.Open();
+
+        // Assert: the entry reads back, its owners unknown, so no owner counts as a change.
+        var entry = Assert.IsType<IndexEntry>(index.Get("a.txt"));
+        Assert.Equal((FileState.NoOwner, FileState.NoOwner, 5L), (entry.Left.Uid, entry.Right.Gid, entry.Left.Size));
+        Assert.True(entry.Left.SameOwner(entry.Left with { Uid = 1000, Gid = 1000 }));
+        Assert.Equal("2", index.GetMeta("schema_version"));
+    }
+
+    [Fact]
     public void Open_ForeignSqliteFile_Throws()
     {
         // Arrange
@@ -294,7 +324,7 @@ public sealed class StateIndexTests : IDisposable
 
         // Act + Assert
         Assert.Throws<ArgumentException>(() => index.SetMeta("schema_version", "2"));
-        Assert.Equal("1", index.GetMeta("schema_version"));
+        Assert.Equal("2", index.GetMeta("schema_version"));
     }
 
     [Fact]

@@ -98,7 +98,7 @@ internal sealed class PairHarness : IAsyncDisposable
         await StartAsync();
     }
 
-    /// <summary>Waits until both trees are identical (names, kinds, sizes, mtimes, modes, link targets, contents) and the pair is idle.</summary>
+    /// <summary>Waits until both trees are identical (names, kinds, sizes, mtimes, modes, owners, link targets, contents) and the pair is idle.</summary>
     public async Task WaitConvergedAsync(TimeSpan? within = null)
     {
         var deadline = within ?? Converge;
@@ -157,7 +157,7 @@ internal sealed class PairHarness : IAsyncDisposable
     public static SortedDictionary<string, string> Snapshot(string root)
     {
         var psi = new ProcessStartInfo("find") { RedirectStandardOutput = true };
-        foreach (var arg in new[] { root, "-mindepth", "1", "-path", Path.Combine(root, ".psync"), "-prune", "-o", "-printf", @"%P\0%y %s %T@ %m %l\0" })
+        foreach (var arg in new[] { root, "-mindepth", "1", "-path", Path.Combine(root, ".psync"), "-prune", "-o", "-printf", @"%P\0%y %s %T@ %m %l %U:%G\0" })
         {
             psi.ArgumentList.Add(arg);
         }
@@ -177,7 +177,8 @@ internal sealed class PairHarness : IAsyncDisposable
             fields = fields[(b + 1)..];
             if (info.StartsWith("d ", StringComparison.Ordinal))
             {
-                info = "d " + info.Split(' ')[3]; // a directory's size and mtime follow its contents
+                var parts = info.Split(' ');
+                info = $"d {parts[3]} {parts[^1]}"; // a directory's size and mtime follow its contents
             }
             else if (info.StartsWith("f ", StringComparison.Ordinal) && !name.Any(char.IsSurrogate))
             {
