@@ -46,6 +46,9 @@ internal sealed record CliOptions
 
     public bool Force { get; init; }
 
+    /// <summary>--no-fsync: commit without syncing staged data and renames to disk first.</summary>
+    public bool Durable { get; init; } = true;
+
     /// <summary>The pair's own data folder (--data-dir, or the default one for this pair).</summary>
     public required string DataDir { get; init; }
 
@@ -75,6 +78,7 @@ internal sealed record CliOptions
             RsyncExtra = RsyncExtra,
             DryRun = DryRun,
             Force = Force,
+            Durable = Durable,
             SkipInitialSync = SkipInitialSync,
             AgentPath = AgentPath,
             Identity = Identity,

@@ -28,12 +28,13 @@ internal static class CommandLine
     public static readonly OptionSpec Identity = new('i', "identity", true);
     public static readonly OptionSpec AcceptHostKey = new(null, "accept-host-key", true);
     public static readonly OptionSpec SshAgent = new(null, "ssh-agent", false);
+    public static readonly OptionSpec NoFsync = new(null, "no-fsync", false);
 
     public static readonly IReadOnlyList<OptionSpec> All =
     [
         Help, Version, RemoteHost, Debug, Tempfiles, Excludes, RsyncExcludes, Extra, Banned, Translate,
         DryRun, SyncOnly, SkipInitialSync, Force, DataDir, Hold, TrashDays, MaxDeleteShare, Agent, Identity, AcceptHostKey,
-        SshAgent,
+        SshAgent, NoFsync,
     ];
 
     private static readonly OptionParser Parser = new(All);
@@ -66,7 +67,7 @@ internal static class CommandLine
         string? host = null, identity = null, dataDir = null, agent = null, acceptHostKey = null;
         PathTranslation? translation = null;
         var debug = 0;
-        bool dryRun = false, syncOnly = false, skipInitial = false, force = false, sshAgent = false;
+        bool dryRun = false, syncOnly = false, skipInitial = false, force = false, sshAgent = false, noFsync = false;
         TimeSpan? hold = null;
         TimeSpan? trash = null;
         double? share = null;
@@ -91,6 +92,7 @@ internal static class CommandLine
                 case var o when o == SyncOnly: syncOnly = true; break;
                 case var o when o == SkipInitialSync: skipInitial = true; break;
                 case var o when o == Force: force = true; break;
+                case var o when o == NoFsync: noFsync = true; break;
                 case var o when o == DataDir: dataDir = env.Absolute(OptionValues.NotEmpty(o, v)); break;
                 case var o when o == AcceptHostKey: acceptHostKey = OptionValues.NotEmpty(o, v); break;
                 case var o when o == Hold: hold = TimeSpan.FromMilliseconds(Math.Clamp(OptionValues.WholeNumber(o, v), -1, long.MaxValue / TimeSpan.TicksPerMillisecond)); break;
@@ -150,6 +152,7 @@ internal static class CommandLine
             SyncOnly = syncOnly,
             SkipInitialSync = skipInitial,
             Force = force,
+            Durable = !noFsync,
             DataDir = dataDir ?? DataDirectory.ForPair(env, source, host, destination),
             DeleteHold = hold,
             TrashRetention = trash,

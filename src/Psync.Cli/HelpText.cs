@@ -56,6 +56,8 @@ internal static class HelpText
                   -k, --skip-initial-sync    trust that the trees are in sync: skip the comparison at start
                   -f, --force                remove a directory deleted on the other side even when it still
                                              holds files there (they go to the trash)
+                  --no-fsync                 commit files without syncing them to disk first (faster on slow
+                                             disks; a power loss soon after may leave a torn file)
                   --data-dir=DIR             keep this pair's state index in DIR (default: a folder per pair in
                                              $PSYNC_DATA, else $XDG_STATE_HOME/psync, else ~/.local/state/psync)
                   --hold=MS                  hold deletes and moves MS milliseconds, so an editor's save dance

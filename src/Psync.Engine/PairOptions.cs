@@ -80,6 +80,14 @@ public sealed record PairOptions
     /// <summary>psync -k: trust that the trees are in sync and skip the reconcile at start.</summary>
     public bool SkipInitialSync { get; init; }
 
+    /// <summary>
+    /// A file is on disk before it is committed, and the commit before the index records it
+    /// (<c>syncfs</c> before and after each batch's commits and after each group of operations).
+    /// Off, a power loss soon after a commit can leave an empty or torn file that the next reconcile
+    /// takes for someone's edit. On by default.
+    /// </summary>
+    public bool Durable { get; init; } = true;
+
     /// <summary>How long deletes and moves wait, so an editor's save dance arrives as one modification.</summary>
     public TimeSpan DeleteHold { get; init; } = DefaultDeleteHold;
 

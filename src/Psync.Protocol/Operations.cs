@@ -53,7 +53,7 @@ public abstract record Operation
             OpCode.Mkdir => new MkdirOp(r.Str(), r.U32(), r.Expect(), r.Owner()),
             OpCode.Move => new MoveOp(r.Str(), r.Str(), r.Expect(), r.Expect()),
             OpCode.Delete => new DeleteOp(r.Str(), r.Expect(), r.Bool()),
-            OpCode.Commit => new CommitOp(r.Str(), r.Str(), r.Expect()),
+            OpCode.Commit => new CommitOp(r.Str(), r.Str(), r.Expect(), r.Bool()),
             OpCode.SetAttr => new SetAttrOp(r.Str(), r.Expect(), r.Bool() ? r.U32() : null, r.Bool() ? r.I64() : null, r.Owner()),
             OpCode.Symlink => new SymlinkOp(r.Str(), r.Str(), r.Expect(), r.I64()),
             OpCode.Hash => new HashOp(r.Str()),
@@ -116,7 +116,12 @@ public sealed record DeleteOp(string Path, Expect Expect, bool Recursive) : Oper
 }
 
 /// <summary>Rename a staged file (a path under <c>.psync/stage/</c>) into place; the old version goes to the trash.</summary>
-public sealed record CommitOp(string StagedPath, string Path, Expect Expect) : Operation
+/// <remarks>
+/// With <paramref name="Durable"/>, only a file staged before the agent's last <see cref="SyncOp"/>
+/// began is committed (its data is on disk); a later one is answered "not durable yet" and left
+/// for a later commit.
+/// </remarks>
+public sealed record CommitOp(string StagedPath, string Path, Expect Expect, bool Durable = false) : Operation
 {
     public override OpCode Code => OpCode.Commit;
 
@@ -125,6 +130,7 @@ public sealed record CommitOp(string StagedPath, string Path, Expect Expect) : O
         w.Str(StagedPath);
         w.Str(Path);
         w.Expect(Expect);
+        w.Bool(Durable);
     }
 }
 

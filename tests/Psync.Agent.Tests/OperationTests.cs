@@ -281,6 +281,51 @@ public abstract class OperationTests<TLauncher> : IAsyncLifetime where TLauncher
         Assert.False(File.Exists(Full("f")));
     }
 
+    [AgentFact]
+    public async Task Commit_Durable_OnlyWhatWasStagedBeforeTheLastSync()
+    {
+        await WriteAsync(".psync/stage/b1/early.txt", "staged before the sync");
+        var staged = await _agent.StatAsync(".psync/stage/b1/early.txt");
+        await UntilCoarseClockPassesAsync(staged.CtimeNs);
+
+        var beforeAnySync = await _agent.RunAsync(new CommitOp(".psync/stage/b1/early.txt", "early.txt", Expect.Absent, Durable: true));
+        Assert.Equal(OpStatus.Ok, (await _agent.RunAsync(new SyncOp())).Status);
+        await WriteAsync(".psync/stage/b1/late.txt", "staged after the sync");
+        var late = await _agent.RunAsync(new CommitOp(".psync/stage/b1/late.txt", "late.txt", Expect.Absent, Durable: true));
+        var early = await _agent.RunAsync(new CommitOp(".psync/stage/b1/early.txt", "early.txt", Expect.Absent, Durable: true));
+
+        Assert.Equal(OpStatus.Error, beforeAnySync.Status);
+        Assert.Contains("not durable yet", beforeAnySync.Message, StringComparison.Ordinal);
+        Assert.Equal((OpStatus.Error, OpStatus.Ok), (late.Status, early.Status));
+        Assert.True(File.Exists(Full("early.txt")));
+        Assert.False(File.Exists(Full("late.txt")));
+    }
+
+    [AgentFact]
+    public async Task SetAttr_Owner_IsSetAsRoot()
+    {
+        var f = await WriteAsync("f", "x");
+        Directory.CreateDirectory(Full("d"));
+
+        var file = await _agent.RunAsync(new SetAttrOp("f", Expect.Is(f), null, null, (1234, 2345)));
+        var dir = await _agent.RunAsync(new MkdirOp("d2", 0x1ED, Expect.Absent, (4321, 5432)));
+
+        Assert.Equal((OpStatus.Ok, OpReason.None, 1234u, 2345u), (file.Status, file.Reason, file.State.Uid, file.State.Gid));
+        Assert.Equal((OpStatus.Ok, 4321u, 5432u), (dir.Status, dir.State.Uid, dir.State.Gid));
+        Assert.Equal(0x1EDu, dir.State.Mode);
+    }
+
+    /// <summary>Waits until the coarse clock inode times come from has passed <paramref name="ns"/>.</summary>
+    private async Task UntilCoarseClockPassesAsync(long ns)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while ((await WriteAsync("tick", "t")).CtimeNs <= ns)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the file system's clock did not move on");
+            await Task.Delay(1);
+        }
+    }
+
     [AgentFact(Under = Launch.All)]
     public async Task SetAttr_ModeAndMtime_AreApplied()
     {

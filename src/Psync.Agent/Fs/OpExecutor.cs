@@ -15,6 +15,9 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
     private const string TmpDir = ".psync/tmp";
     private long _tmpSeq;
 
+    /// <summary>When the last <see cref="SyncOp"/> began, on the file system's own coarse clock: a file staged before it is on disk.</summary>
+    private long _syncedBeforeNs = long.MinValue;
+
     public OpResult Execute(int id, Operation op) => Run(id, op) with { Seq = seq.Next() };
 
     private OpResult Run(int id, Operation op)
@@ -181,6 +184,10 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
             // The source changed kind under rsync (a symlink now): its own change will follow.
             return Error(id, stagedState.Exists ? $"staged {PathCodec.Display(o.StagedPath)} is not a regular file" : $"nothing staged at {PathCodec.Display(o.StagedPath)}");
         }
+        if (o.Durable && stagedState.CtimeNs >= _syncedBeforeNs)
+        {
+            return Error(id, $"{PathCodec.Display(o.StagedPath)} was staged after the last sync: not durable yet");
+        }
         using var target = fs.OpenParent(o.Path);
         var actual = RootFs.Stat(target.Fd, target.Leaf);
         if (actual.Kind == EntryKind.Directory && o.Expect.Admits(actual))
@@ -242,6 +249,14 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
     /// <summary>Everything written on the root's file system so far reaches the disk before the answer.</summary>
     private OpResult SyncFs(int id)
     {
+        // The coarse clock is the one inode times are taken from: a file renamed into the stage in
+        // this very tick has a ctime not before it, and waits for the next sync (never the reverse).
+        Libc.Timespec now;
+        if (Libc.clock_gettime(Libc.ClockRealtimeCoarse, &now) != 0)
+        {
+            throw new ErrnoException(Libc.Errno, "clock_gettime");
+        }
+        _syncedBeforeNs = (now.Sec * 1_000_000_000L) + now.Nsec;
         if (Libc.syncfs(fs.RootFd) != 0)
         {
             throw new ErrnoException(Libc.Errno, "syncfs");

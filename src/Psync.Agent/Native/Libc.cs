@@ -62,6 +62,11 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int syncfs(int fd);
 
+    public const int ClockRealtimeCoarse = 5;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int clock_gettime(int clock, Timespec* time);
+
     [LibraryImport("libc", SetLastError = true)]
     public static partial int statx(int dirfd, byte* path, int flags, uint mask, Statx* buf);
 

@@ -60,7 +60,9 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
             committed = [.. committed.Where(r => r is not null)];
             rest = [];
         }
-        var late = await ctx.Agent(target).RunManyAsync([.. rest.Select(i => CommitOf(stage, transfers[i]))], ct).ConfigureAwait(false);
+        // rsync has ended: one sync puts all it staged on disk, the commits follow, and another sync
+        // puts them (and the early ones' renames) on disk before the index records any of them.
+        var late = await results.RunDurablyAsync(target, [.. rest.Select(i => CommitOf(stage, transfers[i], durable: false))], before: true, after: true, ct).ConfigureAwait(false);
         for (var k = 0; k < rest.Count; k++)
         {
             committed[rest[k]] = late[k];
@@ -101,7 +103,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         return applied;
     }
 
-    private static CommitOp CommitOf(string stage, TransferAction t) => new($"{stage}/{t.Path}", t.Path, t.Expect);
+    private static CommitOp CommitOf(string stage, TransferAction t, bool durable) => new($"{stage}/{t.Path}", t.Path, t.Expect, durable);
 
     /// <summary>
     /// A batch is committed file by file while rsync still runs: rsync renames each file into the
@@ -110,7 +112,8 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     /// other in 20 ms sleeps), and a big batch's commits overlap its transfer. Every
     /// <see cref="EarlyCommitPoll"/> the next files not yet committed, in the batch's order (rsync's
     /// too, mostly), are offered to the agent, at most <see cref="EarlyCommitWindow"/>; what is not
-    /// staged yet, or fails its compare-and-swap, is left for the commit after rsync, which decides as always.
+    /// staged yet (or, with <see cref="PairOptions.Durable"/>, not on disk yet), or fails its
+    /// compare-and-swap, is left for the commit after rsync, which decides as always.
     /// </summary>
     private async Task CommitWhileStagingAsync(Side target, string stage, List<TransferAction> transfers, OpResult?[] committed, Task transfer, CancellationToken ct)
     {
@@ -124,7 +127,8 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
                 return;
             }
             var window = Enumerable.Range(next, transfers.Count - next).Where(i => committed[i] is null).Take(size).ToList();
-            var tried = await ctx.Agent(target).RunManyAsync([.. window.Select(i => CommitOf(stage, transfers[i]))], ct).ConfigureAwait(false);
+            // Durable: a sync first, and the agent commits only what was staged before it began.
+            var tried = await results.RunDurablyAsync(target, [.. window.Select(i => CommitOf(stage, transfers[i], ctx.Options.Durable))], before: true, after: false, ct).ConfigureAwait(false);
             var ok = 0;
             for (var k = 0; k < window.Count; k++)
             {

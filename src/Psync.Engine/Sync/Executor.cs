@@ -93,7 +93,7 @@ internal sealed class Executor
             return;
         }
         var watch = Stopwatch.StartNew();
-        var results = await _ctx.Agent(side).RunManyAsync([.. actions.Select(toOp)], ct).ConfigureAwait(false);
+        var results = await _results.RunDurablyAsync(side, [.. actions.Select(toOp)], before: false, after: true, ct).ConfigureAwait(false);
         await _results.RefreshFailedSourcesAsync(side, actions, results, ct).ConfigureAwait(false);
         // One transaction per group: the index never runs ahead of or behind what the agents did by more than a group.
         using var tx = _ctx.Index.Begin();

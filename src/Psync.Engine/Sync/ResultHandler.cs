@@ -92,6 +92,30 @@ internal sealed class ResultHandler(PairContext ctx)
     }
 
     /// <summary>
+    /// Runs <paramref name="ops"/> on <paramref name="side"/>. With <see cref="PairOptions.Durable"/>,
+    /// a <see cref="SyncOp"/> precedes them (<paramref name="before"/>: staged data on disk before it
+    /// is committed) and/or follows them (<paramref name="after"/>: what they did on disk before the
+    /// index records it); if a sync fails, every result counts as failed and is retried.
+    /// </summary>
+    public async Task<OpResult[]> RunDurablyAsync(Side side, Operation[] ops, bool before, bool after, CancellationToken ct)
+    {
+        if (!ctx.Options.Durable)
+        {
+            return await ctx.Agent(side).RunManyAsync(ops, ct).ConfigureAwait(false);
+        }
+        var first = before ? 1 : 0;
+        Operation[] all = [.. before ? [new SyncOp()] : Array.Empty<Operation>(), .. ops, .. after ? [new SyncOp()] : Array.Empty<Operation>()];
+        var results = await ctx.Agent(side).RunManyAsync(all, ct).ConfigureAwait(false);
+        var done = results[first..(first + ops.Length)];
+        OpResult[] syncs = [.. results[..first], .. results[(first + ops.Length)..]];
+        if (syncs.FirstOrDefault(r => r.Status != OpStatus.Ok) is { } failed)
+        {
+            return [.. done.Select(r => r.Status == OpStatus.Ok ? r with { Status = OpStatus.Error, Message = $"not durable: {failed.Message}" } : r)];
+        }
+        return done;
+    }
+
+    /// <summary>
     /// An operation that failed may have been planned from a state the source no longer has
     /// (a file gone with its directory reports nothing of its own): read the source again, so the
     /// retry plans from the truth instead of repeating the failure.

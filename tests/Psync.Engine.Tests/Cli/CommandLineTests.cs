@@ -121,7 +121,7 @@ public sealed class CommandLineTests
     public void Parse_LongFlags_SetEachFlagAndPairOptions()
     {
         // Act
-        var options = Parsed("--dry-run", "--sync-only", "--skip-initial-sync", "--force", "/a", "/b");
+        var options = Parsed("--dry-run", "--sync-only", "--skip-initial-sync", "--force", "--no-fsync", "/a", "/b");
         var pair = options.ToPairOptions();
 
         // Assert
@@ -129,6 +129,8 @@ public sealed class CommandLineTests
         Assert.True(pair.DryRun);
         Assert.True(pair.SkipInitialSync);
         Assert.True(pair.Force);
+        Assert.False(pair.Durable);
+        Assert.True(Parsed("/a", "/b").ToPairOptions().Durable);
     }
 
     [Fact]

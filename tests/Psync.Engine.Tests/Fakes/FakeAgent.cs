@@ -41,6 +41,9 @@ internal sealed class FakeAgent : IAsyncDisposable
     /// <summary>Every operation asked for, in order.</summary>
     public ConcurrentQueue<Operation> Operations { get; } = new();
 
+    /// <summary>Called with each operation before it is applied and answered (on the agent's loop).</summary>
+    public Action<Operation>? BeforeAnswer { get; set; }
+
     /// <summary>When set, an operation it returns a message for fails with that message (OpStatus.Error).</summary>
     public Func<Operation, string?>? Refuse { get; set; }
 
@@ -113,6 +116,7 @@ internal sealed class FakeAgent : IAsyncDisposable
                     break;
                 case OpRequest request:
                     Operations.Enqueue(request.Op);
+                    BeforeAnswer?.Invoke(request.Op);
                     await _out.SendAsync(Apply(request.RequestId, request.Op));
                     break;
                 case ListTrash list:

@@ -56,6 +56,28 @@ public sealed class FakeAgentSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Delete_IsSyncedToDiskBeforeTheIndexForgetsThePath()
+    {
+        bool? indexedAtSync = null;
+        _right.BeforeAnswer = op =>
+        {
+            if (op is SyncOp && _right.Operations.Any(o => o is DeleteOp))
+            {
+                using var index = Psync.Engine.Index.StateIndex.Open(Path.Combine(_dir, "data", "index.db"));
+                indexedAtSync ??= index.Get("a.txt") is not null;
+            }
+        };
+
+        await _left.ReportAsync("a.txt", FileState.Absent);
+        await UntilAsync(() => Deletes(_right).Any() && _pair.Status.State == PairState.Idle, "the delete", advance: TimeSpan.FromMilliseconds(50));
+
+        Assert.Equal(["DeleteOp", "SyncOp"], _right.Operations.Select(o => o.GetType().Name).SkipWhile(n => n != "DeleteOp"));
+        Assert.True(indexedAtSync, "the index still knew the path when the agent synced the delete to disk");
+        using var after = Psync.Engine.Index.StateIndex.Open(Path.Combine(_dir, "data", "index.db"));
+        Assert.Null(after.Get("a.txt"));
+    }
+
+    [Fact]
     public async Task DeleteFailingOnTheRight_RetriedAfter1Then2Seconds_ThenDone()
     {
         var failures = 2;
