@@ -46,6 +46,9 @@ internal sealed record CliOptions
 
     public bool Force { get; init; }
 
+    /// <summary>--mode: which way the pair syncs.</summary>
+    public SyncMode Mode { get; init; }
+
     /// <summary>The pair's own data folder (--data-dir, or the default one for this pair).</summary>
     public required string DataDir { get; init; }
 
@@ -75,6 +78,7 @@ internal sealed record CliOptions
             RsyncExtra = RsyncExtra,
             DryRun = DryRun,
             Force = Force,
+            Mode = Mode,
             SkipInitialSync = SkipInitialSync,
             AgentPath = AgentPath,
             Identity = Identity,
