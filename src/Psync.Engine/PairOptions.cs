@@ -125,7 +125,7 @@ public sealed record PairOptions
 
         if (!Enum.IsDefined(Mode))
         {
-            Add(nameof(Mode), $"The mode is one of {SyncModes.Names}.");
+            Add(nameof(Mode), SyncModes.Invalid);
         }
         if (DeleteHold < TimeSpan.Zero || DeleteHold > MaxDeleteHold)
         {

@@ -41,6 +41,9 @@ public static class SyncModes
     /// <summary>The valid names, comma-separated, for messages.</summary>
     public static string Names { get; } = string.Join(", ", All.Select(m => m.Name()));
 
+    /// <summary>What <see cref="PairOptions.Validate"/> and the API say of a mode that is none of these.</summary>
+    public static string Invalid { get; } = $"The mode is one of {Names}.";
+
     /// <summary>The mode named <paramref name="name"/> (as <see cref="Name"/> writes it).</summary>
     public static bool TryParse(string? name, out SyncMode mode)
     {
