@@ -49,6 +49,9 @@ internal sealed record CliOptions
     /// <summary>--no-fsync: commit without syncing staged data and renames to disk first.</summary>
     public bool Durable { get; init; } = true;
 
+    /// <summary>--mode: which way the pair syncs.</summary>
+    public SyncMode Mode { get; init; }
+
     /// <summary>The pair's own data folder (--data-dir, or the default one for this pair).</summary>
     public required string DataDir { get; init; }
 
@@ -79,6 +82,7 @@ internal sealed record CliOptions
             DryRun = DryRun,
             Force = Force,
             Durable = Durable,
+            Mode = Mode,
             SkipInitialSync = SkipInitialSync,
             AgentPath = AgentPath,
             Identity = Identity,

@@ -20,6 +20,7 @@ internal static class CommandLine
     public static readonly OptionSpec SyncOnly = new('s', "sync-only", false);
     public static readonly OptionSpec SkipInitialSync = new('k', "skip-initial-sync", false);
     public static readonly OptionSpec Force = new('f', "force", false);
+    public static readonly OptionSpec Mode = new(null, "mode", true);
     public static readonly OptionSpec DataDir = new(null, "data-dir", true);
     public static readonly OptionSpec Hold = new(null, "hold", true);
     public static readonly OptionSpec TrashDays = new(null, "trash-days", true);
@@ -33,7 +34,7 @@ internal static class CommandLine
     public static readonly IReadOnlyList<OptionSpec> All =
     [
         Help, Version, RemoteHost, Debug, Tempfiles, Excludes, RsyncExcludes, Extra, Banned, Translate,
-        DryRun, SyncOnly, SkipInitialSync, Force, DataDir, Hold, TrashDays, MaxDeleteShare, Agent, Identity, AcceptHostKey,
+        DryRun, SyncOnly, SkipInitialSync, Force, Mode, DataDir, Hold, TrashDays, MaxDeleteShare, Agent, Identity, AcceptHostKey,
         SshAgent, NoFsync,
     ];
 
@@ -71,6 +72,7 @@ internal static class CommandLine
         TimeSpan? hold = null;
         TimeSpan? trash = null;
         double? share = null;
+        var mode = SyncMode.TwoWay;
         var tempfiles = new List<string>();
         var excludes = new List<string>();
         var extra = new List<string>();
@@ -93,6 +95,7 @@ internal static class CommandLine
                 case var o when o == SkipInitialSync: skipInitial = true; break;
                 case var o when o == Force: force = true; break;
                 case var o when o == NoFsync: noFsync = true; break;
+                case var o when o == Mode: mode = OptionValues.Mode(o, v); break;
                 case var o when o == DataDir: dataDir = env.Absolute(OptionValues.NotEmpty(o, v)); break;
                 case var o when o == AcceptHostKey: acceptHostKey = OptionValues.NotEmpty(o, v); break;
                 case var o when o == Hold: hold = TimeSpan.FromMilliseconds(Math.Clamp(OptionValues.WholeNumber(o, v), -1, long.MaxValue / TimeSpan.TicksPerMillisecond)); break;
@@ -153,6 +156,7 @@ internal static class CommandLine
             SkipInitialSync = skipInitial,
             Force = force,
             Durable = !noFsync,
+            Mode = mode,
             DataDir = dataDir ?? DataDirectory.ForPair(env, source, host, destination),
             DeleteHold = hold,
             TrashRetention = trash,
@@ -170,6 +174,7 @@ internal static class CommandLine
 
     private static OptionSpec OptionOf(string pairOption) => pairOption switch
     {
+        nameof(PairOptions.Mode) => Mode,
         nameof(PairOptions.DeleteHold) => Hold,
         nameof(PairOptions.TrashRetention) => TrashDays,
         nameof(PairOptions.MaxDeleteShare) => MaxDeleteShare,

@@ -58,6 +58,10 @@ internal static class HelpText
                                              holds files there (they go to the trash)
                   --no-fsync                 commit files without syncing them to disk first (faster on slow
                                              disks; a power loss soon after may leave a torn file)
+                  --mode=MODE                two-way (default): changes sync both ways; one-way-safe: left to
+                                             right, the right's own new or changed files are kept and listed as
+                                             conflicts; mirror: the right becomes the left, its own changes go
+                                             to its trash (in both, a file deleted on the right comes back)
                   --data-dir=DIR             keep this pair's state index in DIR (default: a folder per pair in
                                              $PSYNC_DATA, else $XDG_STATE_HOME/psync, else ~/.local/state/psync)
                   --hold=MS                  hold deletes and moves MS milliseconds, so an editor's save dance

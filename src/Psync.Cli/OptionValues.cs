@@ -29,6 +29,11 @@ internal static class OptionValues
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) ? x
             : throw new UsageException($"option {option.Name}: '{value}' is not a number");
 
+    /// <summary>A <see cref="Engine.SyncMode"/> by its name (<see cref="Engine.SyncModes.Name"/>).</summary>
+    public static Engine.SyncMode Mode(OptionSpec option, string value) =>
+        Engine.SyncModes.TryParse(value, out var mode) ? mode
+            : throw new UsageException($"option {option.Name}: '{value}' is not a mode; the modes are {Engine.SyncModes.Names}");
+
     public static string NotEmpty(OptionSpec option, string value) =>
         value.Length > 0 ? value : throw new UsageException($"option {option.Name}: the value is empty");
 

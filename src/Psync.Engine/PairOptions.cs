@@ -71,6 +71,9 @@ public sealed record PairOptions
     /// <summary>psync -x: extra rsync arguments, passed as separate arguments, never through a shell.</summary>
     public IReadOnlyList<string> RsyncExtra { get; init; } = [];
 
+    /// <summary>psync --mode: which way the pair syncs (<see cref="SyncMode.TwoWay"/> by default).</summary>
+    public SyncMode Mode { get; init; } = SyncMode.TwoWay;
+
     /// <summary>psync -n: plan and log, change nothing.</summary>
     public bool DryRun { get; init; }
 
@@ -128,6 +131,10 @@ public sealed record PairOptions
             list.Add(message);
         }
 
+        if (!Enum.IsDefined(Mode))
+        {
+            Add(nameof(Mode), SyncModes.Invalid);
+        }
         if (DeleteHold < TimeSpan.Zero || DeleteHold > MaxDeleteHold)
         {
             Add(nameof(DeleteHold), string.Create(CultureInfo.InvariantCulture, $"The hold is 0 to {MaxDeleteHold.TotalMilliseconds:0} ms."));

@@ -21,7 +21,7 @@ builder.Services.AddPsyncAuth();
 builder.Services.AddPsyncEngine();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddSchemaTransformer(PairEndpoints.AddModeValues));
 builder.Services.AddSignalR();
 builder.Services.AddAntiforgery(o => o.Cookie.Name = "psync.antiforgery");
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();

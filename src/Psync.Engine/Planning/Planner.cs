@@ -9,16 +9,17 @@ namespace Psync.Engine.Planning;
 /// The decision table. For each changed path it compares the newest state of each side with the
 /// index (the last state both agreed on): one side changed → propagate it; both changed to the
 /// same → agree; both changed differently → conflict (a modification beats a deletion); neither
-/// changed → nothing, which is what suppresses the echo of every write of our own.
+/// changed → nothing, which is what suppresses the echo of every write of our own. In a one-way
+/// <see cref="SyncMode"/> a change the right made on its own never reaches the left (see <see cref="PlanRightChange"/>).
 /// </summary>
 internal static class Planner
 {
-    public static List<SyncAction> Plan(IEnumerable<PathWork> paths, Func<string, IndexEntry?> index, bool force)
+    public static List<SyncAction> Plan(IEnumerable<PathWork> paths, Func<string, IndexEntry?> index, bool force, SyncMode mode = SyncMode.TwoWay)
     {
         var plan = new List<SyncAction>();
         foreach (var work in paths)
         {
-            PlanPath(work, index(work.Path), force, plan);
+            PlanPath(work, index(work.Path), force, mode, plan);
         }
         return plan;
     }
@@ -41,7 +42,7 @@ internal static class Planner
     private static bool OwnerChanged(in FileState now, FileState? agreed) =>
         agreed is { } known && now.Exists && !now.SameOwner(known);
 
-    private static void PlanPath(PathWork work, IndexEntry? entry, bool force, List<SyncAction> plan)
+    private static void PlanPath(PathWork work, IndexEntry? entry, bool force, SyncMode mode, List<SyncAction> plan)
     {
         var left = work.Left?.State ?? entry?.Left ?? FileState.Absent;
         var right = work.Right?.State ?? entry?.Right ?? FileState.Absent;
@@ -54,6 +55,11 @@ internal static class Planner
         var rightChanged = Differs(right, entry?.Right);
         if (!leftChanged && !rightChanged)
         {
+            return;
+        }
+        if (rightChanged && mode != SyncMode.TwoWay)
+        {
+            PlanRightChange(work, entry, left, right, leftChanged, force, mode, plan);
             return;
         }
         if (leftChanged != rightChanged)
@@ -111,6 +117,67 @@ internal static class Planner
         var (won, lost) = winner == Side.Left ? (left, right) : (right, left);
         var why = $"both sides changed its attributes: the {winner.Name()} ones (newer) win; the {loser.Name()} had mode {Convert.ToString(lost.Mode & 0xFFF, 8)}, owner {lost.Uid}:{lost.Gid}";
         return new AttrAction(work, loser, won, Expect.Is(lost), Owner: ownerChanged && !won.SameOwner(lost), why);
+    }
+
+    /// <summary>
+    /// A one-way mode, and the right changed the path on its own (the left may have too): nothing
+    /// flows to the left. A right-side delete is undone from the left. Otherwise one-way-safe keeps
+    /// the right's version: where it is, listed as a conflict, or, when the left's changed version
+    /// takes the name, as a conflict copy on the right. Mirror makes the right the left again: what
+    /// the right had goes to its trash (a delete, or the agent's replace), listed as reverted.
+    /// </summary>
+    private static void PlanRightChange(PathWork work, IndexEntry? entry, in FileState left, in FileState right, bool leftChanged, bool force, SyncMode mode, List<SyncAction> plan)
+    {
+        if (!right.Exists)
+        {
+            if (!leftChanged && left.Exists)
+            {
+                plan.Add(new DivergedAction(work, left, right, Kept: false));
+            }
+            Propagate(work, entry, Side.Left, left, right, force, plan);
+            return;
+        }
+        if (leftChanged && left.SameContent(right) && left.Kind == EntryKind.File && entry is not null)
+        {
+            // As in two-way: the executor compares the hashes; equal agrees (the right takes the
+            // left's attributes), unequal keeps the right's version as a copy (which mirror then trashes).
+            plan.Add(new ConflictAction(work, left, right, Side.Right));
+            return;
+        }
+        if (left.SameAttributes(right))
+        {
+            plan.Add(new AgreeAction(work, left, right));
+            return;
+        }
+        if (mode == SyncMode.Mirror)
+        {
+            plan.Add(new DivergedAction(work, left, right, Kept: false));
+            if (left.Exists)
+            {
+                Propagate(work, entry, Side.Left, left, right, force, plan);
+            }
+            else
+            {
+                // Only the right has the path: it goes to the trash, a directory with all it holds.
+                plan.Add(new DeleteAction(work, Side.Right, Expect.Is(right), Recursive: force || right.Kind == EntryKind.Directory));
+            }
+            return;
+        }
+        if (!leftChanged || !left.Exists)
+        {
+            plan.Add(new DivergedAction(work, left, right, Kept: true));
+        }
+        else if (left.SameContent(right))
+        {
+            // Same content, other permissions (or two directories): the left mode wins, nothing to lose.
+            plan.Add(left.Kind == EntryKind.Directory || left.Kind == EntryKind.Symlink
+                ? new AgreeAction(work, left, right)
+                : new AttrAction(work, Side.Right, left, Expect.Is(right)));
+        }
+        else
+        {
+            plan.Add(new ConflictAction(work, left, right, Side.Right));
+        }
     }
 
     /// <summary>The newer version keeps the name; a directory always keeps it (renaming a tree away helps nobody); on a tie the right loses.</summary>

@@ -32,6 +32,12 @@ internal sealed record AgreeAction(PathWork Work, FileState Left, FileState Righ
 /// <summary>Both sides changed the path differently: the <paramref name="Loser"/>'s version is renamed to a conflict copy, then both sync.</summary>
 internal sealed record ConflictAction(PathWork Work, FileState Left, FileState Right, Side Loser) : SyncAction(Work);
 
+/// <summary>
+/// In a one-way mode the right changed the path on its own: one-way-safe keeps its version
+/// (<paramref name="Kept"/>, listed as a conflict), mirror reverts it with the actions planned beside this one.
+/// </summary>
+internal sealed record DivergedAction(PathWork Work, FileState Left, FileState Right, bool Kept) : SyncAction(Work);
+
 /// <summary>Something that is not synced (a device, FIFO or socket).</summary>
 internal sealed record SkipAction(PathWork Work, string Reason) : SyncAction(Work);
 
@@ -48,6 +54,8 @@ internal static class SyncActions
         AttrAction => EventKind.Attr,
         ConflictAction => EventKind.Conflict,
         SkipAction => EventKind.Skip,
+        DivergedAction { Kept: true } => EventKind.Conflict,
+        DivergedAction => EventKind.Reverted,
         _ => EventKind.Agree,
     };
 
@@ -60,6 +68,7 @@ internal static class SyncActions
         SymlinkAction s => s.Target,
         AttrAction a => a.Target,
         ConflictAction c => c.Loser,
+        DivergedAction => Side.Right,
         _ => null,
     };
 }

@@ -65,7 +65,8 @@ internal sealed class ConflictCopier(PairContext ctx, ResultHandler results)
         {
             return false;
         }
-        var (older, newer) = left.MtimeNs <= right.MtimeNs ? (Side.Left, Side.Right) : (Side.Right, Side.Left);
+        // In a one-way mode nothing flows to the left: the right takes the left's mtime and mode.
+        var (older, newer) = ctx.Options.Mode != SyncMode.TwoWay || left.MtimeNs <= right.MtimeNs ? (Side.Left, Side.Right) : (Side.Right, Side.Left);
         var source = older == Side.Left ? left : right;
         var result = await ctx.Agent(newer).RunAsync(new SetAttrOp(conflict.Path, Expect.Is(newer == Side.Left ? left : right), source.Mode, source.MtimeNs), ct).ConfigureAwait(false);
         results.Handle(newer, conflict, result, (a, r) => results.Agreed(a, source, newer, r, EventKind.Attr), TimeSpan.Zero);

@@ -15,7 +15,12 @@ internal sealed class ConflictResolver(PairContext ctx)
     {
         var conflict = ctx.Journal.Conflicts.FirstOrDefault(c => c.Id == id)
             ?? throw new ArgumentException($"no conflict {id}");
-        if (resolution != ConflictResolution.KeepBoth)
+        if (resolution != ConflictResolution.KeepBoth && ctx.Options.Mode != SyncMode.TwoWay
+            && (conflict.ConflictCopy == conflict.Path || ctx.Index.Get(conflict.ConflictCopy) is null))
+        {
+            await ResolveOnRightAsync(conflict, resolution, ct).ConfigureAwait(false);
+        }
+        else if (resolution != ConflictResolution.KeepBoth)
         {
             var keep = resolution == ConflictResolution.KeepLeft ? Side.Left : Side.Right;
             var copy = ctx.Index.Get(conflict.ConflictCopy)
@@ -32,6 +37,33 @@ internal sealed class ConflictResolver(PairContext ctx)
         }
         ctx.Journal.MarkResolved(id);
         ctx.Journal.Record(EventKind.Resolved, null, conflict.Path, $"conflict {id}: {resolution}");
+    }
+
+    /// <summary>
+    /// A one-way mode's conflict lives on the right only: the right's version kept at its name or
+    /// as a copy. Keeping the left's moves the right's to its trash (the left's version, if any,
+    /// then comes back as after any right-side delete); keeping the right's puts the copy back over
+    /// the name (the displaced version goes to the trash), where it stays as the right's own.
+    /// </summary>
+    private async Task ResolveOnRightAsync(ConflictRecord conflict, ConflictResolution resolution, CancellationToken ct)
+    {
+        var right = ctx.Agent(Side.Right);
+        if (resolution == ConflictResolution.KeepLeft)
+        {
+            var result = await right.RunAsync(new DeleteOp(conflict.ConflictCopy, Expect.Is(conflict.Right), Recursive: false), ct).ConfigureAwait(false);
+            Check(result, conflict.ConflictCopy);
+            ctx.Changes.NoteOwnWrite(Side.Right, conflict.ConflictCopy, result.Seq);
+            ctx.Changes.Report(Side.Right, conflict.ConflictCopy, FileState.Absent, result.Seq);
+        }
+        else if (conflict.ConflictCopy != conflict.Path)
+        {
+            var name = ctx.Index.Get(conflict.Path);
+            var result = await right.RunAsync(new MoveOp(conflict.ConflictCopy, conflict.Path, Expect.Is(conflict.Right), name is null ? Expect.Absent : Expect.Is(name.Right)), ct).ConfigureAwait(false);
+            Check(result, conflict.Path);
+            ctx.Changes.NoteOwnWrite(Side.Right, conflict.Path, result.Seq);
+            ctx.Changes.Report(Side.Right, conflict.ConflictCopy, FileState.Absent, result.Seq);
+            ctx.Changes.Report(Side.Right, conflict.Path, result.State, result.Seq);
+        }
     }
 
     private async Task DeleteCopyAsync(IndexEntry copy, CancellationToken ct)

@@ -31,6 +31,9 @@ public enum EventKind
     /// <summary>Both sides changed a path: both versions were kept.</summary>
     Conflict,
 
+    /// <summary>A one-way mode undid a change the right made on its own (a delete is restored; in mirror, what the right had is in its trash).</summary>
+    Reverted,
+
     /// <summary>A person settled a conflict.</summary>
     Resolved,
 

@@ -52,6 +52,10 @@ internal sealed class Executor
         {
             _ctx.Journal.Record(EventKind.Skip, null, skip.Path, skip.Reason);
         }
+        foreach (var diverged in plan.OfType<DivergedAction>())
+        {
+            RecordDivergence(diverged);
+        }
         foreach (var side in new[] { Side.Left, Side.Right })
         {
             queue.Finish(await ApplyOperationsAsync(plan, side, ct).ConfigureAwait(false));
@@ -102,6 +106,29 @@ internal sealed class Executor
             _results.Handle(side, actions[i], results[i], onOk, watch.Elapsed / actions.Count);
         }
         tx.Commit();
+    }
+
+    /// <summary>
+    /// The right changed a path on its own in a one-way mode. Reverted: the event log says so (the
+    /// actions beside it do it). Kept: listed once as a conflict whose copy is the path itself,
+    /// unless it is a conflict copy already or this very version is listed (every reconcile plans it again).
+    /// </summary>
+    private void RecordDivergence(DivergedAction diverged)
+    {
+        var mode = _ctx.Options.Mode.Name();
+        if (!diverged.Kept)
+        {
+            _ctx.Journal.Record(EventKind.Reverted, Side.Right, diverged.Path, diverged.Right.Exists
+                ? $"{mode}: the right's own version is replaced by the left's; it is kept in the right's .psync/trash"
+                : $"{mode}: deleted on the right; restored from the left");
+            return;
+        }
+        if (_ctx.Journal.Conflicts.Any(c => c.ConflictCopy == diverged.Path && (c.Path != diverged.Path || c.Right.SameAttributes(diverged.Right))))
+        {
+            return;
+        }
+        _ctx.Journal.AddConflict(diverged.Path, diverged.Left, diverged.Right, Side.Right, diverged.Path);
+        _ctx.Journal.Record(EventKind.Conflict, Side.Right, diverged.Path, $"{mode}: the right's own version is kept; the left's is not copied over it");
     }
 
     /// <summary>Paths that already look alike on both sides need no operation, only their agreement in the index.</summary>

@@ -25,6 +25,10 @@ internal sealed class MoveApplier(PairContext ctx)
                 ctx.Reconcile.RequestSubtree(move.To);
                 ctx.Reconcile.RequestSubtree(move.From);
             }
+            if (move.Side == Side.Right && ctx.Options.Mode != SyncMode.TwoWay)
+            {
+                continue; // nothing flows to the left: the planner sees a delete and a create
+            }
             var entry = ctx.Index.Get(move.From);
             if (entry is null || move.From == move.To)
             {

@@ -129,7 +129,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
         IdleChanged?.Invoke(false);
         ctx.Journal.SetStatus(PairState.Syncing);
         await _moves.ApplyAsync(moves, paths, ct).ConfigureAwait(false);
-        var plan = ExpandDirectoryDeletes(Planner.Plan(paths, ctx.Index.Get, ctx.Options.Force));
+        var plan = ExpandDirectoryDeletes(Planner.Plan(paths, ctx.Index.Get, ctx.Options.Force, ctx.Options.Mode));
         if (DeleteGuard(plan) is { } reason)
         {
             foreach (var work in paths)

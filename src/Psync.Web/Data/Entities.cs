@@ -39,6 +39,8 @@ public sealed class PairEntity
     public List<string> RsyncExtra { get; set; } = [];
     public bool DryRun { get; set; }
     public bool Force { get; set; }
+    /// <summary>Which way the pair syncs; stored by its enum name (TwoWay, OneWaySafe, Mirror).</summary>
+    public SyncMode Mode { get; set; }
     public bool SkipInitialSync { get; set; }
     public int HoldMilliseconds { get; set; } = (int)PairOptions.DefaultDeleteHold.TotalMilliseconds;
     public int TrashDays { get; set; } = (int)PairOptions.DefaultTrashRetention.TotalDays;
@@ -111,6 +113,7 @@ internal sealed class PairConfiguration : IEntityTypeConfiguration<PairEntity>
         b.PrimitiveCollection(p => p.Excludes);
         b.PrimitiveCollection(p => p.Tempfiles);
         b.PrimitiveCollection(p => p.RsyncExtra);
+        b.Property(p => p.Mode).HasConversion<string>().HasMaxLength(20);
     }
 }
 

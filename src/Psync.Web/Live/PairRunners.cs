@@ -175,6 +175,7 @@ public sealed class PairRunners(
             RsyncExtra = pair.RsyncExtra,
             DryRun = pair.DryRun,
             Force = pair.Force,
+            Mode = pair.Mode,
             SkipInitialSync = pair.SkipInitialSync,
             DeleteHold = TimeSpan.FromMilliseconds(pair.HoldMilliseconds),
             TrashRetention = TimeSpan.FromDays(pair.TrashDays),

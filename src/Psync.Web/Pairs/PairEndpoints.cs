@@ -1,4 +1,8 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Psync.Engine;
 using Psync.Engine.Sync;
 using Psync.Web.Api;
 
@@ -94,6 +98,17 @@ public static class PairEndpoints
             })
             .WithTags("Conflicts").WithName("ResolveConflict").WithSummary("Settles a conflict: keepLeft, keepRight or keepBoth");
         return api;
+    }
+
+    /// <summary>The OpenAPI schema lists the modes a pair's <c>mode</c> takes (a string, so that an unknown one is a 400 in the engine's words).</summary>
+    public static Task AddModeValues(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)
+    {
+        if (context.JsonPropertyInfo is { Name: "mode" } property && (property.DeclaringType == typeof(PairRequest) || property.DeclaringType == typeof(PairResource)))
+        {
+            schema.Enum = [.. SyncModes.All.Select(m => (JsonNode)m.Name())];
+            schema.Description = string.Join(" ", SyncModes.All.Select(m => $"{m.Name()}: {m.Describe()}"));
+        }
+        return Task.CompletedTask;
     }
 
     private static ProblemHttpResult NoPair(int id) => Problems.NotFound($"there is no pair {id}");

@@ -23,7 +23,8 @@ public sealed record PairResource(
     int TrashDays,
     double MaxDeleteShare,
     bool Paused,
-    PairStatusResource Status);
+    PairStatusResource Status,
+    string Mode);
 
 /// <param name="State">starting, reconciling, idle, syncing, paused, error, stopped.</param>
 /// <param name="Reason">Why it is paused or failing.</param>
@@ -60,7 +61,8 @@ public sealed record PairRequest(
     [property: Range(0, PairOptions.MaxDeleteHoldMilliseconds)] int? HoldMilliseconds = null,
     [property: Range(0, PairOptions.MaxTrashRetentionDays)] int? TrashDays = null,
     [property: Range(0.0, 1.0, MinimumIsExclusive = true)] double? MaxDeleteShare = null,
-    bool? Paused = null);
+    bool? Paused = null,
+    string? Mode = null);
 
 /// <param name="Kind">transfer, delete, mkdir, move, symlink, attr, conflict.</param>
 /// <param name="Target">left or right: the side it changes.</param>

@@ -330,7 +330,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
 
     private PairResource ToResource(PairEntity p, int openConflicts) => new(
         p.Id, p.Name, p.LeftRoot, p.RightRoot, p.HostId, p.Excludes, p.Tempfiles, p.RsyncExtra, p.DryRun, p.Force, p.SkipInitialSync,
-        p.HoldMilliseconds, p.TrashDays, p.MaxDeleteShare, p.Paused, runners.StatusOf(p, openConflicts));
+        p.HoldMilliseconds, p.TrashDays, p.MaxDeleteShare, p.Paused, runners.StatusOf(p, openConflicts), p.Mode.Name());
 
     private static void Apply(PairRequest r, PairEntity p)
     {
@@ -348,6 +348,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         p.HoldMilliseconds = (int)options.DeleteHold.TotalMilliseconds;
         p.TrashDays = (int)options.TrashRetention.TotalDays;
         p.MaxDeleteShare = options.MaxDeleteShare;
+        p.Mode = options.Mode;
         p.Paused = r.Paused ?? p.Paused;
     }
 
@@ -363,6 +364,8 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         DeleteHold = r.HoldMilliseconds is { } hold ? TimeSpan.FromMilliseconds(hold) : PairOptions.DefaultDeleteHold,
         TrashRetention = r.TrashDays is { } days ? TimeSpan.FromDays(days) : PairOptions.DefaultTrashRetention,
         MaxDeleteShare = r.MaxDeleteShare ?? PairOptions.DefaultMaxDeleteShare,
+        // An unknown name becomes a value no mode has, which Validate() refuses in the engine's words.
+        Mode = r.Mode is null ? SyncMode.TwoWay : SyncModes.TryParse(r.Mode, out var mode) ? mode : (SyncMode)(-1),
     };
 }
 

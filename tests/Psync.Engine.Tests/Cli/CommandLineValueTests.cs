@@ -145,6 +145,28 @@ public sealed class CommandLineValueTests
         Assert.Equal(["backup", "rsnapshot"], options.Banned);
     }
 
+    [Theory]
+    [InlineData("two-way", SyncMode.TwoWay)]
+    [InlineData("one-way-safe", SyncMode.OneWaySafe)]
+    [InlineData("mirror", SyncMode.Mirror)]
+    public void Parse_Mode_MapsToPairOptions(string name, SyncMode mode)
+    {
+        var pair = Parsed("--mode", name, "/a", "/b").ToPairOptions();
+
+        Assert.Equal(mode, pair.Mode);
+    }
+
+    [Theory]
+    [InlineData("one-way")]
+    [InlineData("Mirror")]
+    [InlineData("")]
+    public void Parse_UnknownMode_IsUsageErrorListingTheModes(string name)
+    {
+        var error = Error($"--mode={name}", "/a", "/b");
+
+        Assert.Equal($"option --mode: '{name}' is not a mode; the modes are two-way, one-way-safe, mirror", error);
+    }
+
     [Fact]
     public void Parse_HoldOverAnHour_RefusedWithTheEnginesWords()
     {

@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Psync.Engine;
 using Psync.Web.Components.Pages;
 using Psync.Web.Components.Tests.Support;
 
@@ -112,6 +113,27 @@ public sealed class PairEditTests : IAsyncLifetime
         await cut.WaitForAssertionAsync(() => Assert.Contains("Add a pair", cut.Markup, StringComparison.Ordinal), PsyncTestHost.Deadline);
         await cut.Find("#next").ClickAsync(new());
         Assert.True(string.IsNullOrEmpty(cut.Find("#pair-name-input").GetAttribute("value")));
+    }
+
+    [Fact]
+    public async Task OptionsStep_OffersEachModeWithWhatItDoes_AndSavesTheOneChosen()
+    {
+        // Arrange
+        var (created, _) = await _host.Pairs.CreateAsync(new Psync.Web.Pairs.PairRequest("docs", _host.NewFolder("left"), _host.NewFolder("right"), Mode: "mirror"));
+        var cut = _host.Context.Render<PairEdit>(p => p.Add(c => c.Id, created!.Id));
+        await cut.WaitForAssertionAsync(() => Assert.Equal("docs", cut.Find("#pair-name-input").GetAttribute("value")), PsyncTestHost.Deadline);
+        await cut.Find("#step-2").ClickAsync(new());
+
+        // Act
+        await cut.Find("#mode-one-way-safe").ClickAsync(new());
+        await cut.Find("#save").ClickAsync(new());
+
+        // Assert
+        foreach (var mode in SyncModes.All)
+        {
+            Assert.Contains(mode.Describe(), cut.Find($"#mode-{mode.Name()}").Closest("label")!.TextContent, StringComparison.Ordinal);
+        }
+        await cut.WaitForAssertionAsync(async () => Assert.Equal("one-way-safe", (await _host.Pairs.GetAsync(created!.Id))!.Mode), PsyncTestHost.Deadline);
     }
 
     /// <summary>The error text MudBlazor shows under the field whose input has this id, or null.</summary>

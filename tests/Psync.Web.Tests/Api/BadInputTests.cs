@@ -34,6 +34,18 @@ public sealed class BadInputTests(PsyncAppFactory app) : IClassFixture<PsyncAppF
     }
 
     [Theory]
+    [InlineData("sideways")]
+    [InlineData("Mirror")]
+    [InlineData("")]
+    public async Task CreatePair_UnknownMode_400ListingTheModes(string mode)
+    {
+        using var response = await app.Client.PostAsJsonAsync("/api/v1/pairs", new { name = "bad-mode", leftRoot = app.NewFolder("bad-mode-left"), rightRoot = app.NewFolder("bad-mode-right"), mode });
+
+        var problem = await Problem.AssertValidationAsync(response, "mode");
+        Assert.Equal(["The mode is one of two-way, one-way-safe, mirror."], problem.Errors["mode"]);
+    }
+
+    [Theory]
     [InlineData("no-name", "name")]
     [InlineData("missing-left", "leftRoot")]
     [InlineData("missing-right", "rightRoot")]

@@ -68,6 +68,18 @@ public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
     }
 
     [Theory]
+    [InlineData("PairRequest")]
+    [InlineData("PairResource")]
+    public async Task Document_PairMode_ListsTheEnginesModes(string schema)
+    {
+        using var document = JsonDocument.Parse(await app.Client.GetStringAsync("/openapi/v1.json"));
+
+        var mode = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("properties").GetProperty("mode");
+        Assert.Equal(["two-way", "one-way-safe", "mirror"], mode.GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
+        Assert.Contains("mirror: ", mode.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [MemberData(nameof(Operations))]
     public async Task Document_ListsOperation(string method, string path, string operationId)
     {

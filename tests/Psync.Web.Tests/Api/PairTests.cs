@@ -45,6 +45,20 @@ public sealed class PairTests(PsyncAppFactory app) : IClassFixture<PsyncAppFacto
     }
 
     [Fact]
+    public async Task Pair_CreateWithMode_KeepsItAndTwoWayIsTheDefault()
+    {
+        using var mirror = await Client.PostAsJsonAsync("/api/v1/pairs", new { name = "mode-mirror", leftRoot = app.NewFolder("mode-left"), rightRoot = app.NewFolder("mode-right"), mode = "mirror" });
+        var pair = await mirror.ReadAsync<PairResource>(HttpStatusCode.Created);
+        using var plain = await Client.PostAsJsonAsync("/api/v1/pairs", new { name = "mode-default", leftRoot = app.NewFolder("mode-default-left"), rightRoot = app.NewFolder("mode-default-right") });
+
+        Assert.Equal("mirror", pair.Mode);
+        Assert.Equal("mirror", (await Client.GetPairAsync(pair.Id)).Mode);
+        Assert.Equal("two-way", (await plain.ReadAsync<PairResource>(HttpStatusCode.Created)).Mode);
+        using var updated = await Client.PutAsJsonAsync($"/api/v1/pairs/{pair.Id}", new { name = pair.Name, leftRoot = pair.LeftRoot, rightRoot = pair.RightRoot, mode = "one-way-safe" });
+        Assert.Equal("one-way-safe", (await updated.ReadAsync<PairResource>(HttpStatusCode.OK)).Mode);
+    }
+
+    [Fact]
     public async Task FileCreatedOnLeft_AppearsOnRightAndInHistory()
     {
         var left = app.NewFolder("history-left");

@@ -133,6 +133,11 @@ namespace Psync.Web.Data.Migrations
                     b.Property<double>("MaxDeleteShare")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
