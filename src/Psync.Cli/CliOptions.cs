@@ -67,6 +67,12 @@ internal sealed record CliOptions
 
     public string? AgentPath { get; init; }
 
+    /// <summary>--bwlimit, KiB/s; 0 is none.</summary>
+    public int BandwidthLimit { get; init; }
+
+    /// <summary>--window HH:MM-HH:MM=RATE, in the order given.</summary>
+    public IReadOnlyList<string> BandwidthWindows { get; init; } = [];
+
     public PairOptions ToPairOptions()
     {
         var options = new PairOptions
@@ -89,6 +95,8 @@ internal sealed record CliOptions
             IdentityPassphrase = IdentityPassphrase,
             SshAgentSocket = SshAgentSocket,
             AcceptHostKey = AcceptHostKey,
+            BandwidthLimit = BandwidthLimit,
+            BandwidthWindows = BandwidthWindows,
         };
         if (DeleteHold is { } hold)
         {

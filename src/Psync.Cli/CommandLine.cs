@@ -30,12 +30,14 @@ internal static class CommandLine
     public static readonly OptionSpec AcceptHostKey = new(null, "accept-host-key", true);
     public static readonly OptionSpec SshAgent = new(null, "ssh-agent", false);
     public static readonly OptionSpec NoFsync = new(null, "no-fsync", false);
+    public static readonly OptionSpec BwLimit = new(null, "bwlimit", true);
+    public static readonly OptionSpec Window = new(null, "window", true);
 
     public static readonly IReadOnlyList<OptionSpec> All =
     [
         Help, Version, RemoteHost, Debug, Tempfiles, Excludes, RsyncExcludes, Extra, Banned, Translate,
         DryRun, SyncOnly, SkipInitialSync, Force, Mode, DataDir, Hold, TrashDays, MaxDeleteShare, Agent, Identity, AcceptHostKey,
-        SshAgent, NoFsync,
+        SshAgent, NoFsync, BwLimit, Window,
     ];
 
     private static readonly OptionParser Parser = new(All);
@@ -73,6 +75,8 @@ internal static class CommandLine
         TimeSpan? trash = null;
         double? share = null;
         var mode = SyncMode.TwoWay;
+        var bwlimit = 0;
+        var windows = new List<string>();
         var tempfiles = new List<string>();
         var excludes = new List<string>();
         var extra = new List<string>();
@@ -104,6 +108,8 @@ internal static class CommandLine
                 case var o when o == Agent: agent = env.Absolute(OptionValues.NotEmpty(o, v)); break;
                 case var o when o == Identity: identity = env.Absolute(OptionValues.NotEmpty(o, v)); break;
                 case var o when o == SshAgent: sshAgent = true; break;
+                case var o when o == BwLimit: bwlimit = (int)Math.Clamp(OptionValues.WholeNumber(o, v), -1, int.MaxValue); break;
+                case var o when o == Window: windows.Add(v); break;
                 default: throw new UsageException($"option {option.Name} is not handled"); // a spec added to All but not here
             }
         }
@@ -163,6 +169,8 @@ internal static class CommandLine
             AcceptHostKey = acceptHostKey,
             MaxDeleteShare = share,
             AgentPath = agent,
+            BandwidthLimit = bwlimit,
+            BandwidthWindows = windows,
         };
         // The limits are the engine's, so psync and the web app refuse the same values with the same words.
         if (options.ToPairOptions().Validate().FirstOrDefault() is { Key: var field, Value: [var problem, ..] })
@@ -181,6 +189,8 @@ internal static class CommandLine
         nameof(PairOptions.Excludes) => Excludes,
         nameof(PairOptions.Tempfiles) => Tempfiles,
         nameof(PairOptions.RsyncExtra) => Extra,
+        nameof(PairOptions.BandwidthLimit) => BwLimit,
+        nameof(PairOptions.BandwidthWindows) => Window,
         _ => throw new ArgumentOutOfRangeException(nameof(pairOption), pairOption, "a pair option without a psync option"),
     };
 

@@ -22,6 +22,7 @@ internal static class HelpText
                 usage: psync [options] SRC DST
                        psync check [check options] SRC DST
                        psync conflicts [options] SRC DST
+                       psync flush [--url URL] [--timeout SECONDS] PAIR
 
                 Keeps the directory trees SRC and DST identical, in both directions, in near real time.
                 SRC is on this host; DST too, or on HOST with -r. Options may come anywhere; -- ends them.
@@ -71,6 +72,12 @@ internal static class HelpText
                   --max-delete-share=FRACTION
                                              pause when a plan would delete more than FRACTION of the tree
                                              (default {{share}})
+                  --bwlimit=KIBS             limit each rsync batch to KIBS KiB/s (default 0: no limit)
+                  --window=HH:MM-HH:MM=RATE  from HH:MM to HH:MM (local time; may wrap past midnight) use
+                                             RATE instead: KiB/s, 0 or unlimited, or off (changes are
+                                             collected, nothing syncs until the window ends); repeatable,
+                                             windows must not overlap; a new rate applies from the next
+                                             batch (one in flight keeps its rate)
                   --agent=PATH               the psync-agent program, or the folder of static agents
                                              scripts/publish-agent.sh writes (artifacts/agent: one per CPU,
                                              uploaded to right hosts) (default: $PSYNC_AGENT, else next to psync)
@@ -89,11 +96,13 @@ internal static class HelpText
                   NAME.psync-conflict-DATE-TIME-SIDE.EXT). Give the options the pair runs with
                   (--data-dir, -r, -T), so that the same data folder is found.
 
+                {{FlushCommand.Usage.Replace("usage: ", "", StringComparison.Ordinal)}}
                 exit codes:
                   0    ok, or stopped cleanly (Ctrl-C, SIGTERM)
                   1    sync error (or the pair could not start)
                   2    usage error
-                  3    paused by a guard (with -s): a root missing or empty, or too many deletes
+                  3    paused by a guard (with -s): a root missing or empty, or too many deletes;
+                       or outside its sync window (--window ...=off)
                   4    a banned program (-b) is running
                   130  interrupted twice (a second Ctrl-C quits at once)
                   check: 0 identical, 1 differences found, 2 error

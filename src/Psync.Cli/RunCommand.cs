@@ -160,7 +160,7 @@ internal sealed class RunCommand(CliOptions options, ILoggerFactory loggers, Tex
                 return ExitCodes.Ok;
             case PairState.Stopped when !options.SyncOnly:
                 return ExitCodes.Ok;
-            case PairState.Paused:
+            case PairState.Paused or PairState.Waiting:
                 ReportStatus(status);
                 return ExitCodes.Paused;
             case PairState.Error:
@@ -218,7 +218,7 @@ internal sealed class RunCommand(CliOptions options, ILoggerFactory loggers, Tex
     {
         lock (_gate)
         {
-            if (status.State is not (PairState.Paused or PairState.Error))
+            if (status.State is not (PairState.Paused or PairState.Waiting or PairState.Error))
             {
                 _lastReported = null;
                 return;
@@ -228,7 +228,7 @@ internal sealed class RunCommand(CliOptions options, ILoggerFactory loggers, Tex
                 return;
             }
             _lastReported = (status.State, status.Reason);
-            var what = status.State == PairState.Paused ? "paused" : "error";
+            var what = status.State.ToString().ToLowerInvariant();
             stderr.WriteLine($"psync: {what}: {status.Reason ?? "no reason given"}");
         }
     }

@@ -32,6 +32,12 @@ public sealed record PairOptions
     /// <summary>The default <see cref="MaxDeleteShare"/>.</summary>
     public const double DefaultMaxDeleteShare = 0.5;
 
+    /// <summary>The highest <see cref="BandwidthLimit"/> and window rate, in KiB/s (about 10 GB/s).</summary>
+    public const int MaxBandwidthLimit = 10_000_000;
+
+    /// <summary>The most <see cref="BandwidthWindows"/> a pair has.</summary>
+    public const int MaxBandwidthWindows = 24;
+
     /// <summary>A name for logs and the default data folder.</summary>
     public string Name { get; init; } = "pair";
 
@@ -112,6 +118,17 @@ public sealed record PairOptions
     /// <summary>…when it deletes at least this many paths.</summary>
     public int MinDeletesGuarded { get; init; } = 100;
 
+    /// <summary>rsync's <c>--bwlimit</c> for every batch, in KiB/s; 0 (the default) is no limit. Outside every <see cref="BandwidthWindows"/> this applies.</summary>
+    public int BandwidthLimit { get; init; }
+
+    /// <summary>
+    /// Times of day (the appliance's local time) with a rate of their own: <c>HH:MM-HH:MM=RATE</c>, RATE
+    /// in KiB/s (<c>0</c> or <c>unlimited</c>: no limit) or <c>off</c> (changes are collected, nothing
+    /// syncs until the window ends). A window may wrap past midnight; windows must not overlap. A new
+    /// rate applies from the next plan's rsync batches (a batch in flight keeps its rate); see <see cref="BandwidthSchedule"/>.
+    /// </summary>
+    public IReadOnlyList<string> BandwidthWindows { get; init; } = [];
+
     /// <summary>Where psync-agent is; null finds it (PSYNC_AGENT, then next to the program).</summary>
     public string? AgentPath { get; init; }
 
@@ -167,6 +184,19 @@ public sealed record PairOptions
             {
                 Add(nameof(RsyncExtra), Sentence(reason));
             }
+        }
+        var (limit, windows) = BandwidthSchedule.Problems(BandwidthLimit, BandwidthWindows);
+        foreach (var problem in limit)
+        {
+            Add(nameof(BandwidthLimit), problem);
+        }
+        foreach (var problem in windows)
+        {
+            Add(nameof(BandwidthWindows), problem);
+        }
+        if ((BandwidthLimit != 0 || BandwidthWindows.Count > 0) && RsyncExtra.Any(a => a.StartsWith("--bwlimit", StringComparison.Ordinal)))
+        {
+            Add(nameof(BandwidthLimit), "The rsync options set --bwlimit too: give the limit in one place.");
         }
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
     }

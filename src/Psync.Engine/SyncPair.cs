@@ -135,7 +135,7 @@ public sealed class SyncPair : IAsyncDisposable
         await RunSessionAsync(watch: false, reconcile: true, once: true, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Completes when nothing is pending or running (or the pair is paused).</summary>
+    /// <summary>Completes when nothing is pending or running (or the pair is paused, or waits for its sync window).</summary>
     public Task WaitIdleAsync(CancellationToken ct)
     {
         lock (_idleLock)
@@ -165,6 +165,28 @@ public sealed class SyncPair : IAsyncDisposable
 
     /// <summary>Scans both trees and merges them with the index, as at start.</summary>
     public void RequestReconcile() => Send(new ReconcileCommand());
+
+    /// <summary>
+    /// Reconciles now and completes when the pair is idle after that reconcile: what was changed in
+    /// either tree before the call has been synced (<c>sync flush</c>, for scripts and backups). It
+    /// runs through the pair's loop, after the batch in progress. A path whose sync keeps failing keeps
+    /// the pair from idle (it is retried), so give <paramref name="ct"/> a deadline.
+    /// </summary>
+    /// <exception cref="PairNotRunningException">
+    /// No session is running (stopped, starting, restarting), the pair is paused (by a person, the
+    /// delete guard or a root gone) or outside its sync window, or it became so, or its session
+    /// ended, before it was idle; the message says which.
+    /// </exception>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        if (_live is null || _pausedBy is not null)
+        {
+            throw NotRunning();
+        }
+        var command = new FlushCommand();
+        Send(command);
+        await command.Done.Task.WaitAsync(ct).ConfigureAwait(false);
+    }
 
     /// <summary>Lets a plan that a delete guard paused go ahead.</summary>
     public void ConfirmDeletes()

@@ -26,6 +26,12 @@ internal sealed class PairContext(
 
     public TimeProvider Clock { get; } = clock;
 
+    /// <summary>The pair's bandwidth over the day (validated before the session starts).</summary>
+    public BandwidthSchedule Bandwidth { get; } = BandwidthSchedule.Create(options.BandwidthLimit, options.BandwidthWindows);
+
+    /// <summary>The <c>--bwlimit</c> (KiB/s, 0 none) of the current plan's rsync batches: the session sets it from <see cref="Bandwidth"/> as it plans, so a batch in flight keeps its rate.</summary>
+    public int TransferLimit { get; set; }
+
     /// <summary>What the session is asked to reconcile before its next plan.</summary>
     public ReconcileRequests Reconcile { get; } = new();
 

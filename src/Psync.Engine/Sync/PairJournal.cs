@@ -86,16 +86,16 @@ internal sealed class PairJournal(TimeProvider clock, int historySize = 2000)
         return new Subscription(this, callback);
     }
 
-    public void SetStatus(PairState state, string? reason = null, bool awaitsDeleteConfirmation = false)
+    public void SetStatus(PairState state, string? reason = null, bool awaitsDeleteConfirmation = false, DateTimeOffset? windowOpens = null)
     {
         lock (_lock)
         {
-            if (_status.State == state && _status.Reason == reason && _status.AwaitsDeleteConfirmation == awaitsDeleteConfirmation)
+            if (_status.State == state && _status.Reason == reason && _status.AwaitsDeleteConfirmation == awaitsDeleteConfirmation && _status.WindowOpens == windowOpens)
             {
                 return;
             }
             var lastSync = state == PairState.Idle && _status.State != PairState.Idle ? clock.GetUtcNow() : _status.LastSync;
-            _status = new PairStatus(state, reason, clock.GetUtcNow(), lastSync, awaitsDeleteConfirmation);
+            _status = new PairStatus(state, reason, clock.GetUtcNow(), lastSync, awaitsDeleteConfirmation, windowOpens);
         }
         Notify(PairNotification.Status);
     }

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Psync.Engine.Planning;
+using Psync.Engine.Transfer;
 using Psync.Protocol;
 
 namespace Psync.Engine.Sync;
@@ -28,6 +29,9 @@ internal sealed record ResumeCommand : PairCommand;
 
 /// <summary>Scan both trees and merge them with the index now.</summary>
 internal sealed record ReconcileCommand : PairCommand;
+
+/// <summary>Reconcile now, and complete when the pair is idle after that reconcile; fails when the pair is paused or outside its sync window, or becomes so first.</summary>
+internal sealed record FlushCommand : PairCommand;
 
 /// <summary>Let a plan the delete guard holds go ahead.</summary>
 internal sealed record ConfirmDeletesCommand : PairCommand;
@@ -57,6 +61,9 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
     private bool _restartOnResume;
     private long _lastReconcile;
 
+    /// <summary>Flushes waiting for the next idle moment (after the reconcile each one asked for).</summary>
+    private readonly List<FlushCommand> _flushes = [];
+
     /// <summary>Set while nothing is pending or running.</summary>
     public Action<bool>? IdleChanged { get; init; }
 
@@ -65,6 +72,18 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
 
     /// <summary>Runs until cancelled, an agent goes away (throws <see cref="Agents.AgentException"/>), or, with <paramref name="once"/>, until all is done.</summary>
     public async Task RunAsync(bool reconcileFirst, bool once, CancellationToken ct)
+    {
+        try
+        {
+            await LoopAsync(reconcileFirst, once, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            EndFlushes("the pair's session ended before it was idle (it stopped or restarts); try again");
+        }
+    }
+
+    private async Task LoopAsync(bool reconcileFirst, bool once, CancellationToken ct)
     {
         if (reconcileFirst)
         {
@@ -92,6 +111,18 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
                 await HandleAsync(await inbox.ReadAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
                 continue;
             }
+            if (WindowClosed() is { } opens)
+            {
+                // Changes keep coming into the change set (it coalesces them); nothing is planned
+                // until the window opens, and then what was collected syncs as usual.
+                if (once)
+                {
+                    return;
+                }
+                IdleChanged?.Invoke(true);
+                await WaitAsync(ct, opens).ConfigureAwait(false);
+                continue;
+            }
             if (ctx.Reconcile.Whole is not null || ReconcileDue())
             {
                 await ReconcileAsync(ct).ConfigureAwait(false);
@@ -109,6 +140,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
             {
                 ctx.Journal.SetStatus(PairState.Idle);
                 IdleChanged?.Invoke(true);
+                EndFlushes(null);
                 if (once)
                 {
                     return;
@@ -121,11 +153,18 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
     /// <summary>Plans and runs what is due in the change set; false when nothing was.</summary>
     private async Task<bool> SyncDueAsync(CancellationToken ct)
     {
+        var rate = ctx.Bandwidth.RateAt(BandwidthSchedule.TimeOfDay(ctx.Clock));
+        if (rate.Off)
+        {
+            return false;
+        }
         var (moves, paths) = ctx.Changes.TakeReady();
         if (moves.Count == 0 && paths.Count == 0)
         {
             return false;
         }
+        // The rate of this plan's batches: a window's new rate applies from the next plan.
+        ctx.TransferLimit = rate.KiBps;
         IdleChanged?.Invoke(false);
         ctx.Journal.SetStatus(PairState.Syncing);
         await _moves.ApplyAsync(moves, paths, ct).ConfigureAwait(false);
@@ -150,7 +189,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
     private async Task<bool> DrainAsync(CancellationToken ct)
     {
         // Only retries wait longer than a hold: they go with a later plan.
-        while (!_paused && ctx.Changes.NextDue() is { } wait && wait <= ctx.Options.DeleteHold)
+        while (!_paused && WindowClosed() is null && ctx.Changes.NextDue() is { } wait && wait <= ctx.Options.DeleteHold)
         {
             if (wait > TimeSpan.Zero)
             {
@@ -161,8 +200,48 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
             await HandleQueuedAsync(ct).ConfigureAwait(false);
             await SyncDueAsync(ct).ConfigureAwait(false);
         }
+        if (!_paused && WindowClosed() is not null)
+        {
+            // The rest of the tree is merged when the window opens again.
+            ctx.Reconcile.RequestWhole("the sync window closed during a reconcile");
+            return false;
+        }
         ctx.Journal.SetStatus(_paused ? PairState.Paused : PairState.Reconciling);
         return !_paused;
+    }
+
+    /// <summary>
+    /// Null while the schedule lets the pair sync; outside its sync window, how long until it opens,
+    /// with the status saying so (and flushes waiting for an idle moment told that none comes now).
+    /// </summary>
+    private TimeSpan? WindowClosed()
+    {
+        var until = ctx.Bandwidth.UntilOn(BandwidthSchedule.TimeOfDay(ctx.Clock)) ?? TimeSpan.FromHours(1);
+        if (until == TimeSpan.Zero)
+        {
+            return null;
+        }
+        var opens = ctx.Clock.GetLocalNow() + until;
+        ctx.Journal.SetStatus(PairState.Waiting, $"outside its sync window until {opens:HH:mm}", windowOpens: opens);
+        EndFlushes($"the pair is outside its sync window until {opens:HH:mm}");
+        return until;
+    }
+
+    /// <summary>Completes the flushes waiting (<paramref name="failure"/> null: the pair is idle), or fails them with it.</summary>
+    private void EndFlushes(string? failure)
+    {
+        foreach (var flush in _flushes)
+        {
+            if (failure is null)
+            {
+                flush.Done.TrySetResult();
+            }
+            else
+            {
+                flush.Done.TrySetException(new PairNotRunningException(failure));
+            }
+        }
+        _flushes.Clear();
     }
 
     /// <summary>Handles what is in the inbox now (reports, commands), without waiting for more.</summary>
@@ -209,13 +288,18 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
         }
     }
 
-    /// <summary>Waits for the next message, the next held change to come due, or the next periodic reconcile.</summary>
-    private async Task WaitAsync(CancellationToken ct)
+    /// <summary>Waits for the next message, the next held change to come due, or the next periodic reconcile; or, outside the sync window, for a message or the window to open (<paramref name="opens"/>).</summary>
+    private async Task WaitAsync(CancellationToken ct, TimeSpan? opens = null)
     {
-        var wait = ctx.Options.ReconcileInterval - ctx.Clock.GetElapsedTime(_lastReconcile);
-        if (ctx.Changes.NextDue() is { } due && due < wait)
+        var wait = opens ?? ctx.Options.ReconcileInterval - ctx.Clock.GetElapsedTime(_lastReconcile);
+        if (opens is null && ctx.Changes.NextDue() is { } due && due < wait)
         {
             wait = due;
+        }
+        // A window's boundary: the status says when syncing turns off, without waiting for a change.
+        if (ctx.Bandwidth.UntilChange(BandwidthSchedule.TimeOfDay(ctx.Clock)) is { } change && change < wait)
+        {
+            wait = change;
         }
         // On the pair's clock: a retry's delay and the hold are the clock's time, not the wall's.
         using var elapsed = new CancellationTokenSource(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, ctx.Clock);
@@ -282,6 +366,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
     {
         _paused = true;
         ctx.Journal.SetStatus(PairState.Paused, reason, awaitsDeleteConfirmation);
+        EndFlushes($"the pair paused: {reason}");
         ctx.Journal.Record(EventKind.Pause, null, "", reason);
         log.LogWarning("Pair {Pair} paused: {Reason}", ctx.Options.Name, reason);
     }
@@ -378,6 +463,15 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
             case ReconcileCommand:
                 ctx.Reconcile.RequestWhole("asked for");
                 break;
+            case FlushCommand when _paused:
+                command.Done.TrySetException(new PairNotRunningException($"the pair is paused ({ctx.Journal.Status.Reason}): resume it to flush"));
+                return;
+            case FlushCommand flush:
+                // Done at the next idle moment, which comes after this reconcile (the loop takes a
+                // requested reconcile before it goes idle); a pause or the window closing first fails it.
+                ctx.Reconcile.RequestWhole("flush");
+                _flushes.Add(flush);
+                return;
             case ConfirmDeletesCommand:
                 _deletesConfirmed = true;
                 _paused = false;

@@ -20,6 +20,9 @@ public enum PairState
     /// <summary>Stopped by a guard or by a person; <see cref="PairStatus.Reason"/> says why.</summary>
     Paused,
 
+    /// <summary>Outside its sync window (<see cref="PairOptions.BandwidthWindows"/> says <c>off</c>): changes are collected, nothing syncs until <see cref="PairStatus.WindowOpens"/>.</summary>
+    Waiting,
+
     /// <summary>The session failed (an agent went away, a host unreachable) and starts again after a delay; <see cref="PairStatus.Reason"/> says why.</summary>
     Error,
 
@@ -28,12 +31,13 @@ public enum PairState
 }
 
 /// <summary>What a pair is doing now.</summary>
-/// <param name="State">Starting, reconciling, idle, syncing, paused, in error, or stopped.</param>
-/// <param name="Reason">Why it is paused or in error.</param>
+/// <param name="State">Starting, reconciling, idle, syncing, paused, waiting for its window, in error, or stopped.</param>
+/// <param name="Reason">Why it is paused, waiting or in error.</param>
 /// <param name="Since">Since when it is in this state.</param>
 /// <param name="LastSync">When it was last idle after syncing.</param>
 /// <param name="AwaitsDeleteConfirmation">Paused by the delete guard: <see cref="SyncPair.ConfirmDeletes"/> lets the held plan go ahead.</param>
-public sealed record PairStatus(PairState State, string? Reason, DateTimeOffset Since, DateTimeOffset? LastSync, bool AwaitsDeleteConfirmation = false)
+/// <param name="WindowOpens">While <see cref="PairState.Waiting"/>: when its sync window opens.</param>
+public sealed record PairStatus(PairState State, string? Reason, DateTimeOffset Since, DateTimeOffset? LastSync, bool AwaitsDeleteConfirmation = false, DateTimeOffset? WindowOpens = null)
 {
     /// <summary>True when the pair is <see cref="PairState.Idle"/>.</summary>
     public bool IsIdle => State == PairState.Idle;

@@ -45,6 +45,10 @@ public sealed class PairEntity
     public int HoldMilliseconds { get; set; } = (int)PairOptions.DefaultDeleteHold.TotalMilliseconds;
     public int TrashDays { get; set; } = (int)PairOptions.DefaultTrashRetention.TotalDays;
     public double MaxDeleteShare { get; set; } = PairOptions.DefaultMaxDeleteShare;
+    /// <summary>KiB/s for rsync; 0 is no limit.</summary>
+    public int BandwidthLimit { get; set; }
+    /// <summary>HH:MM-HH:MM=RATE windows (PairOptions.BandwidthWindows).</summary>
+    public List<string> BandwidthWindows { get; set; } = [];
     /// <summary>Paused by a person: not started until resumed.</summary>
     public bool Paused { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -114,6 +118,7 @@ internal sealed class PairConfiguration : IEntityTypeConfiguration<PairEntity>
         b.PrimitiveCollection(p => p.Tempfiles);
         b.PrimitiveCollection(p => p.RsyncExtra);
         b.Property(p => p.Mode).HasConversion<string>().HasMaxLength(20);
+        b.PrimitiveCollection(p => p.BandwidthWindows);
     }
 }
 

@@ -27,7 +27,7 @@ public static class Metrics
             }
         }
         text.Append(CultureInfo.InvariantCulture, $"# HELP psync_pairs Configured pairs.\n# TYPE psync_pairs gauge\npsync_pairs {pairs.Count}\n");
-        Family("pair_up", "gauge", "1 when the pair is idle or syncing.", p => p.Status.State is "idle" or "syncing" or "reconciling" ? 1 : 0);
+        Family("pair_up", "gauge", "1 when the pair is idle, syncing, or waiting for its sync window.", p => p.Status.State is "idle" or "syncing" or "reconciling" or "waiting" ? 1 : 0);
         Family("queue_length", "gauge", "Operations pending or running.", p => p.Status.QueueLength);
         Family("open_conflicts", "gauge", "Conflicts not yet resolved.", p => p.Status.OpenConflicts);
         Family("throughput_bytes_per_second", "gauge", "File data sent over the last second.", p => p.Status.BytesPerSecond);

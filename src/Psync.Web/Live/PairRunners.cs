@@ -123,7 +123,7 @@ public sealed class PairRunners(
         var status = runner.Pair.Status;
         var (name, reason) = runner.Failure is { } failure ? ("error", failure) : (status.State.ToString().ToLowerInvariant(), status.Reason);
         return new PairStatusResource(name, reason, status.Since, status.LastSync, runner.Pair.Queue.Count, openConflicts, runner.BytesPerSecond, runner.Pair.Counters,
-            runner.Failure is null && status.AwaitsDeleteConfirmation);
+            runner.Failure is null && status.AwaitsDeleteConfirmation, runner.Failure is null ? status.WindowOpens : null);
     }
 
     /// <summary>Samples throughput; pairs whose figure changed get a status update.</summary>
@@ -180,6 +180,8 @@ public sealed class PairRunners(
             DeleteHold = TimeSpan.FromMilliseconds(pair.HoldMilliseconds),
             TrashRetention = TimeSpan.FromDays(pair.TrashDays),
             MaxDeleteShare = pair.MaxDeleteShare,
+            BandwidthLimit = pair.BandwidthLimit,
+            BandwidthWindows = pair.BandwidthWindows,
             ReconcileInterval = options.Value.ReconcileInterval,
             AgentPath = options.Value.AgentPath,
         };

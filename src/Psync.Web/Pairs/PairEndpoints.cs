@@ -42,6 +42,15 @@ public static class PairEndpoints
         pairs.MapPost("/{id:int}/resync", async Task<Results<Accepted<PairResource>, ProblemHttpResult>> (int id, PairService s, CancellationToken ct) =>
                 await s.ResyncAsync(id, ct) is { } p ? TypedResults.Accepted($"/api/v1/pairs/{id}", p) : NoPair(id))
             .WithName("ResyncPair").WithSummary("Scans both trees and merges them with the index now");
+        pairs.MapPost("/{id:int}/flush", async Task<Results<Ok<PairResource>, ProblemHttpResult>> (int id, int? timeoutSeconds, PairService s, CancellationToken ct) =>
+            {
+                if (timeoutSeconds is < 1 or > PairService.MaxFlushSeconds)
+                {
+                    return Problems.BadRequest($"timeoutSeconds is 1 to {PairService.MaxFlushSeconds}");
+                }
+                return await s.FlushAsync(id, TimeSpan.FromSeconds(timeoutSeconds ?? 300), ct) is { } p ? TypedResults.Ok(p) : NoPair(id);
+            })
+            .WithName("FlushPair").WithSummary("Reconciles now and answers once the pair is idle after it (409 when paused, not running or outside its sync window; 503 when not idle within timeoutSeconds, default 300: try again)");
         pairs.MapPost("/{id:int}/verify", async Task<Results<Ok<VerifyResult>, ProblemHttpResult>> (int id, PairService s, CancellationToken ct) =>
                 await s.VerifyAsync(id, ct) is { } result ? TypedResults.Ok(result) : NoPair(id))
             .WithName("VerifyPair").WithSummary("Compares both trees (content, mode, mtime, symlinks) and lists what differs");

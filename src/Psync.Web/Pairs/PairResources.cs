@@ -24,10 +24,12 @@ public sealed record PairResource(
     double MaxDeleteShare,
     bool Paused,
     PairStatusResource Status,
-    string Mode);
+    string Mode,
+    int BandwidthLimit = 0,
+    IReadOnlyList<string>? BandwidthWindows = null);
 
-/// <param name="State">starting, reconciling, idle, syncing, paused, error, stopped.</param>
-/// <param name="Reason">Why it is paused or failing.</param>
+/// <param name="State">starting, reconciling, idle, syncing, paused, waiting (outside its sync window), error, stopped.</param>
+/// <param name="Reason">Why it is paused, waiting or failing.</param>
 /// <param name="Since">Since when it is in this state.</param>
 /// <param name="LastSync">When it was last idle after syncing.</param>
 /// <param name="QueueLength">Operations pending or running.</param>
@@ -35,6 +37,7 @@ public sealed record PairResource(
 /// <param name="BytesPerSecond">File data sent over the last few seconds.</param>
 /// <param name="Counters">Totals since the pair started.</param>
 /// <param name="AwaitsDeleteConfirmation">Paused by the delete guard: resume with <c>confirmDeletes=true</c> to let the held plan go ahead.</param>
+/// <param name="WindowOpens">While waiting: when its sync window opens.</param>
 public sealed record PairStatusResource(
     string State,
     string? Reason,
@@ -44,7 +47,8 @@ public sealed record PairStatusResource(
     int OpenConflicts,
     double BytesPerSecond,
     PairCounters Counters,
-    bool AwaitsDeleteConfirmation = false);
+    bool AwaitsDeleteConfirmation = false,
+    DateTimeOffset? WindowOpens = null);
 
 /// <summary>What a pair's creation or edit carries; omitted options keep psync's defaults. The limits are the engine's (PairOptions).</summary>
 public sealed record PairRequest(
@@ -62,7 +66,9 @@ public sealed record PairRequest(
     [property: Range(0, PairOptions.MaxTrashRetentionDays)] int? TrashDays = null,
     [property: Range(0.0, 1.0, MinimumIsExclusive = true)] double? MaxDeleteShare = null,
     bool? Paused = null,
-    string? Mode = null);
+    string? Mode = null,
+    [property: Range(0, PairOptions.MaxBandwidthLimit)] int? BandwidthLimit = null,
+    [property: MaxLength(PairOptions.MaxBandwidthWindows)] IReadOnlyList<string>? BandwidthWindows = null);
 
 /// <param name="Kind">transfer, delete, mkdir, move, symlink, attr, conflict.</param>
 /// <param name="Target">left or right: the side it changes.</param>

@@ -146,6 +146,38 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         return pair;
     }
 
+    /// <summary>The longest a flush may wait for idle, in seconds (the API's limit).</summary>
+    public const int MaxFlushSeconds = 3600;
+
+    /// <summary>
+    /// Reconciles the pair now and returns it once it is idle after that (<see cref="SyncPair.FlushAsync"/>);
+    /// null when there is no such pair.
+    /// </summary>
+    /// <exception cref="PairOperationException">409: not running, paused, outside its sync window (the reason); 503: not idle within <paramref name="timeout"/>, try again.</exception>
+    public async Task<PairResource?> FlushAsync(int id, TimeSpan timeout, CancellationToken ct = default)
+    {
+        if (await FindAsync(id, ct) is null)
+        {
+            return null;
+        }
+        var runner = RunningOrThrow(id, "flush it");
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await runner.Pair.FlushAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new PairOperationException($"the pair was not idle within {timeout.TotalSeconds:0} s (it is still syncing or retrying); try again", StatusCodes.Status503ServiceUnavailable);
+        }
+        catch (PairNotRunningException e)
+        {
+            throw new PairOperationException(e.Message);
+        }
+        return await GetAsync(id, ct);
+    }
+
     /// <summary>
     /// Compares both trees: through the running pair's agents (a remote pair too, and while paused),
     /// else, for a local pair, with agents of its own. What differs, the first <see cref="MaxDifferences"/>
@@ -330,7 +362,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
 
     private PairResource ToResource(PairEntity p, int openConflicts) => new(
         p.Id, p.Name, p.LeftRoot, p.RightRoot, p.HostId, p.Excludes, p.Tempfiles, p.RsyncExtra, p.DryRun, p.Force, p.SkipInitialSync,
-        p.HoldMilliseconds, p.TrashDays, p.MaxDeleteShare, p.Paused, runners.StatusOf(p, openConflicts), p.Mode.Name());
+        p.HoldMilliseconds, p.TrashDays, p.MaxDeleteShare, p.Paused, runners.StatusOf(p, openConflicts), p.Mode.Name(), p.BandwidthLimit, p.BandwidthWindows);
 
     private static void Apply(PairRequest r, PairEntity p)
     {
@@ -350,6 +382,8 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         p.MaxDeleteShare = options.MaxDeleteShare;
         p.Mode = options.Mode;
         p.Paused = r.Paused ?? p.Paused;
+        p.BandwidthLimit = options.BandwidthLimit;
+        p.BandwidthWindows = [.. options.BandwidthWindows.Select(w => w.Trim())];
     }
 
     /// <summary>The engine's options for what a request asks (the engine's defaults where it says nothing), to check them and take its values.</summary>
@@ -366,6 +400,8 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         MaxDeleteShare = r.MaxDeleteShare ?? PairOptions.DefaultMaxDeleteShare,
         // An unknown name becomes a value no mode has, which Validate() refuses in the engine's words.
         Mode = r.Mode is null ? SyncMode.TwoWay : SyncModes.TryParse(r.Mode, out var mode) ? mode : (SyncMode)(-1),
+        BandwidthLimit = r.BandwidthLimit ?? 0,
+        BandwidthWindows = r.BandwidthWindows ?? [],
     };
 }
 

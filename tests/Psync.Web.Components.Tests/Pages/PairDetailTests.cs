@@ -52,6 +52,28 @@ public sealed class PairDetailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Render_LimitAndWindowOutsideWhichItWaits_HeaderSaysBothAndWaiting()
+    {
+        // Arrange: a window around now (the appliance's local time) that turns syncing off.
+        var now = TimeOnly.FromDateTime(DateTime.Now);
+        var window = $"{now.AddHours(-1):HH\\:mm}-{now.AddHours(1):HH\\:mm}=off";
+        var (pair, errors) = await _host.Pairs.CreateAsync(new Psync.Web.Pairs.PairRequest("limited", _host.NewFolder("limited-left"), _host.NewFolder("limited-right"),
+            BandwidthLimit: 2048, BandwidthWindows: [window]));
+        Assert.Empty(errors);
+
+        // Act
+        var cut = RenderDetail(pair!.Id);
+
+        // Assert
+        await cut.WaitForAssertionAsync(() =>
+        {
+            Assert.Equal($"Bandwidth: 2048 KiB/s; {window} (local time)", cut.Find("#bandwidth").TextContent.Trim());
+            Assert.Equal("waiting", cut.Find(".psync-status").GetAttribute("data-state"));
+            Assert.Contains("outside its sync window until", cut.Find("#status-reason").TextContent, StringComparison.Ordinal);
+        }, PsyncTestHost.Deadline);
+    }
+
+    [Fact]
     public async Task Render_PausedByTheDeleteGuard_OffersConfirmDeletes()
     {
         // Arrange: 120 synced files (the guard looks at plans of 100 deletes or more).

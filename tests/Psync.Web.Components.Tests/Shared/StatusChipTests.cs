@@ -19,6 +19,7 @@ public sealed class StatusChipTests : IAsyncLifetime
     [InlineData("reconciling", "info")]
     [InlineData("starting", "info")]
     [InlineData("paused", "warning")]
+    [InlineData("waiting", "secondary")]
     [InlineData("error", "error")]
     [InlineData("stopped", "default")]
     public void Render_State_ShowsStateInItsColor(string state, string color)

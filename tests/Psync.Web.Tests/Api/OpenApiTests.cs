@@ -25,6 +25,7 @@ public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
         { "POST", "/api/v1/pairs/{id}/resume", "ResumePair" },
         { "POST", "/api/v1/pairs/{id}/resync", "ResyncPair" },
         { "POST", "/api/v1/pairs/{id}/verify", "VerifyPair" },
+        { "POST", "/api/v1/pairs/{id}/flush", "FlushPair" },
         { "GET", "/api/v1/pairs/{id}/queue", "GetQueue" },
         { "GET", "/api/v1/pairs/{id}/events", "GetEvents" },
         { "GET", "/api/v1/pairs/{id}/conflicts", "GetConflicts" },
@@ -65,6 +66,8 @@ public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
         Assert.Equal(Psync.Engine.PairOptions.MaxDeleteHold.TotalMilliseconds, properties.GetProperty("holdMilliseconds").GetProperty("maximum").GetDouble());
         Assert.Equal(Psync.Engine.PairOptions.MaxTrashRetention.TotalDays, properties.GetProperty("trashDays").GetProperty("maximum").GetDouble());
         Assert.Equal(1, properties.GetProperty("maxDeleteShare").GetProperty("maximum").GetDouble());
+        Assert.Equal(Psync.Engine.PairOptions.MaxBandwidthLimit, properties.GetProperty("bandwidthLimit").GetProperty("maximum").GetDouble());
+        Assert.Equal(Psync.Engine.PairOptions.MaxBandwidthWindows, properties.GetProperty("bandwidthWindows").GetProperty("maxItems").GetInt32());
     }
 
     [Theory]

@@ -107,6 +107,13 @@ namespace Psync.Web.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("BandwidthLimit")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("BandwidthWindows")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT");
 
