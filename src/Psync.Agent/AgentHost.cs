@@ -36,6 +36,7 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, Str
                 switch (message)
                 {
                     case Configure c:
+                        Xattrs.Scope = c.Xattrs;
                         _filter = new PathFilter(c.Excludes, c.Tempfiles, text => _ = _output.SendAsync(new Log(LogLevel.Warning, text), cts.Token));
                         break;
                     case Watch when fs is not null:

@@ -60,6 +60,7 @@ internal static class CheckCommand
         DifferenceKind.ModeDiffers => "mode",
         DifferenceKind.TargetDiffers => "target",
         DifferenceKind.OwnerDiffers => "owner",
+        DifferenceKind.XattrsDiffer => "xattrs",
         DifferenceKind.ContentDiffers => "content",
         _ => "unreadable",
     };

@@ -1,4 +1,5 @@
 using Psync.Engine.Check;
+using Psync.Protocol;
 
 namespace Psync.Cli;
 
@@ -14,8 +15,10 @@ internal static class CheckCommandLine
     public static readonly OptionSpec Tempfiles = CommandLine.Tempfiles;
     public static readonly OptionSpec RsyncExcludes = CommandLine.RsyncExcludes;
     public static readonly OptionSpec Agent = CommandLine.Agent;
+    public static readonly OptionSpec Xattrs = CommandLine.Xattrs;
+    public static readonly OptionSpec Acls = CommandLine.Acls;
 
-    private static readonly OptionParser Parser = new([Help, Checksum, Excludes, Tempfiles, RsyncExcludes, Agent]);
+    private static readonly OptionParser Parser = new([Help, Checksum, Excludes, Tempfiles, RsyncExcludes, Agent, Xattrs, Acls]);
 
     public static ParseResult<CheckCliOptions> Parse(IReadOnlyList<string> args, CliEnvironment? env = null)
     {
@@ -48,6 +51,10 @@ internal static class CheckCommandLine
                 else if (option == RsyncExcludes)
                 {
                     excludes.Add(RsyncGlob.ToRegex(v));
+                }
+                else if (option == Xattrs || option == Acls)
+                {
+                    options = options with { Xattrs = options.Xattrs | (option == Xattrs ? XattrScope.Xattrs : XattrScope.Acls) };
                 }
                 else if (option == Agent)
                 {

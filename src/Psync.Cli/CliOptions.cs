@@ -1,4 +1,5 @@
 using Psync.Engine;
+using Psync.Protocol;
 
 namespace Psync.Cli;
 
@@ -49,6 +50,9 @@ internal sealed record CliOptions
     /// <summary>--no-fsync: commit without syncing staged data and renames to disk first.</summary>
     public bool Durable { get; init; } = true;
 
+    /// <summary>-X, -A: the extended attributes and ACLs the pair keeps.</summary>
+    public XattrScope Xattrs { get; init; }
+
     /// <summary>--mode: which way the pair syncs.</summary>
     public SyncMode Mode { get; init; }
 
@@ -88,6 +92,7 @@ internal sealed record CliOptions
             DryRun = DryRun,
             Force = Force,
             Durable = Durable,
+            Xattrs = Xattrs,
             Mode = Mode,
             SkipInitialSync = SkipInitialSync,
             AgentPath = AgentPath,

@@ -30,6 +30,8 @@ internal static class CommandLine
     public static readonly OptionSpec AcceptHostKey = new(null, "accept-host-key", true);
     public static readonly OptionSpec SshAgent = new(null, "ssh-agent", false);
     public static readonly OptionSpec NoFsync = new(null, "no-fsync", false);
+    public static readonly OptionSpec Xattrs = new('X', "xattrs", false);
+    public static readonly OptionSpec Acls = new('A', "acls", false);
     public static readonly OptionSpec BwLimit = new(null, "bwlimit", true);
     public static readonly OptionSpec Window = new(null, "window", true);
 
@@ -37,7 +39,7 @@ internal static class CommandLine
     [
         Help, Version, RemoteHost, Debug, Tempfiles, Excludes, RsyncExcludes, Extra, Banned, Translate,
         DryRun, SyncOnly, SkipInitialSync, Force, Mode, DataDir, Hold, TrashDays, MaxDeleteShare, Agent, Identity, AcceptHostKey,
-        SshAgent, NoFsync, BwLimit, Window,
+        SshAgent, NoFsync, Xattrs, Acls, BwLimit, Window,
     ];
 
     private static readonly OptionParser Parser = new(All);
@@ -71,6 +73,7 @@ internal static class CommandLine
         PathTranslation? translation = null;
         var debug = 0;
         bool dryRun = false, syncOnly = false, skipInitial = false, force = false, sshAgent = false, noFsync = false;
+        var xattrs = XattrScope.None;
         TimeSpan? hold = null;
         TimeSpan? trash = null;
         double? share = null;
@@ -99,6 +102,8 @@ internal static class CommandLine
                 case var o when o == SkipInitialSync: skipInitial = true; break;
                 case var o when o == Force: force = true; break;
                 case var o when o == NoFsync: noFsync = true; break;
+                case var o when o == Xattrs: xattrs |= XattrScope.Xattrs; break;
+                case var o when o == Acls: xattrs |= XattrScope.Acls; break;
                 case var o when o == Mode: mode = OptionValues.Mode(o, v); break;
                 case var o when o == DataDir: dataDir = env.Absolute(OptionValues.NotEmpty(o, v)); break;
                 case var o when o == AcceptHostKey: acceptHostKey = OptionValues.NotEmpty(o, v); break;
@@ -162,6 +167,7 @@ internal static class CommandLine
             SkipInitialSync = skipInitial,
             Force = force,
             Durable = !noFsync,
+            Xattrs = xattrs,
             Mode = mode,
             DataDir = dataDir ?? DataDirectory.ForPair(env, source, host, destination),
             DeleteHold = hold,

@@ -59,6 +59,8 @@ internal static class HelpText
                                              holds files there (they go to the trash)
                   --no-fsync                 commit files without syncing them to disk first (faster on slow
                                              disks; a power loss soon after may leave a torn file)
+                  -X, --xattrs               keep extended attributes (all outside system.; user. when not root)
+                  -A, --acls                 keep POSIX ACLs
                   --mode=MODE                two-way (default): changes sync both ways; one-way-safe: left to
                                              right, the right's own new or changed files are kept and listed as
                                              conflicts; mirror: the right becomes the left, its own changes go
@@ -86,6 +88,7 @@ internal static class HelpText
                   Compares two trees on this host as the sync sees them: kind, size, mtime (ns), permission
                   bits, symlink targets, empty directories. Prints one line per difference and a summary.
                   -c, --checksum             also compare the contents (SHA-256) of files of equal size
+                  -X, --xattrs, -A, --acls   also compare extended attributes, ACLs
                   -e, --excludes=REGEX       leave out matching paths, as above (repeatable)
                   -t, --tempfiles=REGEX      leave out temporary files, as above (repeatable)
                   --rsync-excludes=PATTERN   leave out matching paths, as above (repeatable)

@@ -97,6 +97,13 @@ public sealed record PairOptions
     /// </summary>
     public bool Durable { get; init; } = true;
 
+    /// <summary>
+    /// Which extended attributes and ACLs the pair keeps (psync -X and -A, rsync's own): read into
+    /// each state's digest, so a change of only them is seen and applied, and carried by rsync with
+    /// the files it sends. None by default.
+    /// </summary>
+    public XattrScope Xattrs { get; init; }
+
     /// <summary>How long deletes and moves wait, so an editor's save dance arrives as one modification.</summary>
     public TimeSpan DeleteHold { get; init; } = DefaultDeleteHold;
 

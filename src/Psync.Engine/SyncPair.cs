@@ -339,7 +339,7 @@ public sealed class SyncPair : IAsyncDisposable
                 await WaitForResumeAsync(ct).ConfigureAwait(false);
                 throw new SessionRestart();
             }
-            await agent.ConfigureAsync(Options.Excludes, Options.Tempfiles, ct).ConfigureAwait(false);
+            await agent.ConfigureAsync(Options.Excludes, Options.Tempfiles, ct, Options.Xattrs).ConfigureAwait(false);
         }
         using var index = StateIndex.Open(Path.Combine(Options.DataDir, "index.db"));
         _journal.Attach(ConflictStore.Open(Options.DataDir));

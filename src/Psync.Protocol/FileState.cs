@@ -36,6 +36,12 @@ public readonly record struct FileState(
     /// <summary>The numeric group (for symlinks: not kept, always 0).</summary>
     public uint Gid { get; init; }
 
+    /// <summary>
+    /// A digest of the extended attributes and ACLs the pair keeps (<see cref="XattrScope"/>), 0 when
+    /// there are none or the pair keeps none: equal digests, equal attributes.
+    /// </summary>
+    public ulong XattrHash { get; init; }
+
     public bool Exists => Kind != EntryKind.Absent;
 
     /// <summary>
@@ -50,9 +56,9 @@ public readonly record struct FileState(
         _ => true,
     };
 
-    /// <summary>Same content and same permission bits (symlinks have none that matter).</summary>
+    /// <summary>Same content, same permission bits and extended attributes (symlinks have none that matter).</summary>
     public bool SameAttributes(in FileState other) =>
-        SameContent(other) && (Kind == EntryKind.Symlink || (Mode & 0xFFF) == (other.Mode & 0xFFF));
+        SameContent(other) && (Kind == EntryKind.Symlink || ((Mode & 0xFFF) == (other.Mode & 0xFFF) && XattrHash == other.XattrHash));
 
     /// <summary>Same numeric owner and group, or one of them not known (<see cref="NoOwner"/>).</summary>
     public bool SameOwner(in FileState other) =>

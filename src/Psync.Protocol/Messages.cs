@@ -8,7 +8,7 @@ public abstract record Message
 {
     /// <summary>Bumped on every incompatible change; the hello carries it.</summary>
     /// <remarks>2: <see cref="ListTrash"/>, <see cref="TrashEntries"/> and <see cref="RestoreOp"/>. 3: paged scans
-    /// (<see cref="Scan"/>'s After and Limit). 4: <see cref="OpResult.Reason"/>. 5: owners in <see cref="FileState"/> and <see cref="SetAttrOp"/>, <see cref="SyncOp"/>.</remarks>
+    /// (<see cref="Scan"/>'s After and Limit). 4: <see cref="OpResult.Reason"/>. 5: owners and the xattr digest in <see cref="FileState"/> and <see cref="SetAttrOp"/>, <see cref="SyncOp"/>, <see cref="GetXattrsOp"/>, <see cref="Configure.Xattrs"/>.</remarks>
     public const int ProtocolVersion = 5;
 
     public abstract MessageType Type { get; }
@@ -30,7 +30,7 @@ public abstract record Message
             MessageType.Log => new Log((LogLevel)r.U8(), r.Str()),
             MessageType.RootGone => new RootGone(r.Str()),
             MessageType.TrashEntries => TrashEntries.Read(ref r),
-            MessageType.Configure => new Configure(r.Strs(), r.Strs()),
+            MessageType.Configure => new Configure(r.Strs(), r.Strs(), (XattrScope)r.U8()),
             MessageType.Watch => new Watch(),
             MessageType.Scan => new Scan(r.I32(), r.Str(), r.Str(), r.I32()),
             MessageType.Op => new OpRequest(r.I32(), Operation.Read(ref r)),
@@ -295,8 +295,11 @@ public sealed record Log(LogLevel Level, string Text) : Message
     }
 }
 
-/// <summary>The pair's exclude and tempfile regexes (psync's -e and -t); `.psync/` is always excluded.</summary>
-public sealed record Configure(IReadOnlyList<string> Excludes, IReadOnlyList<string> Tempfiles) : Message
+/// <summary>
+/// The pair's exclude and tempfile regexes (psync's -e and -t; `.psync/` is always excluded), and
+/// which extended attributes the agent reads into <see cref="FileState.XattrHash"/>.
+/// </summary>
+public sealed record Configure(IReadOnlyList<string> Excludes, IReadOnlyList<string> Tempfiles, XattrScope Xattrs = XattrScope.None) : Message
 {
     public override MessageType Type => MessageType.Configure;
 
@@ -304,7 +307,21 @@ public sealed record Configure(IReadOnlyList<string> Excludes, IReadOnlyList<str
     {
         w.Strs(Excludes);
         w.Strs(Tempfiles);
+        w.U8((byte)Xattrs);
     }
+}
+
+/// <summary>Which extended attributes a pair keeps (rsync's -X and -A).</summary>
+[Flags]
+public enum XattrScope : byte
+{
+    None = 0,
+
+    /// <summary>Every extended attribute outside <c>system.</c> (a non-root agent sees <c>user.</c> only).</summary>
+    Xattrs = 1,
+
+    /// <summary>POSIX ACLs: <c>system.posix_acl_access</c> and <c>system.posix_acl_default</c>.</summary>
+    Acls = 2,
 }
 
 /// <summary>Start watching: the agent answers with <see cref="Changes"/> from now on.</summary>

@@ -14,6 +14,7 @@ public enum OpCode : byte
     Purge = 10,
     Restore = 11,
     Sync = 12,
+    GetXattrs = 13,
 }
 
 /// <summary>
@@ -54,13 +55,14 @@ public abstract record Operation
             OpCode.Move => new MoveOp(r.Str(), r.Str(), r.Expect(), r.Expect()),
             OpCode.Delete => new DeleteOp(r.Str(), r.Expect(), r.Bool()),
             OpCode.Commit => new CommitOp(r.Str(), r.Str(), r.Expect(), r.Bool()),
-            OpCode.SetAttr => new SetAttrOp(r.Str(), r.Expect(), r.Bool() ? r.U32() : null, r.Bool() ? r.I64() : null, r.Owner()),
+            OpCode.SetAttr => new SetAttrOp(r.Str(), r.Expect(), r.Bool() ? r.U32() : null, r.Bool() ? r.I64() : null, r.Owner(), r.OptStr()),
             OpCode.Symlink => new SymlinkOp(r.Str(), r.Str(), r.Expect(), r.I64()),
             OpCode.Hash => new HashOp(r.Str()),
             OpCode.RemoveStage => new RemoveStageOp(r.Str()),
             OpCode.Purge => new PurgeOp(r.I64(), r.I64()),
             OpCode.Restore => new RestoreOp(r.Str(), r.OptStr()),
             OpCode.Sync => new SyncOp(),
+            OpCode.GetXattrs => new GetXattrsOp(r.Str()),
             _ => throw new ProtocolException($"unknown operation {(byte)code}"),
         };
     }
@@ -139,7 +141,8 @@ public sealed record CommitOp(string StagedPath, string Path, Expect Expect, boo
 /// agent may not set (not root) is no failure: the result is <see cref="OpStatus.Ok"/> with
 /// <see cref="OpReason.OwnerNotSet"/> and the state as it is.
 /// </summary>
-public sealed record SetAttrOp(string Path, Expect Expect, uint? Mode, long? MtimeNs, (uint Uid, uint Gid)? Owner = null) : Operation
+/// <remarks><paramref name="Xattrs"/>, as <see cref="GetXattrsOp"/> answers them from the other side, replace the ones in the pair's scope.</remarks>
+public sealed record SetAttrOp(string Path, Expect Expect, uint? Mode, long? MtimeNs, (uint Uid, uint Gid)? Owner = null, string? Xattrs = null) : Operation
 {
     public override OpCode Code => OpCode.SetAttr;
 
@@ -158,6 +161,7 @@ public sealed record SetAttrOp(string Path, Expect Expect, uint? Mode, long? Mti
             w.I64(MtimeNs.Value);
         }
         WriteOwner(w, Owner);
+        w.OptStr(Xattrs);
     }
 }
 
@@ -237,4 +241,15 @@ public sealed record SyncOp : Operation
     protected override void WriteBody(WireWriter w)
     {
     }
+}
+
+/// <summary>
+/// The path's extended attributes in the pair's scope, in <see cref="OpResult.Data"/>: one line
+/// per attribute, <c>hex(name)=base64(value)</c>, sorted by name; for <see cref="SetAttrOp.Xattrs"/>.
+/// </summary>
+public sealed record GetXattrsOp(string Path) : Operation
+{
+    public override OpCode Code => OpCode.GetXattrs;
+
+    protected override void WriteBody(WireWriter w) => w.Str(Path);
 }

@@ -61,7 +61,7 @@ public ref struct WireReader(ReadOnlySpan<byte> data)
         {
             throw new ProtocolException($"unknown entry kind {(byte)kind}");
         }
-        return new FileState(kind, I64(), I64(), U32(), U64(), I64(), OptStr()) { Uid = U32(), Gid = U32() };
+        return new FileState(kind, I64(), I64(), U32(), U64(), I64(), OptStr()) { Uid = U32(), Gid = U32(), XattrHash = U64() };
     }
 
     public Expect Expect() => new(Bool(), State());

@@ -89,6 +89,7 @@ public sealed class WireWriter
         OptStr(s.LinkTarget);
         U32(s.Uid);
         U32(s.Gid);
+        U64(s.XattrHash);
     }
 
     public void Expect(in Expect e)

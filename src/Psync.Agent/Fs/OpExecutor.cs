@@ -38,6 +38,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
                 PurgeOp o => Purge(id, o),
                 RestoreOp o => Restore(id, o),
                 SyncOp => SyncFs(id),
+                GetXattrsOp o => GetXattrs(id, o),
                 _ => Error(id, $"unsupported operation {op.Code}"),
             };
         }
@@ -221,6 +222,10 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
                 // Only root may give a file away: the rest is done, and the engine says so once.
                 ownerNotSet = $"owner {owner.Uid}:{owner.Gid} not set: {Libc.Describe(errno)} (the agent is not root)";
             }
+            if (o.Xattrs is { } xattrs && actual.Kind is EntryKind.File or EntryKind.Directory)
+            {
+                Xattrs.Replace(parent.Fd, parent.Leaf, actual.Kind, xattrs, PathCodec.Display(o.Path));
+            }
             if (o.Mode is { } mode && actual.Kind != EntryKind.Symlink && Libc.ChmodNoFollow(parent.Fd, p, mode & 0xFFF) != 0)
             {
                 throw new ErrnoException(Libc.Errno, $"chmod {PathCodec.Display(o.Path)}");
@@ -244,6 +249,15 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
     {
         var sec = Math.DivRem(ns, 1_000_000_000L, out var rest);
         return rest < 0 ? new Libc.Timespec { Sec = sec - 1, Nsec = rest + 1_000_000_000L } : new Libc.Timespec { Sec = sec, Nsec = rest };
+    }
+
+    private OpResult GetXattrs(int id, GetXattrsOp o)
+    {
+        using var parent = fs.OpenParent(o.Path);
+        var state = RootFs.Stat(parent.Fd, parent.Leaf);
+        return state.Kind is EntryKind.File or EntryKind.Directory
+            ? Ok(id, state) with { Data = Xattrs.List(parent.Fd, parent.Leaf, state.Kind, PathCodec.Display(o.Path)) }
+            : Conflict(id, state, $"{PathCodec.Display(o.Path)} is not a file or directory");
     }
 
     /// <summary>Everything written on the root's file system so far reaches the disk before the answer.</summary>

@@ -184,7 +184,7 @@ internal sealed unsafe class RootFs : IDisposable
         var size = kind == EntryKind.File ? (long)st.Size : 0;
         // A symlink's owner is not kept (rsync -a keeps it only as root, and nothing reads it).
         var (uid, gid) = kind == EntryKind.Symlink ? (0u, 0u) : (st.Uid, st.Gid);
-        return new FileState(kind, size, st.MTime.Ns, st.Mode & 0xFFFu, st.Ino, st.CTime.Ns, target) { Uid = uid, Gid = gid };
+        return new FileState(kind, size, st.MTime.Ns, st.Mode & 0xFFFu, st.Ino, st.CTime.Ns, target) { Uid = uid, Gid = gid, XattrHash = Xattrs.Hash(dirFd, leaf, kind) };
     }
 
     private static string ReadLink(int dirFd, byte[] leaf)

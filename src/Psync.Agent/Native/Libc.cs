@@ -64,6 +64,21 @@ internal static unsafe partial class Libc
 
     public const int ClockRealtimeCoarse = 5;
 
+    public const int ENoData = 61;
+    public const int ERange = 34;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint flistxattr(int fd, byte* list, nuint size);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint fgetxattr(int fd, byte* name, byte* value, nuint size);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fsetxattr(int fd, byte* name, byte* value, nuint size, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fremovexattr(int fd, byte* name);
+
     [LibraryImport("libc", SetLastError = true)]
     public static partial int clock_gettime(int clock, Timespec* time);
 

@@ -50,9 +50,9 @@ public sealed class AgentConnection : IAsyncDisposable
     public async Task<Hello> HelloAsync(TimeSpan timeout, CancellationToken ct = default) =>
         await _hello.Task.WaitAsync(timeout, ct).ConfigureAwait(false);
 
-    /// <summary>Sets the agent's excludes and temp-file patterns (regular expressions, see <see cref="PathPatterns"/>); paths they match are neither listed nor watched.</summary>
-    public Task ConfigureAsync(IReadOnlyList<string> excludes, IReadOnlyList<string> tempfiles, CancellationToken ct = default) =>
-        SendAsync(w => w.SendAsync(new Configure(excludes, tempfiles), ct));
+    /// <summary>Sets the agent's excludes and temp-file patterns (regular expressions, see <see cref="PathPatterns"/>; paths they match are neither listed nor watched) and which extended attributes it reads.</summary>
+    public Task ConfigureAsync(IReadOnlyList<string> excludes, IReadOnlyList<string> tempfiles, CancellationToken ct = default, XattrScope xattrs = XattrScope.None) =>
+        SendAsync(w => w.SendAsync(new Configure(excludes, tempfiles, xattrs), ct));
 
     /// <summary>Starts the watch; a <see cref="WatchReady"/> on <see cref="Events"/> says when it is in place.</summary>
     public Task WatchAsync(CancellationToken ct = default) => SendAsync(w => w.SendAsync(new Watch(), ct));

@@ -14,6 +14,9 @@ public sealed record CheckOptions
     /// <summary>Also compare the SHA-256 of every pair of files whose sizes match.</summary>
     public bool Checksum { get; init; }
 
+    /// <summary>Which extended attributes and ACLs to compare (psync -X, -A).</summary>
+    public XattrScope Xattrs { get; init; }
+
     /// <summary>Where psync-agent is; null finds it (PSYNC_AGENT, then next to the program).</summary>
     public string? AgentPath { get; init; }
 
@@ -47,6 +50,9 @@ public enum DifferenceKind
 
     /// <summary>Different numeric owner or group (symlinks are not compared).</summary>
     OwnerDiffers,
+
+    /// <summary>Different extended attributes or ACLs (only those the check was asked to read).</summary>
+    XattrsDiffer,
 
     /// <summary>Two files of equal size whose SHA-256 differs, or one that could not be hashed (checksum mode only).</summary>
     ContentDiffers,

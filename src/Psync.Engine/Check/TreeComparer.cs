@@ -27,8 +27,8 @@ public static class TreeComparer
             var left = CheckAgent.Start(agentPath, leftRoot, "left", agents);
             var right = CheckAgent.Start(agentPath, rightRoot, "right", agents);
             await Task.WhenAll(left.HelloAsync(options.StartTimeout, ct), right.HelloAsync(options.StartTimeout, ct)).ConfigureAwait(false);
-            await left.Connection.ConfigureAsync(options.Excludes, options.Tempfiles, ct).ConfigureAwait(false);
-            await right.Connection.ConfigureAsync(options.Excludes, options.Tempfiles, ct).ConfigureAwait(false);
+            await left.Connection.ConfigureAsync(options.Excludes, options.Tempfiles, ct, options.Xattrs).ConfigureAwait(false);
+            await right.Connection.ConfigureAsync(options.Excludes, options.Tempfiles, ct, options.Xattrs).ConfigureAwait(false);
 
             ContentChecker? content = null;
             if (options.Checksum)

@@ -90,6 +90,12 @@ internal sealed class TreeMerge(ContentChecker? content)
             {
                 Add(path, DifferenceKind.OwnerDiffers, $"left {l.Uid}:{l.Gid}, right {r.Uid}:{r.Gid}");
             }
+            if (l.XattrHash != r.XattrHash)
+            {
+                Add(path, DifferenceKind.XattrsDiffer, l.XattrHash == 0 || r.XattrHash == 0
+                    ? $"extended attributes or ACLs on the {(l.XattrHash == 0 ? "right" : "left")} only"
+                    : "other extended attributes or ACLs");
+            }
         }
         if (content is not null && l.Kind == EntryKind.File && l.Size == r.Size)
         {

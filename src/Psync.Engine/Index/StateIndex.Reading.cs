@@ -110,11 +110,13 @@ public sealed partial class StateIndex
         {
             Uid = unchecked((uint)reader.GetInt64(12)),
             Gid = unchecked((uint)reader.GetInt64(13)),
+            XattrHash = unchecked((ulong)reader.GetInt64(16)),
         };
         var right = new FileState(kind, size, reader.GetInt64(8), unchecked((uint)reader.GetInt64(9)), unchecked((ulong)reader.GetInt64(10)), reader.GetInt64(11), target)
         {
             Uid = unchecked((uint)reader.GetInt64(14)),
             Gid = unchecked((uint)reader.GetInt64(15)),
+            XattrHash = unchecked((ulong)reader.GetInt64(17)),
         };
         return new IndexEntry(path, left, right);
     }

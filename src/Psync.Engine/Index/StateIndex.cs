@@ -44,8 +44,8 @@ public sealed partial class StateIndex : IDisposable
         _get = Command($"SELECT {StateIndexSchema.Columns} FROM entries WHERE path = $path", "$path");
         _put = Command(
             $"INSERT OR REPLACE INTO entries ({StateIndexSchema.Columns}) VALUES " +
-            "($path, $kind, $size, $target, $lm, $lmode, $lino, $lc, $rm, $rmode, $rino, $rc, $lu, $lg, $ru, $rg)",
-            "$path", "$kind", "$size", "$target", "$lm", "$lmode", "$lino", "$lc", "$rm", "$rmode", "$rino", "$rc", "$lu", "$lg", "$ru", "$rg");
+            "($path, $kind, $size, $target, $lm, $lmode, $lino, $lc, $rm, $rmode, $rino, $rc, $lu, $lg, $ru, $rg, $lx, $rx)",
+            "$path", "$kind", "$size", "$target", "$lm", "$lmode", "$lino", "$lc", "$rm", "$rmode", "$rino", "$rc", "$lu", "$lg", "$ru", "$rg", "$lx", "$rx");
         _remove = Command("DELETE FROM entries WHERE path = $path", "$path");
         _removeRange = Command("DELETE FROM entries WHERE path >= $lo AND path < $hi", "$lo", "$hi");
         _removeAll = Command("DELETE FROM entries");
@@ -143,6 +143,8 @@ public sealed partial class StateIndex : IDisposable
         p[13].Value = (long)left.Gid;
         p[14].Value = (long)right.Uid;
         p[15].Value = (long)right.Gid;
+        p[16].Value = unchecked((long)left.XattrHash);
+        p[17].Value = unchecked((long)right.XattrHash);
         Run(_put).ExecuteNonQuery();
     }
 

@@ -35,22 +35,26 @@ internal static class StateIndexSchema
             l_uid INTEGER NOT NULL DEFAULT 4294967295,
             l_gid INTEGER NOT NULL DEFAULT 4294967295,
             r_uid INTEGER NOT NULL DEFAULT 4294967295,
-            r_gid INTEGER NOT NULL DEFAULT 4294967295
+            r_gid INTEGER NOT NULL DEFAULT 4294967295,
+            l_xattr INTEGER NOT NULL DEFAULT 0,
+            r_xattr INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID;
         """;
 
-    /// <summary>From version 1: owners, not known for what is already there (<see cref="Psync.Protocol.FileState.NoOwner"/>, which compares equal to any).</summary>
+    /// <summary>From version 1: owners, not known for what is already there, and xattr digests (none) (<see cref="Psync.Protocol.FileState.NoOwner"/>, which compares equal to any).</summary>
     private const string UpgradeFrom1Sql = """
         ALTER TABLE entries ADD COLUMN l_uid INTEGER NOT NULL DEFAULT 4294967295;
         ALTER TABLE entries ADD COLUMN l_gid INTEGER NOT NULL DEFAULT 4294967295;
         ALTER TABLE entries ADD COLUMN r_uid INTEGER NOT NULL DEFAULT 4294967295;
         ALTER TABLE entries ADD COLUMN r_gid INTEGER NOT NULL DEFAULT 4294967295;
+        ALTER TABLE entries ADD COLUMN l_xattr INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE entries ADD COLUMN r_xattr INTEGER NOT NULL DEFAULT 0;
         UPDATE meta SET value = '2' WHERE key = 'schema_version';
         """;
 
     /// <summary>The columns every read selects, in the order <see cref="StateIndex"/> reads them.</summary>
     public const string Columns =
-        "path, kind, size, link_target, l_mtime_ns, l_mode, l_ino, l_ctime_ns, r_mtime_ns, r_mode, r_ino, r_ctime_ns, l_uid, l_gid, r_uid, r_gid";
+        "path, kind, size, link_target, l_mtime_ns, l_mode, l_ino, l_ctime_ns, r_mtime_ns, r_mode, r_ino, r_ctime_ns, l_uid, l_gid, r_uid, r_gid, l_xattr, r_xattr";
 
     /// <summary>Creates the tables in an empty file, or checks the version of an existing one.</summary>
     /// <exception cref="NotSupportedException">The file was written by a newer or unknown schema.</exception>

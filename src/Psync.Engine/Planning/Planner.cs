@@ -109,7 +109,7 @@ internal static class Planner
     private static SyncAction BothChangedAttributes(PathWork work, IndexEntry? entry, in FileState left, in FileState right)
     {
         var ownerChanged = OwnerChanged(left, entry?.Left) || OwnerChanged(right, entry?.Right);
-        if ((left.SameAttributes(right) && (!ownerChanged || left.SameOwner(right))) || left.Kind == EntryKind.Symlink || (left.Kind == EntryKind.Directory && !ownerChanged))
+        if ((left.SameAttributes(right) && (!ownerChanged || left.SameOwner(right))) || left.Kind == EntryKind.Symlink || (left.Kind == EntryKind.Directory && !ownerChanged && left.XattrHash == right.XattrHash))
         {
             return new AgreeAction(work, left, right);
         }
@@ -216,7 +216,7 @@ internal static class Planner
             case EntryKind.Directory:
                 if (target.Kind == EntryKind.Directory)
                 {
-                    plan.Add((source.Mode & 0xFFF) == (target.Mode & 0xFFF) && !owner
+                    plan.Add(source.SameAttributes(target) && !owner
                         ? new AgreeAction(work, Pick(from, source, target, Side.Left), Pick(from, source, target, Side.Right))
                         : new AttrAction(work, to, source, expect, owner));
                     return;

@@ -30,7 +30,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         var batch = $"{ctx.Clock.GetUtcNow():yyyyMMddHHmmss}-{Environment.ProcessId}-{Interlocked.Increment(ref _batch)}";
         var stage = Rsync.StagePath(batch);
         var watch = Stopwatch.StartNew();
-        IReadOnlyList<string> extra = ctx.TransferLimit > 0 ? [.. ctx.Options.RsyncExtra, $"--bwlimit={ctx.TransferLimit}"] : ctx.Options.RsyncExtra;
+        IReadOnlyList<string> extra = [.. Rsync.MetadataArguments(ctx.Options.Xattrs), .. ctx.Options.RsyncExtra, .. ctx.TransferLimit > 0 ? [$"--bwlimit={ctx.TransferLimit}"] : Array.Empty<string>()];
         var transfer = Rsync.TransferAsync(ctx.Endpoint(source), ctx.Endpoint(target), batch, [.. transfers.Select(t => t.Path)], extra, progress, ct);
         var committed = new OpResult?[transfers.Count];
         await CommitWhileStagingAsync(target, stage, transfers, committed, transfer, ct).ConfigureAwait(false);

@@ -85,8 +85,28 @@ internal sealed class Executor
         var links = plan.OfType<SymlinkAction>().Where(a => a.Target == side).ToList();
         await RunOpsAsync(side, links, l => new SymlinkOp(l.Path, l.Source.LinkTarget ?? "", l.Expect, l.Source.MtimeNs), (a, r) => _results.Agreed(a, ((SymlinkAction)a).Source, side, r, EventKind.Symlink), ct).ConfigureAwait(false);
         var attrs = plan.OfType<AttrAction>().Where(a => a.Target == side).ToList();
-        await RunOpsAsync(side, attrs, a => new SetAttrOp(a.Path, a.Expect, a.Source.Mode, a.Source.Kind == EntryKind.File ? a.Source.MtimeNs : null, a.Owner ? (a.Source.Uid, a.Source.Gid) : null), (a, r) => _results.Agreed(a, ((AttrAction)a).Source, side, r, EventKind.Attr, ((AttrAction)a).Why), ct).ConfigureAwait(false);
+        // A new directory gets its extended attributes and ACLs (a default ACL above all) once it exists.
+        List<AttrAction> newDirs = [.. mkdirs
+            .Where(m => m.Source.XattrHash != 0 && _ctx.Index.Get(m.Path) is not null)
+            .Select(m => new AttrAction(m.Work, side, m.Source, Expect.Is(side == Side.Left ? _ctx.Index.Get(m.Path)!.Left : _ctx.Index.Get(m.Path)!.Right)))];
+        var xattrs = await XattrsOfSourcesAsync(side, [.. attrs, .. newDirs], ct).ConfigureAwait(false);
+        await RunOpsAsync(side, [.. attrs, .. newDirs], a => new SetAttrOp(a.Path, a.Expect, a.Source.Mode, a.Source.Kind == EntryKind.File ? a.Source.MtimeNs : null, a.Owner ? (a.Source.Uid, a.Source.Gid) : null, xattrs.GetValueOrDefault(a.Path)), (a, r) => _results.Agreed(a, ((AttrAction)a).Source, side, r, EventKind.Attr, ((AttrAction)a).Why), ct).ConfigureAwait(false);
         return [.. deletes, .. mkdirs, .. links, .. attrs];
+    }
+
+    /// <summary>
+    /// The extended attributes (and ACLs) to copy, read from the source side, for the attribute
+    /// changes whose digests differ; a source that changed meanwhile gives none (its own change follows).
+    /// </summary>
+    private async Task<Dictionary<string, string>> XattrsOfSourcesAsync(Side target, List<AttrAction> attrs, CancellationToken ct)
+    {
+        var differ = attrs.Where(a => a.Source.XattrHash != a.Expect.State.XattrHash).ToList();
+        if (differ.Count == 0)
+        {
+            return [];
+        }
+        var read = await _ctx.Agent(target.Other()).RunManyAsync([.. differ.Select(a => new GetXattrsOp(a.Path))], ct).ConfigureAwait(false);
+        return differ.Zip(read).Where(p => p.Second.Status == OpStatus.Ok).ToDictionary(p => p.First.Path, p => p.Second.Data ?? "", StringComparer.Ordinal);
     }
 
     private async Task RunOpsAsync<T>(Side side, List<T> actions, Func<T, Operation> toOp, Action<SyncAction, OpResult> onOk, CancellationToken ct)

@@ -74,6 +74,19 @@ public static partial class Rsync
         return new RsyncResult(process.ExitCode, Number(LiteralData(), output), Number(BytesSent(), output), (await stderr.ConfigureAwait(false)).Trim());
     }
 
+    /// <summary>rsync's -X and -A for the extended attributes and ACLs a pair keeps.</summary>
+    public static IEnumerable<string> MetadataArguments(XattrScope scope)
+    {
+        if (scope.HasFlag(XattrScope.Xattrs))
+        {
+            yield return "-X";
+        }
+        if (scope.HasFlag(XattrScope.Acls))
+        {
+            yield return "-A";
+        }
+    }
+
     /// <summary>
     /// The argument list (exposed for tests). Local roots are absolute, so rsync never mistakes
     /// them for host:path; a remote side adds <c>-e</c> with the pinned, multiplexed ssh.

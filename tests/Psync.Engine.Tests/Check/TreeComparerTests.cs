@@ -189,6 +189,27 @@ public sealed class TreeComparerTests : IDisposable
     }
 
     [Fact]
+    public async Task CompareAsync_XattrOnOneSide_IsXattrsDifferOnlyWhenAsked()
+    {
+        // Arrange
+        _trees.Both("tagged.txt");
+        using (var set = System.Diagnostics.Process.Start("setfattr", ["-n", "user.tag", "-v", "blue", R("tagged.txt")]))
+        {
+            await set.WaitForExitAsync();
+            Assert.Equal(0, set.ExitCode);
+        }
+
+        // Act
+        var plain = await CompareAsync();
+        var asked = await CompareAsync(new CheckOptions { Xattrs = Psync.Protocol.XattrScope.Xattrs });
+
+        // Assert
+        Assert.Empty(plain.Differences);
+        var difference = Assert.Single(asked.Differences);
+        Assert.Equal(("tagged.txt", DifferenceKind.XattrsDiffer, "extended attributes or ACLs on the right only"), (difference.Path, difference.Kind, difference.Detail));
+    }
+
+    [Fact]
     public async Task CompareAsync_SymlinksToDifferentTargets_IsTargetDiffers()
     {
         // Arrange

@@ -1,4 +1,5 @@
 using Psync.Engine.Sync;
+using Psync.Protocol;
 
 namespace Psync.Engine.Tests.Sync;
 
@@ -106,5 +107,88 @@ public abstract class FidelityTestsBase : PairTestBase
         var (a, b) = (Lstat.Of(Harness.R("report.txt")), Lstat.Of(Harness.R("report-link.txt")));
         Assert.Equal(a.Inode, b.Inode);
         Assert.Equal(2u, a.Links);
+    }
+}
+
+/// <summary>Extended attributes and POSIX ACLs, when the pair keeps them (-X -A): local pair.</summary>
+public sealed class XattrTests : XattrTestsBase
+{
+    private protected override PairHarness Create() => PairHarness.Create(o => o with { Xattrs = XattrScope.Xattrs | XattrScope.Acls });
+}
+
+/// <summary>The same over ssh.</summary>
+public sealed class RemoteXattrTests(SshdFixture sshd) : XattrTestsBase, IClassFixture<SshdFixture>
+{
+    private protected override PairHarness Create() => PairHarness.CreateRemote(sshd, o => o with { Xattrs = XattrScope.Xattrs | XattrScope.Acls });
+}
+
+public abstract class XattrTestsBase : PairTestBase
+{
+    public static TheoryData<Side> Sides() => [Side.Left, Side.Right];
+
+    private string At(Side side, string rel) => side == Side.Left ? Harness.L(rel) : Harness.R(rel);
+
+    [Theory]
+    [MemberData(nameof(Sides))]
+    public async Task XattrAndAcl_SetOnAnExistingFile_ArriveWithNoDataSent(Side side)
+    {
+        await File.WriteAllTextAsync(At(side, "doc.txt"), "minutes");
+        await Harness.WaitConvergedAsync();
+        var sent = Harness.Pair.Counters.FilesTransferred;
+
+        Tool("setfattr", "-n", "user.DOSATTRIB", "-v", "archive", At(side, "doc.txt"));
+        Tool("setfacl", "-m", "u:1234:rw", At(side, "doc.txt"));
+        await UntilSameAsync("doc.txt");
+
+        Assert.True(Tool("getfattr", "-d", At(side.Other(), "doc.txt")).Contains("user.DOSATTRIB=\"archive\"", StringComparison.Ordinal),
+            $"{Tool("getfattr", "-d", At(side, "doc.txt"))}\n{string.Join('\n', Harness.Pair.History.TakeLast(10))}");
+        Assert.Contains("user:1234:rw-", Tool("getfacl", "-c", At(side.Other(), "doc.txt")), StringComparison.Ordinal);
+        Assert.Equal(sent, Harness.Pair.Counters.FilesTransferred);
+
+        Tool("setfattr", "-x", "user.DOSATTRIB", At(side, "doc.txt"));
+        await UntilSameAsync("doc.txt");
+        Assert.DoesNotContain("DOSATTRIB", Tool("getfattr", "-d", At(side.Other(), "doc.txt")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NewFileAndDirectory_ArriveWithTheirAclsAndXattrs()
+    {
+        Directory.CreateDirectory(Harness.L("share"));
+        Tool("setfacl", "-d", "-m", "g:2345:rwx", Harness.L("share"));
+        await File.WriteAllTextAsync(Harness.L("share/new.txt"), "x"); // inherits the default ACL
+        Tool("setfattr", "-n", "user.origin", "-v", "scanner", Harness.L("share/new.txt"));
+        await UntilSameAsync("share/new.txt");
+        await UntilSameAsync("share");
+
+        Assert.Contains("default:group:2345:rwx", Tool("getfacl", "-c", Harness.R("share")), StringComparison.Ordinal);
+        Assert.Contains("group:2345:rwx", Tool("getfacl", "-c", Harness.R("share/new.txt")), StringComparison.Ordinal);
+        Assert.Contains("user.origin=\"scanner\"", Tool("getfattr", "-d", Harness.R("share/new.txt")), StringComparison.Ordinal);
+    }
+
+    /// <summary>Waits until both sides list the same extended attributes (ACLs included) for <paramref name="rel"/> and the pair is idle.</summary>
+    private async Task UntilSameAsync(string rel)
+    {
+        string Of(string path) => Path.Exists(path)
+            ? Tool("getfattr", "-d", "-m", "-", "--absolute-names", path).Replace(path, "", StringComparison.Ordinal)
+            : $"({path} not there yet)";
+        await PairHarness.WaitUntilAsync(
+            () => Of(Harness.L(rel)) == Of(Harness.R(rel)) && Harness.Pair.Status.State == PairState.Idle,
+            TimeSpan.FromSeconds(10), $"the attributes of {rel} to agree",
+            () => $"left {Of(Harness.L(rel))} right {Of(Harness.R(rel))}; history:\n{string.Join('\n', Harness.Pair.History.TakeLast(20))}");
+    }
+
+    private static string Tool(string name, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(name) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{name} {string.Join(' ', args)}: {errors}");
+        return output;
     }
 }
