@@ -19,6 +19,9 @@ internal sealed record BenchOptions
 
     public int ManyPairs { get; init; } = 20;
 
+    /// <summary>Files of the durable-commit comparison (<see cref="DurabilityBench"/>).</summary>
+    public int DurabilityFiles { get; init; } = 50_000;
+
     public int ManyPairsSeconds { get; init; } = 30;
 
     public string Output { get; init; } = "docs/BENCHMARKS.md";
@@ -31,8 +34,8 @@ internal sealed record BenchOptions
 
     public const string Usage = """
         usage: Psync.Bench [--quick] [--out FILE] [--charts DIR] [--runs N] [--files N] [--rename-files N]
-                           [--bigtree-files N[,N...]] [--repeats N] [--no-install] [--skip ssh,peers,bigtree,rename,manypairs]
-          --quick   latency 15 runs, burst and rename 2,000 files, big tree 20,000, 2 repeats, 20 pairs for 10 s (< 5 min);
+                           [--bigtree-files N[,N...]] [--repeats N] [--no-install] [--skip ssh,peers,bigtree,rename,manypairs,durability]
+          --quick   latency 15 runs, burst and rename 2,000 files, big tree 20,000, durable commits 10,000, 2 repeats, 20 pairs for 10 s (< 5 min);
                     the full mode has big trees of 100,000 and 1,000,000 files (about 45 min in all)
         """;
 
@@ -43,7 +46,7 @@ internal sealed record BenchOptions
         var o = new BenchOptions();
         if (args.Contains("--quick"))
         {
-            o = o with { Quick = true, LatencyRuns = 15, BurstFiles = 2_000, RenameFiles = 2_000, BigTreeFiles = [20_000], Repeats = 2, ManyPairsSeconds = 10 };
+            o = o with { Quick = true, LatencyRuns = 15, BurstFiles = 2_000, RenameFiles = 2_000, BigTreeFiles = [20_000], Repeats = 2, ManyPairsSeconds = 10, DurabilityFiles = 10_000 };
         }
         for (var i = 0; i < args.Length; i++)
         {

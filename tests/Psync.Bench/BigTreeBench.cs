@@ -63,14 +63,14 @@ internal static class BigTreeBench
         return new BigTreeResult(files, dirs, scratch.Kind, Stats.Of(initial), Stats.Of(rsyncInitial), Stats.Of(restart), Stats.Of(rsyncDry), enginePeak, agentPeak);
     }
 
-    private sealed record Run(double Seconds, long EnginePeak, long AgentPeak);
+    internal sealed record Run(double Seconds, long EnginePeak, long AgentPeak);
 
     /// <summary><c>psync -s</c> (sync once, then exit) on the two folders; seconds, and the peak resident sets of psync and of its largest agent (sampled every 50 ms).</summary>
-    private static async Task<Run> PsyncOnceAsync(string left, string right, string data)
+    internal static async Task<Run> PsyncOnceAsync(string left, string right, string data, params string[] extra)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
         var psi = new ProcessStartInfo(dotnet) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "psync.dll"), "-s", "--data-dir", data, left, right })
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "psync.dll"), "-s", "--data-dir", data, .. extra, left, right])
         {
             psi.ArgumentList.Add(arg);
         }

@@ -30,6 +30,11 @@ if (o.Runs("bigtree"))
     }
 }
 
+if (o.Runs("durability"))
+{
+    results.Durability.AddRange(await DurabilityBench.RunAsync(o.DurabilityFiles, o.Repeats));
+}
+
 results.Latency.Add(new Row("psync", "psync (local pair)", await LatencyBench.PsyncAsync(o.LatencyRuns)));
 results.Latency.Add(new Row("rsync", "rsync -a of that one file (reference)", LatencyBench.RsyncOneFile(o.LatencyRuns)));
 var (burst, after, burstRef) = await BurstBench.PsyncAsync(o.BurstFiles, o.Repeats);

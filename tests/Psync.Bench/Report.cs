@@ -47,6 +47,18 @@ internal static class Report
             md.AppendLine(CultureInfo.InvariantCulture, $"Peak memory (VmHWM, sampled every 50 ms over all these runs): engine (the psync process) {t.EnginePeak / 1e6:F0} MB, agent (the larger of its two) {t.AgentPeak / 1e6:F0} MB.").AppendLine();
         }
 
+        foreach (var d in r.Durability)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Durable commits: `psync -s` of {d.Files:N0} files of 4 KiB, on {d.FileSystem}").AppendLine();
+            md.AppendLine("By default a batch's files are synced to disk (`syncfs`) before they are committed and again before the index records them; `--no-fsync` skips that. Each run into a new folder.").AppendLine();
+            md.AppendLine("| | runs | median s | spread s | ratio to rsync -a |").AppendLine("|---|---|---|---|---|");
+            foreach (var (label, stats) in new[] { ("psync -s (durable, the default)", d.Durable), ("psync -s --no-fsync", d.Relaxed), ("rsync -a (reference)", d.Rsync) })
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {stats.Count} | {stats.Median:F2} | {stats.Spread("F2")} | {stats.Median / d.Rsync.Median:F2}× |");
+            }
+            md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Durability costs {d.Durable.Median / d.Relaxed.Median:F2}× the time of `--no-fsync` here.").AppendLine();
+        }
+
         if (r.ManyPairs is { } m)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"## Many pairs: {m.Pairs} local pairs on one engine, {m.WritesPerSecond} small files a second for {m.Seconds:F0} s").AppendLine();

@@ -17,6 +17,8 @@ internal sealed class Results
 
     public ManyPairsResult? ManyPairs { get; set; }
 
+    public List<DurabilityResult> Durability { get; } = [];
+
     public List<string> Notes { get; } = [];
 
     /// <summary>What the workloads' folders are on (<see cref="ScratchFs.Kind"/>).</summary>

@@ -46,6 +46,18 @@ internal sealed class ScratchFs : IDisposable
         return new ScratchFs(dir, image, string.Create(CultureInfo.InvariantCulture, $"a fresh {bytes >> 30} GiB ext4 (loop device)"));
     }
 
+    /// <summary>A private tmpfs of <paramref name="bytes"/> (as root; else null): no disk at all, so what is left is Psync's own cost.</summary>
+    public static ScratchFs? CreateTmpfs(string name, long bytes)
+    {
+        if (Environment.UserName != "root")
+        {
+            return null;
+        }
+        var dir = Directory.CreateDirectory(Path.Combine("/var/tmp", $"{name}-tmpfs-{Environment.ProcessId}")).FullName;
+        Check("mount", "-t", "tmpfs", "-o", string.Create(CultureInfo.InvariantCulture, $"size={bytes},mode=0700"), "tmpfs", dir);
+        return new ScratchFs(dir, "", string.Create(CultureInfo.InvariantCulture, $"a private {bytes >> 20} MiB tmpfs"));
+    }
+
     public void Dispose()
     {
         if (_image is null)
@@ -55,7 +67,10 @@ internal sealed class ScratchFs : IDisposable
         }
         Check("umount", "--lazy", Dir);
         Directory.Delete(Dir);
-        File.Delete(_image);
+        if (_image.Length > 0)
+        {
+            File.Delete(_image);
+        }
     }
 
     private static void Check(string file, params string[] args)

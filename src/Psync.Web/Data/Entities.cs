@@ -49,6 +49,12 @@ public sealed class PairEntity
     public int BandwidthLimit { get; set; }
     /// <summary>HH:MM-HH:MM=RATE windows (PairOptions.BandwidthWindows).</summary>
     public List<string> BandwidthWindows { get; set; } = [];
+    /// <summary>Keep extended attributes (psync -X).</summary>
+    public bool Xattrs { get; set; }
+    /// <summary>Keep POSIX ACLs (psync -A).</summary>
+    public bool Acls { get; set; }
+    /// <summary>Sync to disk before commits and before the index records them (off: psync --no-fsync).</summary>
+    public bool Durable { get; set; } = true;
     /// <summary>Paused by a person: not started until resumed.</summary>
     public bool Paused { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Psync.Engine;
 using Psync.Engine.Conflicts;
 using Psync.Engine.Sync;
+using Psync.Protocol;
 using Psync.Web.Data;
 using Psync.Web.Hosts;
 using Psync.Web.Pairs;
@@ -182,6 +183,8 @@ public sealed class PairRunners(
             MaxDeleteShare = pair.MaxDeleteShare,
             BandwidthLimit = pair.BandwidthLimit,
             BandwidthWindows = pair.BandwidthWindows,
+            Xattrs = (pair.Xattrs ? XattrScope.Xattrs : XattrScope.None) | (pair.Acls ? XattrScope.Acls : XattrScope.None),
+            Durable = pair.Durable,
             ReconcileInterval = options.Value.ReconcileInterval,
             AgentPath = options.Value.AgentPath,
         };

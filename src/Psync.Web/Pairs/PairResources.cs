@@ -26,7 +26,10 @@ public sealed record PairResource(
     PairStatusResource Status,
     string Mode,
     int BandwidthLimit = 0,
-    IReadOnlyList<string>? BandwidthWindows = null);
+    IReadOnlyList<string>? BandwidthWindows = null,
+    bool Xattrs = false,
+    bool Acls = false,
+    bool Durable = true);
 
 /// <param name="State">starting, reconciling, idle, syncing, paused, waiting (outside its sync window), error, stopped.</param>
 /// <param name="Reason">Why it is paused, waiting or failing.</param>
@@ -68,7 +71,10 @@ public sealed record PairRequest(
     bool? Paused = null,
     string? Mode = null,
     [property: Range(0, PairOptions.MaxBandwidthLimit)] int? BandwidthLimit = null,
-    [property: MaxLength(PairOptions.MaxBandwidthWindows)] IReadOnlyList<string>? BandwidthWindows = null);
+    [property: MaxLength(PairOptions.MaxBandwidthWindows)] IReadOnlyList<string>? BandwidthWindows = null,
+    bool? Xattrs = null,
+    bool? Acls = null,
+    bool? Durable = null);
 
 /// <param name="Kind">transfer, delete, mkdir, move, symlink, attr, conflict.</param>
 /// <param name="Target">left or right: the side it changes.</param>

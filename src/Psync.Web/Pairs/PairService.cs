@@ -362,7 +362,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
 
     private PairResource ToResource(PairEntity p, int openConflicts) => new(
         p.Id, p.Name, p.LeftRoot, p.RightRoot, p.HostId, p.Excludes, p.Tempfiles, p.RsyncExtra, p.DryRun, p.Force, p.SkipInitialSync,
-        p.HoldMilliseconds, p.TrashDays, p.MaxDeleteShare, p.Paused, runners.StatusOf(p, openConflicts), p.Mode.Name(), p.BandwidthLimit, p.BandwidthWindows);
+        p.HoldMilliseconds, p.TrashDays, p.MaxDeleteShare, p.Paused, runners.StatusOf(p, openConflicts), p.Mode.Name(), p.BandwidthLimit, p.BandwidthWindows, p.Xattrs, p.Acls, p.Durable);
 
     private static void Apply(PairRequest r, PairEntity p)
     {
@@ -384,6 +384,9 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         p.Paused = r.Paused ?? p.Paused;
         p.BandwidthLimit = options.BandwidthLimit;
         p.BandwidthWindows = [.. options.BandwidthWindows.Select(w => w.Trim())];
+        p.Xattrs = r.Xattrs ?? false;
+        p.Acls = r.Acls ?? false;
+        p.Durable = r.Durable ?? true;
     }
 
     /// <summary>The engine's options for what a request asks (the engine's defaults where it says nothing), to check them and take its values.</summary>

@@ -59,6 +59,20 @@ public sealed class PairTests(PsyncAppFactory app) : IClassFixture<PsyncAppFacto
     }
 
     [Fact]
+    public async Task Pair_XattrsAclsAndDurability_KeptAndDurableIsTheDefault()
+    {
+        using var created = await Client.PostAsJsonAsync("/api/v1/pairs", new { name = "fidelity", leftRoot = app.NewFolder("fidelity-left"), rightRoot = app.NewFolder("fidelity-right"), xattrs = true, acls = true, durable = false });
+        var pair = await created.ReadAsync<PairResource>(HttpStatusCode.Created);
+        using var plain = await Client.PostAsJsonAsync("/api/v1/pairs", new { name = "fidelity-default", leftRoot = app.NewFolder("fidelity-default-left"), rightRoot = app.NewFolder("fidelity-default-right") });
+
+        Assert.Equal((true, true, false), (pair.Xattrs, pair.Acls, pair.Durable));
+        var again = await Client.GetPairAsync(pair.Id);
+        Assert.Equal((true, true, false), (again.Xattrs, again.Acls, again.Durable));
+        var defaults = await plain.ReadAsync<PairResource>(HttpStatusCode.Created);
+        Assert.Equal((false, false, true), (defaults.Xattrs, defaults.Acls, defaults.Durable));
+    }
+
+    [Fact]
     public async Task FileCreatedOnLeft_AppearsOnRightAndInHistory()
     {
         var left = app.NewFolder("history-left");

@@ -107,6 +107,9 @@ namespace Psync.Web.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Acls")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("BandwidthLimit")
                         .HasColumnType("INTEGER");
 
@@ -118,6 +121,9 @@ namespace Psync.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("DryRun")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Durable")
                         .HasColumnType("INTEGER");
 
                     b.PrimitiveCollection<string>("Excludes")
@@ -169,6 +175,9 @@ namespace Psync.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("TrashDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Xattrs")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
