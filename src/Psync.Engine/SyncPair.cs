@@ -109,11 +109,12 @@ public sealed class SyncPair : IAsyncDisposable
             {
                 attempt = 0;
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception e) when (ct.IsCancellationRequested && e is not PairException)
             {
+                // Stopping: an agent that went away meanwhile (its pipe closed by the stop) is no error.
                 break;
             }
-            catch (Exception e) when (!ct.IsCancellationRequested && e is not PairException)
+            catch (Exception e) when (e is not PairException)
             {
                 // An agent went away, or something unforeseen: the session ends, nothing is
                 // assumed, and the next one starts from fresh agents and a reconcile.

@@ -47,6 +47,9 @@ internal sealed class FakeAgent : IAsyncDisposable
     /// <summary>When set, an operation it returns a message for fails with that message (OpStatus.Error).</summary>
     public Func<Operation, string?>? Refuse { get; set; }
 
+    /// <summary>When set, this agent is not root: a <see cref="SetAttrOp"/>'s owner is not set (<see cref="OpReason.OwnerNotSet"/>).</summary>
+    public bool NotRoot { get; set; }
+
     /// <summary>How many scans the engine asked for.</summary>
     public int Scans => Volatile.Read(ref _scans);
 
@@ -150,6 +153,22 @@ internal sealed class FakeAgent : IAsyncDisposable
                         _tree.Remove(path);
                     }
                     return new OpResult(id, OpStatus.Ok, FileState.Absent, null, null, seq);
+                case SetAttrOp set:
+                    var now = _tree.GetValueOrDefault(set.Path);
+                    if (!now.Exists || !set.Expect.Admits(now))
+                    {
+                        return new OpResult(id, OpStatus.Conflict, now, "changed", null, seq, OpReason.TargetChanged);
+                    }
+                    now = now with { Mode = set.Mode ?? now.Mode, MtimeNs = set.MtimeNs ?? now.MtimeNs };
+                    var refused = set.Owner is not null && NotRoot;
+                    if (set.Owner is { } owner && !NotRoot)
+                    {
+                        now = now with { Uid = owner.Uid, Gid = owner.Gid };
+                    }
+                    _tree[set.Path] = now;
+                    return refused
+                        ? new OpResult(id, OpStatus.Ok, now, "owner not set: Operation not permitted (the agent is not root)", null, seq, OpReason.OwnerNotSet)
+                        : new OpResult(id, OpStatus.Ok, now, null, null, seq);
                 default:
                     return new OpResult(id, OpStatus.Ok, FileState.Absent, null, null, seq);
             }

@@ -78,6 +78,26 @@ public sealed class FakeAgentSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Chown_RightAgentNotRoot_WarnedOnceAndNotRetried()
+    {
+        _right.NotRoot = true;
+
+        await _left.ReportAsync("a.txt", Shared with { Uid = 1234, Gid = 2345, CtimeNs = Shared.CtimeNs + 1 });
+        await UntilAsync(() => _pair.History.Any(e => e.Kind == EventKind.Warning), "the warning", advance: TimeSpan.FromMilliseconds(50));
+        for (var i = 0; i < 10; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(10));
+            await Task.Delay(1);
+        }
+
+        var set = Assert.Single(_right.Operations.OfType<SetAttrOp>());
+        Assert.Equal((1234u, 2345u), set.Owner);
+        var warning = Assert.Single(_pair.History, e => e.Kind == EventKind.Warning);
+        Assert.Equal(("a.txt", "owner not set: Operation not permitted (the agent is not root)"), (warning.Path, warning.Detail));
+        Assert.Equal(PairState.Idle, _pair.Status.State);
+    }
+
+    [Fact]
     public async Task DeleteFailingOnTheRight_RetriedAfter1Then2Seconds_ThenDone()
     {
         var failures = 2;
