@@ -41,6 +41,13 @@ var (burst, after, burstRef) = await BurstBench.PsyncAsync(o.BurstFiles, o.Repea
 results.Burst.Add(new Row("psync", "psync, first write to last file on the right", burst));
 results.Burst.Add(new Row("psync-after", "psync, last write to last file on the right", after));
 results.Burst.Add(new Row("rsync", "rsync -a of the same files (reference)", burstRef));
+if (o.Runs("durability"))
+{
+    // What durable commits cost on a burst: the same with --no-fsync (PairOptions.Durable off).
+    var (_, relaxedAfter, relaxedRef) = await BurstBench.PsyncAsync(o.BurstFiles, o.Repeats, p => p with { Durable = false });
+    results.Burst.Add(new Row("psync-no-fsync", "psync --no-fsync, last write to last file on the right", relaxedAfter));
+    results.Burst.Add(new Row("rsync-no-fsync", "rsync -a of the same files, in that run (reference)", relaxedRef));
+}
 
 foreach (var peer in peers)
 {
