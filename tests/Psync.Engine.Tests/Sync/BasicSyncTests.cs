@@ -16,9 +16,6 @@ public sealed class RemoteBasicSyncTests(SshdFixture sshd) : BasicSyncTestsBase,
 
 public abstract class BasicSyncTestsBase : PairTestBase
 {
-    public static TheoryData<Side> Sides() => [Side.Left, Side.Right];
-
-    private string At(Side side, string rel) => side == Side.Left ? Harness.L(rel) : Harness.R(rel);
 
     private string Other(Side side, string rel) => At(side.Other(), rel);
 

@@ -17,9 +17,6 @@ public sealed class RemoteFidelityTests(SshdFixture sshd) : FidelityTestsBase, I
 
 public abstract class FidelityTestsBase : PairTestBase
 {
-    public static TheoryData<Side> Sides() => [Side.Left, Side.Right];
-
-    private string At(Side side, string rel) => side == Side.Left ? Harness.L(rel) : Harness.R(rel);
 
     [Theory]
     [MemberData(nameof(Sides))]
@@ -124,9 +121,6 @@ public sealed class RemoteXattrTests(SshdFixture sshd) : XattrTestsBase, IClassF
 
 public abstract class XattrTestsBase : PairTestBase
 {
-    public static TheoryData<Side> Sides() => [Side.Left, Side.Right];
-
-    private string At(Side side, string rel) => side == Side.Left ? Harness.L(rel) : Harness.R(rel);
 
     [Theory]
     [MemberData(nameof(Sides))]

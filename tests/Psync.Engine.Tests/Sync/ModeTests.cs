@@ -20,6 +20,20 @@ public abstract class ModeTestsBase : PairTestBase
     private protected bool Listed(string path) => Harness.Pair.Conflicts.Any(c => c.Path == path);
 
     private protected static string? Read(string file) => File.Exists(file) ? File.ReadAllText(file) : null;
+
+    /// <summary>Stops the pair, lets the right create, edit and delete on its own, and starts the pair again.</summary>
+    private protected async Task RightChangesWhileStoppedAsync()
+    {
+        await File.WriteAllTextAsync(Harness.L("edit.txt"), "v1");
+        await File.WriteAllTextAsync(Harness.L("gone.txt"), "keep me");
+        await Harness.WaitConvergedAsync();
+        await Harness.StopAsync();
+
+        await File.WriteAllTextAsync(Harness.R("own.txt"), "right's own");
+        await File.WriteAllTextAsync(Harness.R("edit.txt"), "right edit");
+        File.Delete(Harness.R("gone.txt"));
+        await Harness.RestartAsync();
+    }
 }
 
 public sealed class OneWaySafeTests : ModeTestsBase
@@ -92,15 +106,7 @@ public sealed class OneWaySafeTests : ModeTestsBase
     [Fact]
     public async Task ChangesWhileStopped_TheStartsReconcileGivesTheSameResultAndListsThemOnce()
     {
-        await File.WriteAllTextAsync(Harness.L("edit.txt"), "v1");
-        await File.WriteAllTextAsync(Harness.L("gone.txt"), "keep me");
-        await Harness.WaitConvergedAsync();
-        await Harness.StopAsync();
-
-        await File.WriteAllTextAsync(Harness.R("own.txt"), "right's own");
-        await File.WriteAllTextAsync(Harness.R("edit.txt"), "right edit");
-        File.Delete(Harness.R("gone.txt"));
-        await Harness.RestartAsync();
+        await RightChangesWhileStoppedAsync();
         await WaitAsync(() => Listed("own.txt") && Listed("edit.txt") && File.Exists(Harness.R("gone.txt")), "the reconcile");
         await Harness.StopAsync();
         await Harness.RestartAsync();
@@ -161,15 +167,7 @@ public sealed class MirrorTests : ModeTestsBase
     [Fact]
     public async Task ChangesWhileStopped_TheStartsReconcileGivesTheSameResult()
     {
-        await File.WriteAllTextAsync(Harness.L("edit.txt"), "v1");
-        await File.WriteAllTextAsync(Harness.L("gone.txt"), "keep me");
-        await Harness.WaitConvergedAsync();
-        await Harness.StopAsync();
-
-        await File.WriteAllTextAsync(Harness.R("own.txt"), "right's own");
-        await File.WriteAllTextAsync(Harness.R("edit.txt"), "right edit");
-        File.Delete(Harness.R("gone.txt"));
-        await Harness.RestartAsync();
+        await RightChangesWhileStoppedAsync();
         await Harness.WaitConvergedAsync(Deadline);
 
         Assert.Equal(("v1", "keep me"), (Read(Harness.R("edit.txt")), Read(Harness.R("gone.txt"))));
