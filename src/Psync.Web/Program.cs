@@ -36,7 +36,10 @@ builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = Mud
 var app = builder.Build();
 
 await app.Services.MigratePsyncDbAsync();
-await app.Services.GetRequiredService<Accounts>().EnsureAdminAsync(app.Configuration["PSYNC_ADMIN_PASSWORD"]);
+// The first admin password: PSYNC_ADMIN_PASSWORD, or the file PSYNC_ADMIN_PASSWORD_FILE names (a container secret).
+var adminPassword = app.Configuration["PSYNC_ADMIN_PASSWORD"] is { Length: > 0 } given ? given
+    : app.Configuration["PSYNC_ADMIN_PASSWORD_FILE"] is { Length: > 0 } file ? (await File.ReadAllTextAsync(file)).Trim() : null;
+await app.Services.GetRequiredService<Accounts>().EnsureAdminAsync(adminPassword);
 
 // Behind a known reverse proxy: the client's address (for throttling and logs) and scheme (for HSTS and Secure cookies).
 app.UseForwardedHeaders();
