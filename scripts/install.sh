@@ -2,16 +2,17 @@
 # Installs the Psync appliance as a systemd service on a plain Debian host (run as root from a
 # checkout with the .NET 10 SDK):
 #   scripts/install.sh [--prefix /opt/psync] [--data /var/lib/psync] [--user psync]
-#                      [--urls http://0.0.0.0:8080] [--yes] [--no-systemd] [--etc /etc]
+#                      [--urls https://0.0.0.0:8443] [--yes] [--no-systemd] [--etc /etc]
 # It builds and copies the app to PREFIX, creates the service user and its data folder, asks
 # before raising the inotify limits (--yes agrees), writes /etc/systemd/system/psync.service and
 # starts it. --no-systemd stops before systemctl (containers, CI); --etc writes the unit, the
 # sysctl file and psync.env under another folder. PSYNC_ADMIN_PASSWORD, if set, goes to
-# /etc/psync/psync.env (mode 0600) for the first start.
+# /etc/psync/psync.env (mode 0600) for the first start. It serves HTTPS with a self-signed
+# certificate made in the data folder (fingerprint in the log) unless psync.env sets Tls__CertificatePath.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-prefix=/opt/psync data=/var/lib/psync user=psync urls=http://0.0.0.0:8080 yes=0 systemd=1
+prefix=/opt/psync data=/var/lib/psync user=psync urls=https://0.0.0.0:8443 yes=0 systemd=1
 etc=/etc unit_dir=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -22,7 +23,7 @@ while [ $# -gt 0 ]; do
     --etc) etc="$2"; shift 2 ;;
     --yes|-y) yes=1; shift ;;
     --no-systemd) systemd=0; shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts the Psync web appliance from a checkout: installs rsync and the build tools when
 # missing, builds (with the NativeAOT agent for right hosts), and runs it on
-# http://localhost:5000 (or the --urls you pass).
-#   scripts/run.sh [--data-dir DIR] [--urls http://0.0.0.0:5000]
+# https://localhost:5001 (or the --urls you pass), with a self-signed certificate made in the data
+# folder at the first start (its SHA-256 fingerprint is in the log).
+#   scripts/run.sh [--data-dir DIR] [--urls https://0.0.0.0:5001]
 # First start: the admin password is PSYNC_ADMIN_PASSWORD, else printed once in the log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,5 +13,5 @@ dotnet build src/Psync.Web -c Release -nologo -clp:ErrorsOnly
 scripts/publish-agent.sh artifacts/agent
 export PSYNC_AGENT="${PSYNC_AGENT:-$PWD/artifacts/agent}"
 args=("$@")
-case " $* " in *" --urls "*) ;; *) args+=(--urls "http://localhost:5000") ;; esac
+case " $* " in *" --urls "*) ;; *) args+=(--urls "https://localhost:5001") ;; esac
 exec dotnet src/Psync.Web/bin/Release/net10.0/Psync.Web.dll "${args[@]}"

@@ -2,7 +2,10 @@
 # One-shot setup of the demo (the compose service "setup"), through the appliance's REST API:
 # signs in, adds the right host "right" (user sync, the demo key from the volume demo-keys),
 # trusts its host key and creates the pair "demo" (/srv/left here, /srv/right on right).
-# Run again, it does nothing: the pair exists.
+# Run again, it does nothing: the pair exists. It prints the admin's password (demo-secrets).
+#
+# DEMO ONLY: curl -k accepts the appliance's self-signed certificate unseen; in real use compare the
+# fingerprint it logs with the one your browser or client shows, or give it your own certificate.
 #
 # DEMO ONLY: this script trusts whatever host key the right host presents. In real use a person
 # compares the fingerprint the appliance shows (Hosts > Test, or POST /api/v1/hosts/ID/test) with
@@ -10,9 +13,11 @@
 # only when they match: a key trusted blindly may belong to whoever sits in between.
 set -eu
 
-url=${PSYNC_URL:-http://psync:8080}
+url=${PSYNC_URL:-https://psync:8443}
 admin_user=${PSYNC_ADMIN_USER:-admin}
-admin_password=${PSYNC_ADMIN_PASSWORD:-psync-demo}
+password_file=${PSYNC_ADMIN_PASSWORD_FILE:-/secrets/admin-password}
+[ -r "$password_file" ] || { printf 'setup: %s is missing: the keys service makes it\n' "$password_file" >&2; exit 1; }
+admin_password=$(cat "$password_file")
 key_file=${DEMO_KEY_FILE:-/keys/id_ed25519}
 host_name=${RIGHT_HOST_NAME:-right}
 host_address=${RIGHT_ADDRESS:-right}
@@ -30,10 +35,10 @@ fail() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 # goes in a header file and the private key through stdin, not on a command line others can read.
 api() {
     if [ "${3:-}" = - ]; then
-        answer=$(curl -sS --fail-with-body -X "$1" -H @"$headers" -H 'content-type: application/json' --data-binary @- -- "$url/api/v1$2") ||
+        answer=$(curl -ksS --fail-with-body -X "$1" -H @"$headers" -H 'content-type: application/json' --data-binary @- -- "$url/api/v1$2") ||
             fail "$1 $2 failed: $answer"
     else
-        answer=$(curl -sS --fail-with-body -X "$1" -H @"$headers" -- "$url/api/v1$2") || fail "$1 $2 failed: $answer"
+        answer=$(curl -ksS --fail-with-body -X "$1" -H @"$headers" -- "$url/api/v1$2") || fail "$1 $2 failed: $answer"
     fi
     printf '%s\n' "$answer"
 }
@@ -44,18 +49,19 @@ trap 'rm -f "$headers"' EXIT
 
 # Compose starts this once psync is healthy; on its own, wait for it.
 waited=0
-until curl -fsS -o /dev/null -- "$url/healthz" 2>/dev/null; do
+until curl -kfsS -o /dev/null -- "$url/healthz" 2>/dev/null; do
     [ "$waited" -lt "$wait_seconds" ] || fail "$url/healthz did not answer within $wait_seconds s"
     sleep 2
     waited=$((waited + 2))
 done
 
 login=$(jq -n --arg u "$admin_user" --arg p "$admin_password" '{username: $u, password: $p}' |
-    curl -sS --fail-with-body -X POST -H 'content-type: application/json' --data-binary @- -- "$url/api/v1/auth/login") ||
+    curl -ksS --fail-with-body -X POST -H 'content-type: application/json' --data-binary @- -- "$url/api/v1/auth/login") ||
     fail "cannot sign in as $admin_user (PSYNC_ADMIN_PASSWORD only sets the password at the appliance's first start): $login"
 token=$(printf '%s' "$login" | jq -er .token)
 printf 'authorization: Bearer %s\n' "$token" > "$headers"
 say "signed in to $url as $admin_user"
+say "open https://localhost:8443 and sign in as $admin_user with the password $admin_password"
 
 pairs=$(api GET /pairs)
 if [ "$(printf '%s' "$pairs" | jq --arg n "$pair_name" 'any(.[]; .name == $n)')" = true ]; then

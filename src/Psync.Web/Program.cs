@@ -7,6 +7,7 @@ using Psync.Web.Data;
 using Psync.Web.Hosts;
 using Psync.Web.Live;
 using Psync.Web.Pairs;
+using Psync.Web.Tls;
 using Scalar.AspNetCore;
 
 // Settings and assets come from beside the program wherever it is started from; the data folder is relative to the working directory.
@@ -18,23 +19,37 @@ var data = DataFolder.Resolve(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddPsyncData(data);
 builder.Services.AddPsyncAuth();
+builder.Services.AddPsyncTls();
 builder.Services.AddPsyncEngine();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddOpenApi(o => o.AddSchemaTransformer(PairEndpoints.AddModeValues));
 builder.Services.AddSignalR();
-builder.Services.AddAntiforgery(o => o.Cookie.Name = "psync.antiforgery");
+builder.Services.AddAntiforgery(o =>
+{
+    o.Cookie.Name = "psync.antiforgery";
+    o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+});
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
 
 var app = builder.Build();
 
 await app.Services.MigratePsyncDbAsync();
-await app.Services.GetRequiredService<Accounts>().EnsureAdminAsync(app.Configuration["PSYNC_ADMIN_PASSWORD"]);
+// The first admin password: PSYNC_ADMIN_PASSWORD, or the file PSYNC_ADMIN_PASSWORD_FILE names (a container secret).
+var adminPassword = app.Configuration["PSYNC_ADMIN_PASSWORD"] is { Length: > 0 } given ? given
+    : app.Configuration["PSYNC_ADMIN_PASSWORD_FILE"] is { Length: > 0 } file ? (await File.ReadAllTextAsync(file)).Trim() : null;
+await app.Services.GetRequiredService<Accounts>().EnsureAdminAsync(adminPassword);
 
+// Behind a known reverse proxy: the client's address (for throttling and logs) and scheme (for HSTS and Secure cookies).
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseHsts();
+app.UseHttpsRedirection();
 app.UseSecurityHeaders();
+app.UseSameOriginCheck();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

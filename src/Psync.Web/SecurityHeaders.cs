@@ -2,7 +2,7 @@ namespace Psync.Web;
 
 public static class SecurityHeaders
 {
-    /// <summary>No framing, no sniffing, no referrer; scripts and connections only from this origin (the API reference page loads its own inline script).</summary>
+    /// <summary>No framing, no sniffing, no referrer to other sites; scripts and connections only from this origin (the API reference page loads its own inline script).</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         // Set as the response starts: the exception handler clears headers set before it.
@@ -19,7 +19,9 @@ public static class SecurityHeaders
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
+        // same-origin, not no-referrer: under no-referrer the browser sends "Origin: null" with the
+        // pages' own form posts, and the same-origin check (SameOrigin) must see this site there.
+        headers["Referrer-Policy"] = "same-origin";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
         var script = context.Request.Path.StartsWithSegments("/api/docs") ? "'self' 'unsafe-inline' 'unsafe-eval'" : "'self'";

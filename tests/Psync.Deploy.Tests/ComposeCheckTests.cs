@@ -16,7 +16,7 @@ public sealed class ComposeCheckTests
               context: ..
               dockerfile: docker/Dockerfile
             ports:
-              - "8080:8080"
+              - "8443:8443"
             volumes:
               - data:/data
               - ./demo:/srv/demo:ro
@@ -24,7 +24,7 @@ public sealed class ComposeCheckTests
               right:
                 condition: service_started
             healthcheck:
-              test: ["CMD", "curl", "-fsS", "http://127.0.0.1:8080/healthz"]
+              test: ["CMD", "curl", "-fsSk", "https://127.0.0.1:8443/healthz"]
           setup:
             image: debian:trixie-slim
             depends_on:
@@ -55,10 +55,10 @@ public sealed class ComposeCheckTests
     [InlineData("- ./demo:/srv/demo:ro", "- ./demo:srv/demo", "not an absolute path")]
     [InlineData("right:\n        condition", "left:\n        condition", "depends_on left, which is no service")]
     [InlineData("condition: service_started", "condition: service_ready", "unknown condition service_ready")]
-    [InlineData("- \"8080:8080\"", "- \"8080:80800\"", "is not [IP:][HOST:]CONTAINER")]
-    [InlineData("- \"8080:8080\"", "- \"http:8080\"", "is not [IP:][HOST:]CONTAINER")]
-    [InlineData("- \"8080:8080\"", "- 8080:8080", "quote the port 8080:8080")]
-    [InlineData("- \"8080:8080\"", "- \"8080:5000\"", "publishes port 5000, which its Dockerfile does not EXPOSE")]
+    [InlineData("- \"8443:8443\"", "- \"8443:84430\"", "is not [IP:][HOST:]CONTAINER")]
+    [InlineData("- \"8443:8443\"", "- \"http:8443\"", "is not [IP:][HOST:]CONTAINER")]
+    [InlineData("- \"8443:8443\"", "- 8443:8443", "quote the port 8443:8443")]
+    [InlineData("- \"8443:8443\"", "- \"8443:5000\"", "publishes port 5000, which its Dockerfile does not EXPOSE")]
     [InlineData("test: [\"CMD\"", "test: [\"CURL\"", "starts with CMD, CMD-SHELL or NONE")]
     [InlineData("image: debian:trixie-slim", "restart: \"no\"", "neither image nor build")]
     [InlineData("volumes:\n  data:", "volume:\n  data:", "volume: not a top-level key")]
@@ -83,7 +83,7 @@ public sealed class ComposeCheckTests
         // The appliance's Dockerfile has a HEALTHCHECK of its own.
         var compose = Edit("""
                 healthcheck:
-                  test: ["CMD", "curl", "-fsS", "http://127.0.0.1:8080/healthz"]
+                  test: ["CMD", "curl", "-fsSk", "https://127.0.0.1:8443/healthz"]
             """, "");
 
         Assert.Empty(Check(compose));
@@ -125,7 +125,7 @@ public sealed class ComposeCheckTests
     [Fact]
     public void CheckAppliance_HealthcheckElsewhere_Reported()
     {
-        var compose = ComposeFile.Parse(Edit("http://127.0.0.1:8080/healthz", "http://127.0.0.1:8080/"), DeployFiles.DockerDirectory);
+        var compose = ComposeFile.Parse(Edit("https://127.0.0.1:8443/healthz", "https://127.0.0.1:8443/"), DeployFiles.DockerDirectory);
 
         Assert.Equal(["app: no healthcheck on /healthz"], ComposeChecks.CheckAppliance(compose, DeployFiles.ApplianceDockerfile));
     }

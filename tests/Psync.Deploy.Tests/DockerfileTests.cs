@@ -124,13 +124,15 @@ public sealed class DockerfileTests
         var copies = final.All("COPY").Select(c => DockerfileText.Words(c.Arguments)).ToList();
 
         Assert.Equal("/data", environment["PSYNC_DATA"]);
-        Assert.Equal("8080", environment["ASPNETCORE_HTTP_PORTS"]);
+        // HTTPS only: the base image's plain-http port is off.
+        Assert.Equal("8443", environment["ASPNETCORE_HTTPS_PORTS"]);
+        Assert.Equal("", environment["ASPNETCORE_HTTP_PORTS"]);
         // The folder of static bundles (RID/psync-agent and RID/cinotify) the build stage published to
         // /out/agent: the appliance runs its own runtime's and uploads the one a right host needs.
         Assert.Equal("/app/agent", environment["PSYNC_AGENT"]);
         Assert.Contains(copies, c => c is ["--from=build", "/out/agent", var to] && to == environment["PSYNC_AGENT"]);
         Assert.Contains(copies, c => c is ["--from=build", "/out/web", "/app/web"]);
-        Assert.Contains("8080", DockerfileChecks.ExposedPorts(DockerfileText.Read(DeployFiles.ApplianceDockerfile)));
+        Assert.Equal(["8443"], DockerfileChecks.ExposedPorts(DockerfileText.Read(DeployFiles.ApplianceDockerfile)));
         Assert.Equal("[\"dotnet\", \"/app/web/Psync.Web.dll\"]", final.All("ENTRYPOINT").Single().Arguments);
     }
 

@@ -26,7 +26,7 @@ public sealed class InstallScriptTests : IDisposable
     {
         Assert.True(Environment.UserName == "root", "install.sh creates a user: the test runs as root (as CI does)");
         var (prefix, data, etc) = (Path.Combine(_root, "opt"), Path.Combine(_root, "data"), Path.Combine(_root, "etc"));
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"https://127.0.0.1:{FreePort()}";
 
         var (exit, output) = await RunAsync(Path.Combine(RepoFiles.Root, "scripts", "install.sh"),
             ["--prefix", prefix, "--data", data, "--etc", etc, "--user", ServiceUser, "--urls", url, "--no-systemd"],
@@ -43,17 +43,34 @@ public sealed class InstallScriptTests : IDisposable
         using var service = StartAsUser(unit);
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(5) };
+            // HTTPS with the certificate the service made in its data folder, and no other.
+            using var pinned = new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate is not null && File.Exists(Path.Combine(data, "tls.pfx"))
+                    && certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) == System.Security.Cryptography.X509Certificates.X509CertificateLoader
+                        .LoadPkcs12FromFile(Path.Combine(data, "tls.pfx"), null).GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256),
+            };
+            using var http = new HttpClient(pinned) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(5) };
             await WaitHealthyAsync(http, service);
             using var login = await http.PostAsJsonAsync("/api/v1/auth/login", new { username = "admin", password = AdminPassword });
             Assert.Equal(HttpStatusCode.OK, login.StatusCode); // the password came through the unit's EnvironmentFile
             Assert.True(File.Exists(Path.Combine(data, "psync.db")), "the data folder is the unit's PSYNC_DATA");
+            Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(Path.Combine(data, "tls.pfx")));
         }
         finally
         {
             service.Kill(entireProcessTree: true);
             await service.WaitForExitAsync();
         }
+    }
+
+    [Fact]
+    public void Install_Defaults_HttpsOn8443()
+    {
+        var script = File.ReadAllText(Path.Combine(RepoFiles.Root, "scripts", "install.sh"));
+
+        Assert.Contains("urls=https://0.0.0.0:8443 ", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://0.0.0.0", script, StringComparison.Ordinal);
     }
 
     [Fact]

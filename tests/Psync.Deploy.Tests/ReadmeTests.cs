@@ -24,7 +24,8 @@ public sealed class ReadmeTests
         Assert.Contains("docker compose -f docker/compose.yml up", markdown, StringComparison.Ordinal);
         Assert.Contains("cd docker && docker compose up", markdown, StringComparison.Ordinal);
         Assert.Contains("docker build -f docker/Dockerfile", markdown, StringComparison.Ordinal);
-        Assert.Contains("http://localhost:8080", markdown, StringComparison.Ordinal);
+        Assert.Contains("https://localhost:8443", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("psync-demo`", markdown, StringComparison.Ordinal);
         Assert.Contains("docker compose exec psync sh -c 'echo hi > /srv/left/hello.txt'", markdown, StringComparison.Ordinal);
         Assert.Contains("docker compose exec right ls /srv/right", markdown, StringComparison.Ordinal);
     }

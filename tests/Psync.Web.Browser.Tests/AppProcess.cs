@@ -15,14 +15,22 @@ public sealed class AppProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
-    private AppProcess(Process process, string baseUrl, string dataDir)
+    private AppProcess(Process process, string baseUrl, string httpUrl, string dataDir)
     {
         _process = process;
         BaseUrl = baseUrl;
+        HttpUrl = httpUrl;
         DataDir = dataDir;
     }
 
+    /// <summary>The https address, served with the certificate the appliance made at its first start.</summary>
     public string BaseUrl { get; }
+
+    /// <summary>A plain http address on another port (it redirects to <see cref="BaseUrl"/>).</summary>
+    public string HttpUrl { get; }
+
+    /// <summary>The self-signed certificate the appliance made in its data folder.</summary>
+    public string CertificatePath => Path.Combine(DataDir, "tls.pfx");
 
     public string DataDir { get; }
 
@@ -46,21 +54,23 @@ public sealed class AppProcess : IAsyncDisposable
 #endif
         var dll = Path.Combine(RepoFiles.Root, "src", "Psync.Web", "bin", Configuration, "net10.0", "Psync.Web.dll");
         var dataDir = Directory.CreateTempSubdirectory("psync-web-data-").FullName;
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"https://127.0.0.1:{FreePort()}";
+        var httpUrl = $"http://127.0.0.1:{FreePort()}";
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(dll)! };
-        foreach (var arg in new[] { dll, "--urls", url, "--data-dir", dataDir })
+        // The tests sign in more often than a person would: the per-address throttle is raised for them.
+        foreach (var arg in new[] { dll, "--urls", $"{url};{httpUrl}", "--data-dir", dataDir, "--Auth:SignInsPerMinute", "100" })
         {
             psi.ArgumentList.Add(arg);
         }
         psi.Environment["PSYNC_ADMIN_PASSWORD"] = AdminPassword;
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(psi)!;
-        var app = new AppProcess(process, url, dataDir);
+        var app = new AppProcess(process, url, httpUrl, dataDir);
         process.OutputDataReceived += (_, e) => app.Append(e.Data);
         process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient(app.PinnedHandler()) { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -95,13 +105,28 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>An API client signed in as admin.</summary>
     public async Task<HttpClient> ApiAsync()
     {
-        var http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        var http = new HttpClient(PinnedHandler()) { BaseAddress = new Uri(BaseUrl) };
         var login = await http.PostAsJsonAsync("/api/v1/auth/login", new { username = "admin", password = AdminPassword });
         login.EnsureSuccessStatusCode();
         var token = (await login.Content.ReadFromJsonAsync<Dictionary<string, object>>())!["token"].ToString();
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         return http;
     }
+
+    /// <summary>A handler that trusts exactly the certificate in <see cref="CertificatePath"/> (self-signed, so no chain to check).</summary>
+    public HttpClientHandler PinnedHandler() => new()
+    {
+        AllowAutoRedirect = false,
+        ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+        {
+            if (certificate is null || !File.Exists(CertificatePath))
+            {
+                return false;
+            }
+            using var made = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(CertificatePath, null);
+            return made.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) == certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        },
+    };
 
     private void Append(string? line)
     {

@@ -41,7 +41,7 @@ public sealed class PairUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
     [Fact]
     public async Task SignIn_WrongPassword_StaysOnLoginWithAnError()
     {
-        var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.App.BaseUrl });
+        var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.App.BaseUrl, IgnoreHTTPSErrors = true });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/pairs/new");
         await page.FillAsync("#username", "admin");

@@ -12,7 +12,7 @@ internal static class Ui
 
     public static async Task<IPage> SignInAsync(BrowserFixture fixture, string path = "/")
     {
-        var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.App.BaseUrl, ViewportSize = new() { Width = 1400, Height = 900 } });
+        var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.App.BaseUrl, IgnoreHTTPSErrors = true, ViewportSize = new() { Width = 1400, Height = 900 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout((float)Deadline.TotalMilliseconds);
         await page.GotoAsync(path);

@@ -1,7 +1,7 @@
+using System.Net;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Psync.Web.Data;
 
 namespace Psync.Web.Auth;
@@ -12,48 +12,72 @@ public sealed record LoginResult(UserEntity? User, string? Error)
     public bool Succeeded => User is not null;
 }
 
-/// <summary>Users: hashed passwords (ASP.NET Core Identity's hasher), lockout after failed logins.</summary>
-public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<AuthOptions> options, TimeProvider clock, ILogger<Accounts> log)
+/// <summary>Users: hashed passwords (ASP.NET Core Identity's hasher), a lock per name and address after failed logins (<see cref="SignInLocks"/>).</summary>
+public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHasher<UserEntity> hasher, SignInLocks locks, TimeProvider clock, ILogger<Accounts> log)
 {
     public const int MinPasswordLength = 8;
-    private readonly PasswordHasher<UserEntity> _hasher = new();
 
-    public async Task<LoginResult> CheckPasswordAsync(string userName, string password, CancellationToken ct = default)
+    /// <summary>Checks a sign-in from <paramref name="from"/>; a name locked for that address is refused without looking at the password.</summary>
+    public async Task<LoginResult> CheckPasswordAsync(string userName, string password, IPAddress? from, CancellationToken ct = default)
+    {
+        var address = SignInLocks.AddressOf(from);
+        if (locks.TryBegin(userName, address, out var lockedUntil) == SignInGate.Locked)
+        {
+            LogRefusedLocked(log, userName, address);
+            return Locked(lockedUntil);
+        }
+        var succeeded = false;
+        try
+        {
+            var result = await VerifyAsync(userName, password, ct);
+            succeeded = result.Succeeded;
+            if (!succeeded)
+            {
+                LogFailed(log, userName, address);
+            }
+            return result;
+        }
+        finally
+        {
+            if (locks.End(userName, address, succeeded) is { } until)
+            {
+                LogLockedOut(log, userName, address, until);
+                await MarkLockedAsync(userName, until);
+            }
+        }
+    }
+
+    private static LoginResult Locked(DateTimeOffset until) =>
+        new(null, $"the account is locked for this address after too many failed logins; try again after {until:HH:mm:ss} UTC");
+
+    private async Task<LoginResult> VerifyAsync(string userName, string password, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var user = await db.Users.SingleOrDefaultAsync(u => u.UserName.ToLower() == userName.ToLower(), ct);
-        var now = clock.GetUtcNow();
         if (user is null)
         {
             // The same work as a real check, so timing does not tell which names exist.
-            _hasher.VerifyHashedPassword(new UserEntity { UserName = "", PasswordHash = "" }, DummyHash, password);
+            hasher.VerifyHashedPassword(new UserEntity { UserName = "", PasswordHash = "" }, DummyHash, password);
             return new LoginResult(null, "wrong user name or password");
         }
-        if (user.LockedUntil is { } until && until > now)
-        {
-            return new LoginResult(null, $"the account is locked after too many failed logins; try again after {until:HH:mm:ss} UTC");
-        }
-        var verdict = _hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            user.FailedLogins++;
-            if (user.FailedLogins >= options.Value.MaxFailedLogins)
-            {
-                user.LockedUntil = now + options.Value.Lockout;
-                user.FailedLogins = 0;
-                LogLockedOut(log, user.UserName, user.LockedUntil.Value);
-            }
-            await db.SaveChangesAsync(ct);
             return new LoginResult(null, "wrong user name or password");
         }
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            user.PasswordHash = _hasher.HashPassword(user, password);
+            user.PasswordHash = hasher.HashPassword(user, password);
+            await db.SaveChangesAsync(ct);
         }
-        user.FailedLogins = 0;
-        user.LockedUntil = null;
-        await db.SaveChangesAsync(ct);
         return new LoginResult(user, null);
+    }
+
+    /// <summary>Shown in the user list: the latest lock of the name from any address (one UPDATE, no read-modify-write).</summary>
+    private async Task MarkLockedAsync(string userName, DateTimeOffset until)
+    {
+        await using var db = await dbs.CreateDbContextAsync();
+        await db.Users.Where(u => u.UserName.ToLower() == userName.ToLower()).ExecuteUpdateAsync(s => s.SetProperty(u => u.LockedUntil, until));
     }
 
     public async Task<List<UserEntity>> ListAsync(CancellationToken ct = default)
@@ -83,7 +107,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
             throw new ArgumentException($"a user named '{userName}' exists", nameof(userName));
         }
         var user = new UserEntity { UserName = userName, PasswordHash = "", CreatedAt = clock.GetUtcNow() };
-        user.PasswordHash = _hasher.HashPassword(user, password);
+        user.PasswordHash = hasher.HashPassword(user, password);
         db.Users.Add(user);
         await db.SaveChangesAsync(ct);
         return user;
@@ -99,10 +123,11 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
         {
             return false;
         }
-        user.PasswordHash = _hasher.HashPassword(user, password);
+        user.PasswordHash = hasher.HashPassword(user, password);
         user.FailedLogins = 0;
         user.LockedUntil = null;
         await db.SaveChangesAsync(ct);
+        locks.Clear(user.UserName);
         return true;
     }
 
@@ -163,6 +188,12 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
     [LoggerMessage(Level = LogLevel.Information, Message = "First start: created user 'admin' with the password from PSYNC_ADMIN_PASSWORD")]
     private static partial void LogAdminFromEnvironment(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {User} locked out until {Until} after failed logins")]
-    private static partial void LogLockedOut(ILogger logger, string user, DateTimeOffset until);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed sign-in as {User} from {Address}: wrong user name or password")]
+    private static partial void LogFailed(ILogger logger, string user, string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed sign-in as {User} from {Address}: locked for this address")]
+    private static partial void LogRefusedLocked(ILogger logger, string user, string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in as {User} from {Address} locked until {Until} after failed logins")]
+    private static partial void LogLockedOut(ILogger logger, string user, string address, DateTimeOffset until);
 }

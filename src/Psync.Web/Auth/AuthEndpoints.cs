@@ -29,13 +29,13 @@ public static class AuthEndpoints
 {
     public static RouteGroupBuilder MapAuthEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/auth/login", async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> (LoginRequest request, Accounts accounts, ApiTokens tokens, IOptions<AuthOptions> options, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/auth/login", async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> (LoginRequest request, HttpContext context, Accounts accounts, ApiTokens tokens, IOptions<AuthOptions> options, TimeProvider clock, CancellationToken ct) =>
             {
                 if (string.IsNullOrEmpty(request.Username) || string.IsNullOrEmpty(request.Password))
                 {
                     return Problems.BadRequest("username and password are required");
                 }
-                var result = await accounts.CheckPasswordAsync(request.Username, request.Password, ct);
+                var result = await accounts.CheckPasswordAsync(request.Username, request.Password, context.Connection.RemoteIpAddress, ct);
                 if (!result.Succeeded)
                 {
                     return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Login failed", detail: result.Error);

@@ -2,6 +2,9 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Psync.Web.Data;
 
 namespace Psync.Web.Auth;
 
@@ -13,17 +16,26 @@ public static class AuthExtensions
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName)
             .Validate(o => o.MaxFailedLogins > 0 && o.Lockout > TimeSpan.Zero, "Auth:MaxFailedLogins and Auth:Lockout must be positive").ValidateOnStart();
+        services.AddOptions<AuthOptions>().Validate(o => o.SignInsPerMinute > 0, "Auth:SignInsPerMinute must be positive");
+        services.TryAddSingleton<IPasswordHasher<UserEntity>, PasswordHasher<UserEntity>>();
+        services.AddSingleton<SignInLocks>();
         services.AddSingleton<Accounts>();
+        services.AddSignInThrottle();
         services.AddSingleton<ApiTokens>();
         services.AddAuthentication(Selector)
+            // The REST API takes bearer tokens only: a browser's cookie there would let any page of the
+            // same site (another port of this host) make requests in the user's name. The pages call
+            // the services directly, and their forms carry antiforgery tokens.
             .AddPolicyScheme(Selector, null, o => o.ForwardDefaultSelector = context =>
-                BearerHandler.TokenOf(context.Request) is not null ? BearerHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
+                BearerHandler.TokenOf(context.Request) is not null || context.Request.Path.StartsWithSegments("/api/v1")
+                    ? BearerHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
             {
                 o.LoginPath = "/login";
                 o.Cookie.Name = "psync.auth";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
                 o.SlidingExpiration = true;
                 o.Events.OnRedirectToLogin = context => RejectOrRedirect(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => RejectOrRedirect(context, StatusCodes.Status403Forbidden);
@@ -48,15 +60,18 @@ public static class AuthExtensions
         return services;
     }
 
-    /// <summary>Browser sign-out: a form post with an antiforgery token.</summary>
+    /// <summary>Browser sign-out: a form post with an antiforgery token; without a valid one, nothing happens but the way to the sign-in page.</summary>
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/account/logout", async (HttpContext context, IAntiforgery antiforgery) =>
             {
-                await antiforgery.ValidateRequestAsync(context);
-                await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                if (await antiforgery.IsRequestValidAsync(context))
+                {
+                    await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                }
                 return TypedResults.LocalRedirect("/login");
             })
+            .DisableAntiforgery()
             .ExcludeFromDescription();
         return app;
     }

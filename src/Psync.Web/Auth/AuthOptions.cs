@@ -4,10 +4,13 @@ public sealed class AuthOptions
 {
     public const string SectionName = "Auth";
 
-    /// <summary>Failed logins in a row before the account is locked.</summary>
+    /// <summary>Failed logins in a row from one address before the name is locked for that address.</summary>
     public int MaxFailedLogins { get; set; } = 5;
 
     public TimeSpan Lockout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Sign-in attempts (the login form and <c>POST /api/v1/auth/login</c>) one source address may make per minute; more are answered 429.</summary>
+    public int SignInsPerMinute { get; set; } = 10;
 
     /// <summary>How long a token from <c>POST /api/v1/auth/login</c> is valid.</summary>
     public TimeSpan LoginTokenLifetime { get; set; } = TimeSpan.FromHours(12);

@@ -12,7 +12,12 @@ public static class DataExtensions
         services.AddSingleton(folder);
         var connection = new SqliteConnectionStringBuilder { DataSource = folder.Database, Pooling = true, DefaultTimeout = 30 }.ToString();
         services.AddDbContextFactory<PsyncDb>(o => o.UseSqlite(connection));
-        services.AddDataProtection().SetApplicationName("psync").PersistKeysToFileSystem(new DirectoryInfo(folder.Keys));
+        // The key ring (it decrypts the stored SSH keys) is encrypted with a certificate of its own, not
+        // the HTTPS one: renewing that must not make the ring unreadable. Keys written unencrypted by
+        // an older version stay readable; new ones are encrypted.
+        var keyRing = Tls.Certificates.LoadOrCreate(folder.KeyRingCertificate, "Psync key ring", forTls: false, TimeProvider.System, out _);
+        services.AddDataProtection().SetApplicationName("psync").PersistKeysToFileSystem(new DirectoryInfo(folder.Keys))
+            .ProtectKeysWithCertificate(keyRing).UnprotectKeysWithAnyCertificate(keyRing);
         return services;
     }
 

@@ -41,6 +41,8 @@ public sealed class PsyncTestHost : IAsyncDisposable
         services.AddPsyncEngine();
         services.RemoveAll<IHostedService>();
         services.AddOptions<AuthOptions>();
+        services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<UserEntity>, Microsoft.AspNetCore.Identity.PasswordHasher<UserEntity>>();
+        services.AddSingleton<SignInLocks>();
         services.AddSingleton<Accounts>();
         services.AddSingleton<ApiTokens>();
     }

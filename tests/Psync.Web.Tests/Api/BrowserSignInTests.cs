@@ -14,7 +14,7 @@ public sealed partial class BrowserSignInTests(PsyncAppFactory app) : IClassFixt
     {
         using var created = await app.Client.PostAsJsonAsync("/api/v1/users", new { userName = "visitor", password = "visitor-pass-1" });
         var user = await created.ReadAsync<UserResource>(HttpStatusCode.Created);
-        using var browser = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        using var browser = app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = app.ClientOptions.BaseAddress, AllowAutoRedirect = false, HandleCookies = true });
         await SignInAsync(browser, "visitor", "visitor-pass-1");
         using (var page = await browser.GetAsync("/settings"))
         {
@@ -32,7 +32,7 @@ public sealed partial class BrowserSignInTests(PsyncAppFactory app) : IClassFixt
     [Fact]
     public async Task LoginForm_WithoutAntiforgeryToken_IsRefused()
     {
-        using var browser = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        using var browser = app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = app.ClientOptions.BaseAddress, AllowAutoRedirect = false, HandleCookies = true });
 
         using var post = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {

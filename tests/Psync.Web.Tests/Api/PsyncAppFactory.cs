@@ -1,8 +1,11 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Psync.Web.Auth;
+using Psync.Web.Data;
 
 namespace Psync.Web.Tests.Api;
 
@@ -20,7 +23,12 @@ public class PsyncAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public PsyncAppFactory()
     {
         Root = Directory.CreateTempSubdirectory("psync-web-").FullName;
+        // Cookies are Secure: the in-memory server is addressed as https, like the appliance.
+        ClientOptions.BaseAddress = new Uri("https://localhost");
     }
+
+    /// <summary>Counts the password checks (every call of the hasher's verify).</summary>
+    public CountingPasswordHasher Hasher { get; } = new();
 
     /// <summary>The temp folder holding <see cref="DataDir"/> and the trees made by <see cref="NewFolder"/>.</summary>
     public string Root { get; }
@@ -38,8 +46,8 @@ public class PsyncAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Makes an empty folder below <see cref="Root"/> (outside the data folder).</summary>
     public string NewFolder(string name) => Directory.CreateDirectory(Path.Combine(Root, "trees", name)).FullName;
 
-    /// <summary>A client without redirects that sends <paramref name="token"/>, or no Authorization header when it is null.</summary>
-    public HttpClient ClientWith(string? token)
+    /// <summary>A client without redirects that sends <paramref name="token"/>, or no Authorization header when it is null; from the address <paramref name="from"/> when given.</summary>
+    public HttpClient ClientWith(string? token, string? from = null)
     {
         StartServer(); // on Kestrel, this sets the base address to the server's port
         var client = CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = ClientOptions.BaseAddress, AllowAutoRedirect = false, HandleCookies = false });
@@ -47,13 +55,17 @@ public class PsyncAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
+        if (from is not null)
+        {
+            client.DefaultRequestHeaders.Add(TestRemoteAddress.Header, from);
+        }
         return client;
     }
 
     /// <summary>Signs in through <c>POST /api/v1/auth/login</c> and returns the token.</summary>
-    public async Task<string> LoginAsync(string userName, string password)
+    public async Task<string> LoginAsync(string userName, string password, string? from = null)
     {
-        using var anonymous = ClientWith(null);
+        using var anonymous = ClientWith(null, from);
         using var response = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { username = userName, password });
         Assert.True(response.IsSuccessStatusCode, $"login as {userName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         var login = await response.Content.ReadFromJsonAsync<LoginResponse>();
@@ -91,5 +103,10 @@ public class PsyncAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Production");
         builder.UseSetting("data-dir", DataDir);
         builder.UseSetting("PSYNC_ADMIN_PASSWORD", AdminPassword);
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<IStartupFilter, TestRemoteAddress>();
+            services.AddSingleton<IPasswordHasher<UserEntity>>(Hasher);
+        });
     }
 }
