@@ -15,14 +15,17 @@ internal static class FlushCommand
     private static readonly OptionSpec Help = new('h', "help", false);
     private static readonly OptionSpec Url = new(null, "url", true);
     private static readonly OptionSpec Timeout = new(null, "timeout", true);
-    private static readonly OptionParser Parser = new([Help, Url, Timeout]);
+    private static readonly OptionSpec Fingerprint = new(null, "fingerprint", true);
+    private static readonly OptionParser Parser = new([Help, Url, Timeout, Fingerprint]);
 
     public const string Usage = """
-        usage: psync flush [--url URL] [--timeout SECONDS] PAIR
+        usage: psync flush [--url URL] [--timeout SECONDS] [--fingerprint SHA256] PAIR
           Asks the web appliance at URL (default $PSYNC_URL) to reconcile the pair PAIR (its id or
           name) now and waits until it is idle after that: everything changed before is synced.
           The API token is read from $PSYNC_TOKEN (make one under Settings). --timeout: how long the
-          appliance waits for idle (default 300). Exit 0 when idle; 1 when the pair is paused, not
+          appliance waits for idle (default 300). --fingerprint (default $PSYNC_TLS_FINGERPRINT): trust
+          the appliance's certificate by its SHA-256 fingerprint, as its log prints it (for the
+          self-signed one it makes at first start). Exit 0 when idle; 1 when the pair is paused, not
           running, outside its sync window, or not idle in time (the reason is printed); 2 usage.
 
         """;
@@ -33,6 +36,7 @@ internal static class FlushCommand
         string? url, pair;
         int timeout;
         string token;
+        byte[]? pin;
         try
         {
             var parsed = Parser.Parse(args);
@@ -48,13 +52,16 @@ internal static class FlushCommand
             {
                 throw new UsageException("--url (or $PSYNC_URL) must be the appliance's address, e.g. http://localhost:5000");
             }
+            pin = (parsed.Options.LastOrDefault(o => o.Option == Fingerprint).Value ?? env.Variable("PSYNC_TLS_FINGERPRINT")) is { Length: > 0 } f
+                ? FingerprintBytes(f) ?? throw new UsageException($"--fingerprint: '{f}' is not a SHA-256 fingerprint (64 hex digits, colons allowed)")
+                : null;
             token = env.Variable("PSYNC_TOKEN") is { Length: > 0 } set ? set : throw new UsageException("$PSYNC_TOKEN is not set (make an API token under Settings)");
         }
         catch (UsageException e)
         {
             return ExitCodes.UsageError(Console.Error, e.Message);
         }
-        using var http = new HttpClient(handler ?? new HttpClientHandler()) { BaseAddress = new Uri(url.TrimEnd('/') + "/api/v1/"), Timeout = TimeSpan.FromSeconds(timeout + 60) };
+        using var http = new HttpClient(handler ?? Pinned(pin)) { BaseAddress = new Uri(url.TrimEnd('/') + "/api/v1/"), Timeout = TimeSpan.FromSeconds(timeout + 60) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         try
         {
@@ -78,6 +85,29 @@ internal static class FlushCommand
         {
             await Console.Error.WriteLineAsync($"psync: flush: {url}: {e.Message}");
             return ExitCodes.SyncError;
+        }
+    }
+
+    /// <summary>A handler that trusts what the system trusts and, with <paramref name="pin"/>, the one certificate whose SHA-256 it is.</summary>
+    internal static HttpClientHandler Pinned(byte[]? pin) => new()
+    {
+        ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
+            errors == System.Net.Security.SslPolicyErrors.None
+            || (pin is not null && certificate is not null && certificate.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256).AsSpan().SequenceEqual(pin)),
+    };
+
+    /// <summary>The bytes of a SHA-256 fingerprint as logs print it (hex, colons and a "SHA256:" prefix allowed), or null.</summary>
+    internal static byte[]? FingerprintBytes(string text)
+    {
+        var hex = text.Replace(":", "", StringComparison.Ordinal).Trim();
+        hex = hex.StartsWith("SHA256", StringComparison.OrdinalIgnoreCase) ? hex[6..] : hex;
+        try
+        {
+            return hex.Length == 64 ? Convert.FromHexString(hex) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
         }
     }
 

@@ -66,6 +66,22 @@ public sealed class BandwidthAndFlushCliTests
         Assert.Equal(ExitCodes.Usage, code);
     }
 
+    [Fact]
+    public async Task Flush_SelfSignedAppliance_TrustedOnlyByItsPinnedFingerprint()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=psync-test", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var pin = string.Join(':', certificate.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
+        bool Trusts(string? fingerprint) => FlushCommand.Pinned(fingerprint is null ? null : FlushCommand.FingerprintBytes(fingerprint))
+            .ServerCertificateCustomValidationCallback!(new HttpRequestMessage(), certificate, null, System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors);
+
+        var bad = await FlushCommand.MainAsync(["--url", "https://appliance:8443", "--fingerprint", "not-hex", "3"], Token());
+
+        Assert.Equal((false, false, true, true), (Trusts(null), Trusts(new string('0', 64)), Trusts(pin), Trusts("SHA256:" + pin.ToLowerInvariant())));
+        Assert.Equal(ExitCodes.Usage, bad);
+    }
+
     private static CliEnvironment Token() => Fake(new Dictionary<string, string> { ["PSYNC_TOKEN"] = "t0ken" });
 
     private sealed class Stub(Func<HttpRequestMessage, (HttpStatusCode Status, string Body)> answer) : HttpMessageHandler

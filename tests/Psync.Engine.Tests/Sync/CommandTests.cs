@@ -41,10 +41,24 @@ public sealed class CommandTests
         PairHarness.KillAgentServing(pair.Right);
         await PairHarness.WaitUntilAsync(() => pair.Pair.History.Count(e => e.Kind == EventKind.Pause) > sessions, TimeSpan.FromSeconds(10), "the new session to start paused");
         await File.WriteAllTextAsync(pair.L("while-held.txt"), "not yet");
-        var report = await pair.Pair.VerifyAsync(CancellationToken.None);
+        // A loaded machine may need more than one new session (each a fresh start with its agents):
+        // wait for one that runs, as a person's Verify would be retried.
+        Psync.Engine.Check.CheckReport? report = null;
+        await PairHarness.WaitUntilAsync(() =>
+        {
+            try
+            {
+                report = pair.Pair.VerifyAsync(CancellationToken.None).GetAwaiter().GetResult();
+                return true;
+            }
+            catch (PairNotRunningException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(10), "a running session to verify");
 
         Assert.Equal((PairState.Paused, "held for a backup"), (pair.Pair.Status.State, pair.Pair.Status.Reason));
-        Assert.Equal("while-held.txt", Assert.Single(report.Differences).Path);
+        Assert.Equal("while-held.txt", Assert.Single(report!.Differences).Path);
         Assert.False(File.Exists(pair.R("while-held.txt")));
 
         pair.Pair.Resume();
