@@ -100,6 +100,23 @@ public sealed class TokenEntity
     public Psync.Web.Auth.Role Role { get; set; }
 }
 
+/// <summary>A setting an admin changes at run time, by key; the value is JSON.</summary>
+public sealed class SettingEntity
+{
+    public required string Key { get; set; }
+    public required string Value { get; set; }
+}
+
+internal sealed class SettingConfiguration : IEntityTypeConfiguration<SettingEntity>
+{
+    public void Configure(EntityTypeBuilder<SettingEntity> b)
+    {
+        b.ToTable("Settings");
+        b.HasKey(s => s.Key);
+        b.Property(s => s.Key).HasMaxLength(100);
+    }
+}
+
 internal sealed class HostConfiguration : IEntityTypeConfiguration<HostEntity>
 {
     public void Configure(EntityTypeBuilder<HostEntity> b)

@@ -42,6 +42,8 @@ public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
         { "POST", "/api/v1/hosts/{id}/test", "TestHost" },
         { "POST", "/api/v1/hosts/{id}/trust", "TrustHost" },
         { "POST", "/api/v1/hosts/{id}/deploy", "DeployAgent" },
+        { "GET", "/api/v1/settings", "GetSettings" },
+        { "PUT", "/api/v1/settings", "SetSettings" },
         { "GET", "/metrics", "Metrics" },
     };
 

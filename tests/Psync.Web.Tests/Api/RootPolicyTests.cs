@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting;
 
 namespace Psync.Web.Tests.Api;
 
@@ -89,33 +88,32 @@ public sealed class RootPolicyTests(PsyncAppFactory app) : IClassFixture<PsyncAp
     }
 }
 
-/// <summary>The app with <c>Roots:AllowedParents</c> set to one folder.</summary>
-public sealed class AllowedParentsAppFactory : PsyncAppFactory
-{
-    public string Allowed => Path.Combine(Root, "trees", "allowed");
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Roots:AllowedParents:0", Allowed);
-    }
-}
-
-public sealed class AllowedParentsTests(AllowedParentsAppFactory app) : IClassFixture<AllowedParentsAppFactory>
+/// <summary>The admin's setting of allowed parent folders (its own app: the setting holds for every test of the app).</summary>
+public sealed class AllowedParentsTests(PsyncAppFactory app) : IClassFixture<PsyncAppFactory>
 {
     [Fact]
-    public async Task CreatePair_RootOutsideTheAllowedParents_400NamingThem()
+    public async Task CreatePair_AllowedParentSet_RootOutsideRefused400NamingItAndInsideCreated()
     {
-        using var response = await app.Client.PostAsJsonAsync("/api/v1/pairs", new { name = "outside", leftRoot = app.NewFolder("allowed/left"), rightRoot = app.NewFolder("elsewhere") });
+        var allowed = app.NewFolder("allowed");
+        using var set = await app.Client.PutAsJsonAsync("/api/v1/settings", new { allowedParents = new[] { allowed } });
+        Assert.Equal([allowed], (await set.ReadAsync<Psync.Web.Pairs.SettingsResource>(HttpStatusCode.OK)).AllowedParents);
 
-        var problem = await Problem.AssertValidationAsync(response, "rightRoot");
-        Assert.Contains(app.Allowed, string.Join(" ", problem.Errors["rightRoot"]), StringComparison.Ordinal);
+        using var outside = await app.Client.PostAsJsonAsync("/api/v1/pairs", new { name = "outside", leftRoot = app.NewFolder("allowed/left"), rightRoot = app.NewFolder("elsewhere") });
+
+        var problem = await Problem.AssertValidationAsync(outside, "rightRoot");
+        Assert.Contains(allowed, string.Join(" ", problem.Errors["rightRoot"]), StringComparison.Ordinal);
         Assert.False(problem.Errors.ContainsKey("leftRoot"));
+        await app.Client.CreatePairAsync("inside", app.NewFolder("allowed/in-left"), app.NewFolder("allowed/in-right"));
     }
 
     [Fact]
-    public async Task CreatePair_BothRootsInsideTheAllowedParents_201()
+    public async Task SetSettings_RelativeParent_400AndUnchanged()
     {
-        await app.Client.CreatePairAsync("inside", app.NewFolder("allowed/in-left"), app.NewFolder("allowed/in-right"));
+        var before = (await app.Client.GetFromJsonAsync<Psync.Web.Pairs.SettingsResource>("/api/v1/settings"))!;
+
+        using var response = await app.Client.PutAsJsonAsync("/api/v1/settings", new { allowedParents = new[] { "srv/../etc" } });
+
+        await Problem.AssertValidationAsync(response, "allowedParents");
+        Assert.Equal(before.AllowedParents, (await app.Client.GetFromJsonAsync<Psync.Web.Pairs.SettingsResource>("/api/v1/settings"))!.AllowedParents);
     }
 }

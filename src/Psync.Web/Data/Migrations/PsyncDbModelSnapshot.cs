@@ -181,6 +181,21 @@ namespace Psync.Web.Data.Migrations
                     b.ToTable("Pairs", (string)null);
                 });
 
+            modelBuilder.Entity("Psync.Web.Data.SettingEntity", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("Settings", (string)null);
+                });
+
             modelBuilder.Entity("Psync.Web.Data.TokenEntity", b =>
                 {
                     b.Property<int>("Id")
