@@ -15,7 +15,7 @@ public sealed record LoginResult(UserEntity? User, string? Error)
 }
 
 /// <summary>Users: hashed passwords (ASP.NET Core Identity's hasher), lockout after failed logins.</summary>
-public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<AuthOptions> options, TimeProvider clock, ILogger<Accounts> log)
+public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<AuthOptions> options, TimeProvider clock, HubSessions hub, ILogger<Accounts> log)
 {
     public const int MinPasswordLength = 8;
     private readonly PasswordHasher<UserEntity> _hasher = new();
@@ -123,6 +123,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
         user.SecurityStamp = NewStamp();
         await db.SaveChangesAsync(ct);
         await db.Tokens.Where(t => t.UserId == userId && t.Id != keepToken).ExecuteDeleteAsync(ct);
+        hub.EndFor(userId);
         return true;
     }
 
@@ -149,6 +150,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
         await using var db = await dbs.CreateDbContextAsync(ct);
         var stamp = NewStamp();
         await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.SecurityStamp, stamp), ct);
+        hub.EndFor(userId);
     }
 
     /// <returns>False when there is no such user.</returns>
@@ -171,6 +173,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
         }
         user.Role = role;
         await db.SaveChangesAsync(ct);
+        hub.EndFor(userId);
         return true;
     }
 
@@ -189,6 +192,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
         }
         db.Users.Remove(user);
         await db.SaveChangesAsync(ct);
+        hub.EndFor(userId);
         return true;
     }
 

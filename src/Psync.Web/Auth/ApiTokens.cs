@@ -6,7 +6,7 @@ using Psync.Web.Data;
 namespace Psync.Web.Auth;
 
 /// <summary>Bearer tokens: random, shown once, stored as SHA-256.</summary>
-public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock)
+public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock, HubSessions hub)
 {
     private const string Scheme = "psy_";
 
@@ -79,7 +79,15 @@ public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock
     public async Task<bool> RevokeAsync(int id, int? owner, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return await db.Tokens.Where(t => t.Id == id && (owner == null || t.UserId == owner)).ExecuteDeleteAsync(ct) > 0;
+        var token = await db.Tokens.SingleOrDefaultAsync(t => t.Id == id && (owner == null || t.UserId == owner), ct);
+        if (token is null)
+        {
+            return false;
+        }
+        db.Tokens.Remove(token);
+        await db.SaveChangesAsync(ct);
+        hub.EndFor(token.UserId);
+        return true;
     }
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

@@ -16,6 +16,7 @@ public static class AuthExtensions
             .Validate(o => o.MaxFailedLogins > 0 && o.Lockout > TimeSpan.Zero, "Auth:MaxFailedLogins and Auth:Lockout must be positive").ValidateOnStart();
         services.AddSingleton<Accounts>();
         services.AddSingleton<ApiTokens>();
+        services.AddSingleton<HubSessions>();
         services.AddAuthentication(Selector)
             .AddPolicyScheme(Selector, null, o => o.ForwardDefaultSelector = context =>
                 BearerHandler.TokenOf(context.Request) is not null ? BearerHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)

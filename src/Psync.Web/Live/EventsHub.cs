@@ -26,7 +26,20 @@ public interface IEventsClient
 /// It only sends, so a viewer may connect; a method added here states its role (<c>[Authorize(Policy = Roles.Operator)]</c>).
 /// </summary>
 [Authorize(Policy = Roles.Viewer)]
-public sealed class EventsHub : Hub<IEventsClient>;
+public sealed class EventsHub(HubSessions sessions) : Hub<IEventsClient>
+{
+    public override Task OnConnectedAsync()
+    {
+        sessions.Opened(Context);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        sessions.Closed(Context);
+        return base.OnDisconnectedAsync(exception);
+    }
+}
 
 /// <summary>Forwards <see cref="LiveUpdates"/> to every hub client.</summary>
 public sealed class HubRelay(LiveUpdates live, IHubContext<EventsHub, IEventsClient> hub, IServiceScopeFactory scopes) : IHostedService

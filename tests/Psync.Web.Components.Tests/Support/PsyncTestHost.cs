@@ -46,6 +46,7 @@ public sealed class PsyncTestHost : IAsyncDisposable
         services.AddOptions<AuthOptions>();
         services.AddSingleton<Accounts>();
         services.AddSingleton<ApiTokens>();
+        services.AddSingleton<HubSessions>();
         Auth = Context.AddAuthorization();
         SignIn(Role.Admin);
     }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Psync.Web.Auth;
 using Psync.Web.Pairs;
@@ -142,14 +141,7 @@ public sealed class RoleAccessTests(PsyncAppFactory app) : IClassFixture<PsyncAp
     {
         var pair = await app.Client.CreatePairAsync("hub-viewer", app.NewFolder("hub-viewer-l"), app.NewFolder("hub-viewer-r"));
         var (_, token) = await RoleUsers.CreateAsync(app, "watcher", "viewer");
-        await using var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(app.Server.BaseAddress, "/hubs/events"), o =>
-            {
-                o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
-                o.Transports = HttpTransportType.LongPolling;
-                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-            })
-            .Build();
+        await using var hub = RoleUsers.Hub(app, token);
         var paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         hub.On<PairResource>("PairChanged", p =>
         {

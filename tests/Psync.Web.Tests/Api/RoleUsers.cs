@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.AspNetCore.SignalR.Client;
 using Psync.Web.Auth;
 
 namespace Psync.Web.Tests.Api;
@@ -41,6 +43,16 @@ internal static partial class RoleUsers
         client.DefaultRequestHeaders.Add("Cookie", cookies);
         return client;
     }
+
+    /// <summary>A hub connection through the in-memory server (long polling), with <paramref name="token"/> as access_token.</summary>
+    public static HubConnection Hub(PsyncAppFactory app, string token) => new HubConnectionBuilder()
+        .WithUrl(new Uri(app.Server.BaseAddress, "/hubs/events"), o =>
+        {
+            o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
+            o.Transports = HttpTransportType.LongPolling;
+            o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+        })
+        .Build();
 
     public static string AntiforgeryTokenOf(string page)
     {

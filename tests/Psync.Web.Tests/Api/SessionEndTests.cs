@@ -63,6 +63,27 @@ public sealed class SessionEndTests(PsyncAppFactory app) : IClassFixture<PsyncAp
     }
 
     [Fact]
+    public async Task Hub_UsersPasswordReset_OpenConnectionClosedAndTheOldTokenRefused()
+    {
+        var (user, token) = await RoleUsers.CreateAsync(app, "listener", "viewer", "listeners-password");
+        await using var hub = RoleUsers.Hub(app, token);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await hub.StartAsync();
+
+        using var reset = await app.Client.PutAsJsonAsync($"/api/v1/users/{user.Id}/password", new { password = "another-password" });
+
+        Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
+        await closed.Task.WaitAsync(PairsApi.Deadline);
+        await using var again = RoleUsers.Hub(app, token);
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => again.StartAsync());
+    }
+
+    [Fact]
     public async Task SignOut_OldCookieReplayed_RefusedOnApiAndPages()
     {
         await RoleUsers.CreateAsync(app, "leaver", "viewer", "leavers-password");
