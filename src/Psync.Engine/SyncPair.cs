@@ -312,6 +312,11 @@ public sealed class SyncPair : IAsyncDisposable
             // Options stored before a rule tightened (a pattern that needs backtracking) stop here, not in an agent.
             throw new PairException($"the pair's options cannot be used: {string.Join(" ", problems.SelectMany(p => p.Value))}");
         }
+        // The same root rule as the API's and the form's (without the appliance's own folders, which the engine does not know).
+        if ((RootPolicy.Default.LocalRefusal(Options.LeftRoot) ?? (Options.RemoteHost is null ? RootPolicy.Default.LocalRefusal(Options.RightRoot) : RootPolicy.Default.RemoteRefusal(Options.RightRoot))) is { } refusal)
+        {
+            throw new PairException(refusal);
+        }
         _journal.SetStatus(PairState.Starting);
         var agentPath = AgentStarter is null ? LocalAgent.Locate(Options.AgentPath) : "";
         await using var left = Start(agentPath, Options.LeftRoot, Side.Left);

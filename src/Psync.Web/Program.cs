@@ -23,7 +23,7 @@ builder.Services.AddPsyncTls();
 builder.Services.AddPsyncEngine();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-builder.Services.AddOpenApi(o => o.AddSchemaTransformer(PairEndpoints.AddModeValues));
+builder.Services.AddOpenApi(o => o.AddSchemaTransformer(PairEndpoints.AddModeValues).AddOperationTransformer(Roles.DocumentRole));
 builder.Services.AddSignalR();
 builder.Services.AddAntiforgery(o =>
 {
@@ -58,7 +58,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().ExcludeFromDescription();
 app.MapOpenApi();
 app.MapScalarApiReference("/api/docs", o => o.WithTitle("Psync API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-app.MapGroup("/api/v1").MapAuthEndpoints().MapPairEndpoints().MapHostEndpoints();
+app.MapGroup("/api/v1").MapAuthEndpoints().MapUserEndpoints().MapPairEndpoints().MapHostEndpoints().MapSettingsEndpoints();
 app.MapMetrics();
 app.MapHub<EventsHub>("/hubs/events");
 app.MapAccountEndpoints();

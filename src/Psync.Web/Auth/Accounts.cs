@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -12,8 +14,8 @@ public sealed record LoginResult(UserEntity? User, string? Error)
     public bool Succeeded => User is not null;
 }
 
-/// <summary>Users: hashed passwords (ASP.NET Core Identity's hasher), a lock per name and address after failed logins (<see cref="SignInLocks"/>).</summary>
-public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHasher<UserEntity> hasher, SignInLocks locks, TimeProvider clock, ILogger<Accounts> log)
+/// <summary>Users: hashed passwords (ASP.NET Core Identity's hasher), a lock per name and address after failed logins (<see cref="SignInLocks"/>), roles and security stamps.</summary>
+public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHasher<UserEntity> hasher, SignInLocks locks, TimeProvider clock, HubSessions hub, ILogger<Accounts> log)
 {
     public const int MinPasswordLength = 8;
 
@@ -86,14 +88,21 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHa
         return await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(ct);
     }
 
-    public async Task<bool> ExistsAsync(int userId, CancellationToken ct = default)
+    public async Task<UserEntity?> FindAsync(int userId, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return await db.Users.AnyAsync(u => u.Id == userId, ct);
+        return await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
     }
 
+    /// <summary>Whether a browser session's principal still holds: its user exists, with the stamp and the role it carries.</summary>
+    public async Task<bool> IsCurrentAsync(ClaimsPrincipal principal, CancellationToken ct = default) =>
+        int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), CultureInfo.InvariantCulture, out var id)
+        && await FindAsync(id, ct) is { } user
+        && user.SecurityStamp == principal.FindFirstValue(UserClaims.Stamp)
+        && user.Role == Roles.RoleOf(principal);
+
     /// <exception cref="ArgumentException">The name is taken or empty, or the password too short.</exception>
-    public async Task<UserEntity> CreateAsync(string userName, string password, CancellationToken ct = default)
+    public async Task<UserEntity> CreateAsync(string userName, string password, Role role, CancellationToken ct = default)
     {
         userName = userName.Trim();
         if (userName.Length is 0 or > 100)
@@ -106,15 +115,24 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHa
         {
             throw new ArgumentException($"a user named '{userName}' exists", nameof(userName));
         }
-        var user = new UserEntity { UserName = userName, PasswordHash = "", CreatedAt = clock.GetUtcNow() };
+        if (!Enum.IsDefined(role))
+        {
+            throw new ArgumentException("a role is viewer, operator or admin", nameof(role));
+        }
+        var user = new UserEntity { UserName = userName, PasswordHash = "", CreatedAt = clock.GetUtcNow(), Role = role, SecurityStamp = NewStamp() };
         user.PasswordHash = hasher.HashPassword(user, password);
         db.Users.Add(user);
         await db.SaveChangesAsync(ct);
         return user;
     }
 
+    /// <summary>
+    /// Sets a password and ends the user's other sessions: a new security stamp (browser sessions) and
+    /// every token of the user but <paramref name="keepToken"/> (the one the change came with, if any).
+    /// </summary>
     /// <returns>False when there is no such user.</returns>
-    public async Task<bool> SetPasswordAsync(int userId, string password, CancellationToken ct = default)
+    /// <exception cref="ArgumentException">The password is too short.</exception>
+    public async Task<bool> SetPasswordAsync(int userId, string password, int? keepToken, CancellationToken ct = default)
     {
         CheckPassword(password);
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -126,12 +144,65 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHa
         user.PasswordHash = hasher.HashPassword(user, password);
         user.FailedLogins = 0;
         user.LockedUntil = null;
+        user.SecurityStamp = NewStamp();
         await db.SaveChangesAsync(ct);
         locks.Clear(user.UserName);
+        await db.Tokens.Where(t => t.UserId == userId && t.Id != keepToken).ExecuteDeleteAsync(ct);
+        hub.EndFor(userId);
         return true;
     }
 
-    /// <exception cref="InvalidOperationException">It is the last user.</exception>
+    /// <summary>A user's own change: the current password first (a wrong one counts as a failed login), then as <see cref="SetPasswordAsync"/>.</summary>
+    /// <exception cref="ArgumentException">The current password is wrong, or the new one too short.</exception>
+    public async Task<bool> ChangeOwnPasswordAsync(int userId, string currentPassword, string password, int? keepToken, IPAddress? from, CancellationToken ct = default)
+    {
+        CheckPassword(password);
+        if (await FindAsync(userId, ct) is not { } user)
+        {
+            return false;
+        }
+        var check = await CheckPasswordAsync(user.UserName, currentPassword ?? "", from, ct);
+        if (!check.Succeeded)
+        {
+            throw new ArgumentException(check.Error == "wrong user name or password" ? "the current password is wrong" : check.Error ?? "the current password is wrong", nameof(currentPassword));
+        }
+        return await SetPasswordAsync(userId, password, keepToken, ct);
+    }
+
+    /// <summary>Ends every browser session of the user (sign-out): their cookies carry the old stamp.</summary>
+    public async Task EndSessionsAsync(int userId, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var stamp = NewStamp();
+        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.SecurityStamp, stamp), ct);
+        hub.EndFor(userId);
+    }
+
+    /// <returns>False when there is no such user.</returns>
+    /// <exception cref="InvalidOperationException">It would leave no admin.</exception>
+    public async Task<bool> SetRoleAsync(int userId, Role role, CancellationToken ct = default)
+    {
+        if (!Enum.IsDefined(role))
+        {
+            throw new ArgumentException("a role is viewer, operator or admin", nameof(role));
+        }
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var user = await db.Users.FindAsync([userId], ct);
+        if (user is null)
+        {
+            return false;
+        }
+        if (user.Role == Role.Admin && role != Role.Admin && await db.Users.CountAsync(u => u.Role == Role.Admin, ct) == 1)
+        {
+            throw new InvalidOperationException("the last admin cannot be demoted");
+        }
+        user.Role = role;
+        await db.SaveChangesAsync(ct);
+        hub.EndFor(userId);
+        return true;
+    }
+
+    /// <exception cref="InvalidOperationException">It is the last admin.</exception>
     public async Task<bool> DeleteAsync(int userId, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -140,12 +211,13 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHa
         {
             return false;
         }
-        if (await db.Users.CountAsync(ct) == 1)
+        if (user.Role == Role.Admin && await db.Users.CountAsync(u => u.Role == Role.Admin, ct) == 1)
         {
-            throw new InvalidOperationException("the last user cannot be deleted");
+            throw new InvalidOperationException("the last admin cannot be deleted");
         }
         db.Users.Remove(user);
         await db.SaveChangesAsync(ct);
+        hub.EndFor(userId);
         return true;
     }
 
@@ -161,7 +233,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHa
         }
         var generated = string.IsNullOrEmpty(password);
         password = generated ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', 'x').Replace('/', 'y') : password!;
-        await CreateAsync("admin", password, ct);
+        await CreateAsync("admin", password, Role.Admin, ct);
         if (generated)
         {
             LogGeneratedAdmin(log, password);
@@ -171,6 +243,8 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHa
             LogAdminFromEnvironment(log);
         }
     }
+
+    private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
     private static void CheckPassword(string password)
     {

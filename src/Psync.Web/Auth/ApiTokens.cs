@@ -6,12 +6,13 @@ using Psync.Web.Data;
 namespace Psync.Web.Auth;
 
 /// <summary>Bearer tokens: random, shown once, stored as SHA-256.</summary>
-public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock)
+public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock, HubSessions hub)
 {
     private const string Scheme = "psy_";
 
     /// <returns>The stored record and the token itself (not kept anywhere).</returns>
-    public async Task<(TokenEntity Record, string Token)> CreateAsync(int userId, string name, DateTimeOffset? expiresAt, CancellationToken ct = default)
+    /// <remarks>Its role is the most it may do: at most its owner's role, which the caller checks.</remarks>
+    public async Task<(TokenEntity Record, string Token)> CreateAsync(int userId, string name, DateTimeOffset? expiresAt, Role role, CancellationToken ct = default)
     {
         name = name.Trim();
         if (name.Length is 0 or > 100)
@@ -31,6 +32,7 @@ public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock
             Prefix = token[..10],
             CreatedAt = clock.GetUtcNow(),
             ExpiresAt = expiresAt,
+            Role = role,
         };
         await using var db = await dbs.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
@@ -66,17 +68,26 @@ public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock
         return (record.User, record);
     }
 
-    /// <summary>Every token with its user, oldest first (the hashes only, never a token).</summary>
-    public async Task<List<TokenEntity>> ListAsync(CancellationToken ct = default)
+    /// <summary>Every token with its user, or those of <paramref name="owner"/> only, oldest first (the hashes only, never a token).</summary>
+    public async Task<List<TokenEntity>> ListAsync(int? owner, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return await db.Tokens.AsNoTracking().Include(t => t.User).OrderBy(t => t.Id).ToListAsync(ct);
+        return await db.Tokens.AsNoTracking().Include(t => t.User).Where(t => owner == null || t.UserId == owner).OrderBy(t => t.Id).ToListAsync(ct);
     }
 
-    public async Task<bool> RevokeAsync(int id, CancellationToken ct = default)
+    /// <returns>False when there is no such token (of <paramref name="owner"/>, when given).</returns>
+    public async Task<bool> RevokeAsync(int id, int? owner, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return await db.Tokens.Where(t => t.Id == id).ExecuteDeleteAsync(ct) > 0;
+        var token = await db.Tokens.SingleOrDefaultAsync(t => t.Id == id && (owner == null || t.UserId == owner), ct);
+        if (token is null)
+        {
+            return false;
+        }
+        db.Tokens.Remove(token);
+        await db.SaveChangesAsync(ct);
+        hub.EndFor(token.UserId);
+        return true;
     }
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

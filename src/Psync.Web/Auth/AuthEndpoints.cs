@@ -13,17 +13,15 @@ public sealed record LoginResponse(string Token, DateTimeOffset ExpiresAt);
 
 /// <param name="Name">What the token is for.</param>
 /// <param name="ExpiresAt">When it stops working; null for never.</param>
-public sealed record TokenRequest(string? Name, DateTimeOffset? ExpiresAt = null);
+/// <param name="Role">viewer, operator or admin: the most it may do, at most your own role (the default).</param>
+public sealed record TokenRequest(string? Name, DateTimeOffset? ExpiresAt = null, string? Role = null);
 
-public sealed record TokenResource(int Id, string Name, string Prefix, string User, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt);
+/// <summary>A token as listed; its role is the most it may do, never more than its owner's role now.</summary>
+public sealed record TokenResource(int Id, string Name, string Prefix, string User, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, string Role);
 
 /// <param name="Record">The stored record.</param>
 /// <param name="Token">The token itself: shown this once, stored only as a hash.</param>
 public sealed record CreatedToken(TokenResource Record, string Token);
-
-public sealed record UserResource(int Id, string UserName, DateTimeOffset CreatedAt, DateTimeOffset? LockedUntil);
-
-public sealed record UserRequest(string? UserName, string? Password);
 
 public static class AuthEndpoints
 {
@@ -41,20 +39,31 @@ public static class AuthEndpoints
                     return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Login failed", detail: result.Error);
                 }
                 var expires = clock.GetUtcNow() + options.Value.LoginTokenLifetime;
-                var (_, token) = await tokens.CreateAsync(result.User!.Id, "login", expires, ct);
+                var (_, token) = await tokens.CreateAsync(result.User!.Id, "login", expires, result.User.Role, ct);
                 return TypedResults.Ok(new LoginResponse(token, expires));
             })
             .AllowAnonymous().WithTags("Auth").WithName("Login").WithSummary("Exchanges a user name and password for a bearer token");
 
+        // Every role manages its own tokens; an admin sees and revokes everyone's.
         var tokensGroup = api.MapGroup("/tokens").WithTags("Tokens");
-        tokensGroup.MapGet("/", async (ApiTokens tokens, CancellationToken ct) =>
-                TypedResults.Ok<IReadOnlyList<TokenResource>>([.. (await tokens.ListAsync(ct)).Select(t => ToResource(t, t.User?.UserName ?? ""))]))
-            .WithName("ListTokens").WithSummary("Every API token (never the token itself)");
+        tokensGroup.MapGet("/", async (ClaimsPrincipal user, ApiTokens tokens, CancellationToken ct) =>
+                TypedResults.Ok<IReadOnlyList<TokenResource>>([.. (await tokens.ListAsync(OwnerUnlessAdmin(user), ct)).Select(t => ToResource(t, t.User?.UserName ?? ""))]))
+            .RequiresRole(Role.Viewer).WithName("ListTokens").WithSummary("Your API tokens, or every one for an admin (never the token itself)");
         tokensGroup.MapPost("/", async Task<Results<Created<CreatedToken>, ProblemHttpResult>> (TokenRequest request, ClaimsPrincipal user, ApiTokens tokens, CancellationToken ct) =>
             {
+                var mine = Roles.RoleOf(user) ?? Role.Viewer;
+                var role = mine;
+                if (request.Role is not null && !Roles.TryParse(request.Role, out role))
+                {
+                    return Problems.BadRequest("role is viewer, operator or admin");
+                }
+                if (role > mine)
+                {
+                    return Problems.Forbidden($"a token cannot do more than you: you are {mine.Name()}");
+                }
                 try
                 {
-                    var (record, token) = await tokens.CreateAsync(UserId(user), request.Name ?? "", request.ExpiresAt, ct);
+                    var (record, token) = await tokens.CreateAsync(UserId(user), request.Name ?? "", request.ExpiresAt, role, ct);
                     return TypedResults.Created($"/api/v1/tokens/{record.Id}", new CreatedToken(ToResource(record, user.Identity!.Name!), token));
                 }
                 catch (ArgumentException e)
@@ -62,57 +71,18 @@ public static class AuthEndpoints
                     return Problems.BadRequest(e.Message);
                 }
             })
-            .WithName("CreateToken").WithSummary("Makes an API token for the signed-in user; it is shown once");
-        tokensGroup.MapDelete("/{id:int}", async Task<Results<NoContent, ProblemHttpResult>> (int id, ApiTokens tokens, CancellationToken ct) =>
-                await tokens.RevokeAsync(id, ct) ? TypedResults.NoContent() : Problems.NotFound($"there is no token {id}"))
-            .WithName("RevokeToken").WithSummary("Revokes a token");
-
-        var users = api.MapGroup("/users").WithTags("Users");
-        users.MapGet("/", async (Accounts accounts, CancellationToken ct) =>
-                TypedResults.Ok<IReadOnlyList<UserResource>>([.. (await accounts.ListAsync(ct)).Select(u => new UserResource(u.Id, u.UserName, u.CreatedAt, u.LockedUntil))]))
-            .WithName("ListUsers").WithSummary("Every user");
-        users.MapPost("/", async Task<Results<Created<UserResource>, ProblemHttpResult>> (UserRequest request, Accounts accounts, CancellationToken ct) =>
-            {
-                try
-                {
-                    var u = await accounts.CreateAsync(request.UserName ?? "", request.Password ?? "", ct);
-                    return TypedResults.Created($"/api/v1/users/{u.Id}", new UserResource(u.Id, u.UserName, u.CreatedAt, null));
-                }
-                catch (ArgumentException e)
-                {
-                    return Problems.BadRequest(e.Message);
-                }
-            })
-            .WithName("CreateUser").WithSummary("Adds a user");
-        users.MapPut("/{id:int}/password", async Task<Results<NoContent, ProblemHttpResult>> (int id, UserRequest request, Accounts accounts, CancellationToken ct) =>
-            {
-                try
-                {
-                    return await accounts.SetPasswordAsync(id, request.Password ?? "", ct) ? TypedResults.NoContent() : Problems.NotFound($"there is no user {id}");
-                }
-                catch (ArgumentException e)
-                {
-                    return Problems.BadRequest(e.Message);
-                }
-            })
-            .WithName("SetPassword").WithSummary("Sets a user's password (and lifts a lockout)");
-        users.MapDelete("/{id:int}", async Task<Results<NoContent, ProblemHttpResult>> (int id, Accounts accounts, CancellationToken ct) =>
-            {
-                try
-                {
-                    return await accounts.DeleteAsync(id, ct) ? TypedResults.NoContent() : Problems.NotFound($"there is no user {id}");
-                }
-                catch (InvalidOperationException e)
-                {
-                    return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message);
-                }
-            })
-            .WithName("DeleteUser").WithSummary("Removes a user (not the last one)");
+            .RequiresRole(Role.Viewer).WithName("CreateToken").WithSummary("Makes an API token for the signed-in user, with their role or a lower one; it is shown once");
+        tokensGroup.MapDelete("/{id:int}", async Task<Results<NoContent, ProblemHttpResult>> (int id, ClaimsPrincipal user, ApiTokens tokens, CancellationToken ct) =>
+                await tokens.RevokeAsync(id, OwnerUnlessAdmin(user), ct) ? TypedResults.NoContent() : Problems.NotFound($"there is no token {id} you may revoke"))
+            .RequiresRole(Role.Viewer).WithName("RevokeToken").WithSummary("Revokes one of your tokens (an admin: anyone's)");
         return api;
     }
 
     public static int UserId(ClaimsPrincipal user) =>
         int.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("not signed in"), CultureInfo.InvariantCulture);
 
-    private static TokenResource ToResource(TokenEntity t, string userName) => new(t.Id, t.Name, t.Prefix, userName, t.CreatedAt, t.ExpiresAt, t.LastUsedAt);
+    /// <summary>Null (everyone's) for an admin, else the user's own id.</summary>
+    public static int? OwnerUnlessAdmin(ClaimsPrincipal user) => user.Has(Role.Admin) ? null : UserId(user);
+
+    private static TokenResource ToResource(TokenEntity t, string userName) => new(t.Id, t.Name, t.Prefix, userName, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.Role.Name());
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Psync.Web.Data;
@@ -22,6 +23,7 @@ public static class AuthExtensions
         services.AddSingleton<Accounts>();
         services.AddSignInThrottle();
         services.AddSingleton<ApiTokens>();
+        services.AddSingleton<HubSessions>();
         services.AddAuthentication(Selector)
             // The REST API takes bearer tokens only: a browser's cookie there would let any page of the
             // same site (another port of this host) make requests in the user's name. The pages call
@@ -39,15 +41,23 @@ public static class AuthExtensions
                 o.SlidingExpiration = true;
                 o.Events.OnRedirectToLogin = context => RejectOrRedirect(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => RejectOrRedirect(context, StatusCodes.Status403Forbidden);
-                // A deleted user's browser sign-in ends with its next request, not when the cookie expires.
+                o.AccessDeniedPath = "/forbidden";
+                // Every request checks the session against the user: deleted, another password or signed out
+                // (a new security stamp) ends it; a changed role applies at once.
                 o.Events.OnValidatePrincipal = async context =>
                 {
                     var id = context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
                     var accounts = context.HttpContext.RequestServices.GetRequiredService<Accounts>();
-                    if (!int.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var userId) || !await accounts.ExistsAsync(userId, context.HttpContext.RequestAborted))
+                    var user = int.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var userId) ? await accounts.FindAsync(userId, context.HttpContext.RequestAborted) : null;
+                    if (user is null || user.SecurityStamp != context.Principal!.FindFirst(UserClaims.Stamp)?.Value)
                     {
                         context.RejectPrincipal();
                         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+                    else if (Roles.RoleOf(context.Principal) != user.Role)
+                    {
+                        context.ReplacePrincipal(UserClaims.ForCookie(user, CookieAuthenticationDefaults.AuthenticationScheme));
+                        context.ShouldRenew = true;
                     }
                 };
             })
@@ -55,18 +65,28 @@ public static class AuthExtensions
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>>((cookie, auth) => cookie.ExpireTimeSpan = auth.Value.CookieLifetime);
         // Every endpoint needs a signed-in user unless it says otherwise (health, login, static files).
-        services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build()).AddRolePolicies();
         services.AddCascadingAuthenticationState();
+        // Open pages (Blazor circuits) check the session again every RevalidationInterval.
+        services.AddScoped<AuthenticationStateProvider, RevalidatingAuthState>();
         return services;
     }
 
-    /// <summary>Browser sign-out: a form post with an antiforgery token; without a valid one, nothing happens but the way to the sign-in page.</summary>
+    /// <summary>
+    /// Browser sign-out: a form post with an antiforgery token. It ends the user's browser sessions
+    /// on the server too (a new security stamp), so a copied cookie is worthless. Without a valid
+    /// token nothing happens but the way to the sign-in page.
+    /// </summary>
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/account/logout", async (HttpContext context, IAntiforgery antiforgery) =>
+        app.MapPost("/account/logout", async (HttpContext context, IAntiforgery antiforgery, Accounts accounts) =>
             {
                 if (await antiforgery.IsRequestValidAsync(context))
                 {
+                    if (context.User.FindFirst(UserClaims.Stamp) is not null)
+                    {
+                        await accounts.EndSessionsAsync(AuthEndpoints.UserId(context.User), context.RequestAborted);
+                    }
                     await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
                 }
                 return TypedResults.LocalRedirect("/login");
@@ -74,6 +94,13 @@ public static class AuthExtensions
             .DisableAntiforgery()
             .ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>Why a signed-in user was refused: their role and the one the endpoint needs.</summary>
+    public static string ForbiddenDetail(HttpContext context)
+    {
+        var needs = context.GetEndpoint()?.Metadata.GetOrderedMetadata<RoleMetadata>().Select(m => m.Role).DefaultIfEmpty(Role.Admin).Max() ?? Role.Admin;
+        return $"this needs the role {needs.Name()}; {(Roles.RoleOf(context.User) is { } role ? $"you are {role.Name()}" : "you have no role")}";
     }
 
     /// <summary>API clients get a status and ProblemDetails; browsers get the login page.</summary>
@@ -87,7 +114,12 @@ public static class AuthExtensions
             await problems.TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context.HttpContext,
-                ProblemDetails = { Status = status, Title = status == 401 ? "Unauthorized" : "Forbidden", Detail = "sign in, or send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)" },
+                ProblemDetails =
+                {
+                    Status = status,
+                    Title = status == 401 ? "Unauthorized" : "Forbidden",
+                    Detail = status == 401 ? "sign in, or send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)" : ForbiddenDetail(context.HttpContext),
+                },
             });
             return;
         }

@@ -17,4 +17,7 @@ public sealed class AuthOptions
 
     /// <summary>How long a browser sign-in lasts without activity.</summary>
     public TimeSpan CookieLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>How often an open page checks that its sign-in still holds (password, sign-out, role, user).</summary>
+    public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -31,13 +30,17 @@ public sealed class BearerHandler(IOptionsMonitor<AuthenticationSchemeOptions> o
         {
             return AuthenticateResult.Fail("the token is unknown, revoked or expired");
         }
-        var identity = new ClaimsIdentity(
-            [
-                new Claim(ClaimTypes.NameIdentifier, found.User.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                new Claim(ClaimTypes.Name, found.User.UserName),
-                new Claim("token", found.Token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ], SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(UserClaims.ForToken(found.User, found.Token, SchemeName), SchemeName));
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await Context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = 403, Title = "Forbidden", Detail = AuthExtensions.ForbiddenDetail(Context) },
+        });
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

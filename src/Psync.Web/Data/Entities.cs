@@ -82,6 +82,10 @@ public sealed class UserEntity
     public int FailedLogins { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Stored by its enum name (Viewer, Operator, Admin).</summary>
+    public Psync.Web.Auth.Role Role { get; set; }
+    /// <summary>Changes with the password and on sign-out: a browser session signed in under another stamp is over.</summary>
+    public string SecurityStamp { get; set; } = "";
 }
 
 /// <summary>An API token; only its SHA-256 is stored.</summary>
@@ -98,6 +102,25 @@ public sealed class TokenEntity
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
+    /// <summary>The most it may do; it never does more than its owner's role allows now.</summary>
+    public Psync.Web.Auth.Role Role { get; set; }
+}
+
+/// <summary>A setting an admin changes at run time, by key; the value is JSON.</summary>
+public sealed class SettingEntity
+{
+    public required string Key { get; set; }
+    public required string Value { get; set; }
+}
+
+internal sealed class SettingConfiguration : IEntityTypeConfiguration<SettingEntity>
+{
+    public void Configure(EntityTypeBuilder<SettingEntity> b)
+    {
+        b.ToTable("Settings");
+        b.HasKey(s => s.Key);
+        b.Property(s => s.Key).HasMaxLength(100);
+    }
 }
 
 internal sealed class HostConfiguration : IEntityTypeConfiguration<HostEntity>
@@ -145,6 +168,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<UserEntity>
         b.ToTable("Users");
         b.HasIndex(u => u.UserName).IsUnique();
         b.Property(u => u.UserName).HasMaxLength(100);
+        b.Property(u => u.Role).HasConversion<string>().HasMaxLength(20);
+        b.Property(u => u.SecurityStamp).HasMaxLength(64);
     }
 }
 
@@ -155,6 +180,7 @@ internal sealed class TokenConfiguration : IEntityTypeConfiguration<TokenEntity>
         b.ToTable("Tokens");
         b.HasIndex(t => t.Hash).IsUnique();
         b.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(t => t.Role).HasConversion<string>().HasMaxLength(20);
     }
 }
 

@@ -10,6 +10,7 @@ public sealed class PsyncDb(DbContextOptions<PsyncDb> options) : DbContext(optio
     public DbSet<EventEntity> Events => Set<EventEntity>();
     public DbSet<UserEntity> Users => Set<UserEntity>();
     public DbSet<TokenEntity> Tokens => Set<TokenEntity>();
+    public DbSet<SettingEntity> Settings => Set<SettingEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PsyncDb).Assembly);

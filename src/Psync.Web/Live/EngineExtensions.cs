@@ -10,6 +10,7 @@ public static class EngineExtensions
     {
         services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName)
             .Validate(o => o.ReconcileInterval > TimeSpan.Zero, "Engine:ReconcileInterval must be positive").ValidateOnStart();
+        RootGuard.AddRootGuard(services);
         services.AddSingleton<KeyVault>();
         services.AddSingleton<LiveUpdates>();
         services.AddSingleton<HistoryWriter>();

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Psync.Web.Auth;
 using Psync.Web.Pairs;
 
 namespace Psync.Web.Live;
@@ -19,8 +21,25 @@ public interface IEventsClient
     Task ConflictsChanged(int pairId, IReadOnlyList<ConflictResource> conflicts);
 }
 
-/// <summary>The typed hub for external clients; authentication required (cookie, or the bearer token as <c>access_token</c>).</summary>
-public sealed class EventsHub : Hub<IEventsClient>;
+/// <summary>
+/// The typed hub for external clients; authentication required (cookie, or the bearer token as <c>access_token</c>).
+/// It only sends, so a viewer may connect; a method added here states its role (<c>[Authorize(Policy = Roles.Operator)]</c>).
+/// </summary>
+[Authorize(Policy = Roles.Viewer)]
+public sealed class EventsHub(HubSessions sessions) : Hub<IEventsClient>
+{
+    public override Task OnConnectedAsync()
+    {
+        sessions.Opened(Context);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        sessions.Closed(Context);
+        return base.OnDisconnectedAsync(exception);
+    }
+}
 
 /// <summary>Forwards <see cref="LiveUpdates"/> to every hub client.</summary>
 public sealed class HubRelay(LiveUpdates live, IHubContext<EventsHub, IEventsClient> hub, IServiceScopeFactory scopes) : IHostedService

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Psync.Web.Auth;
 using Psync.Web.Pairs;
 
 namespace Psync.Web.Live;
@@ -11,7 +12,7 @@ public static class Metrics
     {
         app.MapGet("/metrics", async (PairService pairs, CancellationToken ct) =>
                 TypedResults.Text(Render(await pairs.ListAsync(ct)), "text/plain; version=0.0.4; charset=utf-8"))
-            .WithTags("Metrics").WithName("Metrics").WithSummary("Prometheus metrics");
+            .WithTags("Metrics").RequiresRole(Role.Viewer).WithName("Metrics").WithSummary("Prometheus metrics");
         return app;
     }
 

@@ -17,6 +17,7 @@ public sealed class PairRunners(
     IDbContextFactory<PsyncDb> dbs,
     DataFolder data,
     KeyVault keys,
+    RootGuard roots,
     LiveUpdates live,
     HistoryWriter history,
     IOptions<EngineOptions> options,
@@ -83,7 +84,13 @@ public sealed class PairRunners(
                 }
             }
             _unstartable.TryRemove(pairId, out _);
-            if (pair is not null)
+            // A pair stored before a rule tightened (a root in /etc, outside the allowed parents) does not start.
+            var policy = await roots.PolicyAsync(ct);
+            if (pair is not null && (policy.LocalRefusal(pair.LeftRoot) ?? (pair.HostId is null ? policy.LocalRefusal(pair.RightRoot) : policy.RemoteRefusal(pair.RightRoot))) is { } refusal)
+            {
+                _unstartable[pairId] = $"cannot start: {refusal}";
+            }
+            else if (pair is not null)
             {
                 try
                 {

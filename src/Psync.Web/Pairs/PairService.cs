@@ -17,7 +17,7 @@ public sealed class PairOperationException(string message, int status = StatusCo
 }
 
 /// <summary>What the API and the pages do with pairs: one implementation for both.</summary>
-public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runners, HistoryWriter history, DataFolder data, IOptions<EngineOptions> engine, TimeProvider clock)
+public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runners, HistoryWriter history, DataFolder data, RootGuard roots, IOptions<EngineOptions> engine, TimeProvider clock)
 {
     public const int MaxEventPage = 1000;
 
@@ -42,7 +42,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
     public async Task<(PairResource? Pair, Dictionary<string, string[]> Errors)> CreateAsync(PairRequest request, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var errors = await PairValidator.ValidateAsync(request, null, data.Path, db, ct);
+        var errors = await PairValidator.ValidateAsync(request, null, await roots.PolicyAsync(ct), db, ct);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -64,7 +64,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         {
             return (null, []);
         }
-        var errors = await PairValidator.ValidateAsync(request, id, data.Path, db, ct);
+        var errors = await PairValidator.ValidateAsync(request, id, await roots.PolicyAsync(ct), db, ct);
         if (errors.Count > 0)
         {
             return (null, errors);

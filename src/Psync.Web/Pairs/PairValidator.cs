@@ -7,7 +7,7 @@ namespace Psync.Web.Pairs;
 /// <summary>Checks a pair before it is stored; errors are keyed by field (camelCase, as in the API) so forms show them on the field.</summary>
 public static class PairValidator
 {
-    public static async Task<Dictionary<string, string[]>> ValidateAsync(PairRequest request, int? editing, string dataFolder, PsyncDb db, CancellationToken ct)
+    public static async Task<Dictionary<string, string[]>> ValidateAsync(PairRequest request, int? editing, RootPolicy roots, PsyncDb db, CancellationToken ct)
     {
         var errors = new Dictionary<string, List<string>>();
         void Add(string field, string message)
@@ -42,26 +42,19 @@ public static class PairValidator
                 Add("hostId", $"There is no host {hostId}.");
             }
         }
-        var leftError = RootError(request.LeftRoot, local: true);
+        var leftError = RootError(request.LeftRoot, local: true, roots);
         if (leftError is not null)
         {
             Add("leftRoot", leftError);
         }
-        var rightError = RootError(request.RightRoot, local: request.HostId is null);
+        var rightError = RootError(request.RightRoot, local: request.HostId is null, roots);
         if (rightError is not null)
         {
             Add("rightRoot", rightError);
         }
-        if (leftError is null && rightError is null && request.HostId is null && Nested(request.LeftRoot!, request.RightRoot!))
+        if (leftError is null && rightError is null && request.HostId is null && RootPolicy.Nested(RootPolicy.Resolve(request.LeftRoot!), RootPolicy.Resolve(request.RightRoot!)))
         {
             Add("rightRoot", "The roots must not be the same folder or lie one inside the other.");
-        }
-        foreach (var (field, root, error, local) in new[] { ("leftRoot", request.LeftRoot, leftError, true), ("rightRoot", request.RightRoot, rightError, request.HostId is null) })
-        {
-            if (error is null && local && Nested(root!, dataFolder))
-            {
-                Add(field, $"A root must not hold, or lie inside, the appliance's data folder {dataFolder}.");
-            }
         }
         if (leftError is null && rightError is null && (request.HostId is null || host is not null))
         {
@@ -92,8 +85,12 @@ public static class PairValidator
         _ => char.ToLowerInvariant(pairOption[0]) + pairOption[1..],
     };
 
-    /// <summary>Why <paramref name="root"/> cannot be a root, or null. A local root must be an existing folder; a remote one is checked when the pair connects.</summary>
-    public static string? RootError(string? root, bool local)
+    /// <summary>
+    /// Why <paramref name="root"/> cannot be a root, or null. A local root must be an existing folder that
+    /// <paramref name="roots"/> allows once resolved; a remote one gets the policy's textual checks here and
+    /// the rest when the pair connects.
+    /// </summary>
+    public static string? RootError(string? root, bool local, RootPolicy roots)
     {
         if (string.IsNullOrWhiteSpace(root))
         {
@@ -113,7 +110,11 @@ public static class PairValidator
         }
         if (!local)
         {
-            return null;
+            return roots.RemoteRefusal(root);
+        }
+        if (roots.LocalRefusal(root) is { } refusal)
+        {
+            return refusal;
         }
         if (File.Exists(root))
         {
@@ -123,11 +124,4 @@ public static class PairValidator
     }
 
     private static string Normalize(string root) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
-
-    private static bool Nested(string a, string b)
-    {
-        a = Normalize(a) + "/";
-        b = Normalize(b) + "/";
-        return a.StartsWith(b, StringComparison.Ordinal) || b.StartsWith(a, StringComparison.Ordinal);
-    }
 }

@@ -1,4 +1,5 @@
 using Psync.Cli;
+using Psync.Engine.Transfer;
 using static Psync.Engine.Tests.Cli.CliArgs;
 
 namespace Psync.Engine.Tests.Cli;
@@ -55,6 +56,46 @@ public sealed class CommandLineValueTests
         // Assert
         Assert.StartsWith("-x:", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--log-file=/tmp/x")]
+    [InlineData("--write-batch=/tmp/b")]
+    [InlineData("--only-write-batch=/tmp/b")]
+    [InlineData("--read-batch=/tmp/b")]
+    [InlineData("--write-devices")]
+    [InlineData("--backup-dir=/elsewhere")]
+    [InlineData("--exclude-from=/etc/shadow")]
+    [InlineData("--include-from=/etc/shadow")]
+    [InlineData("--password-file=/etc/shadow")]
+    [InlineData("--rsync-path=sh -c evil")]
+    [InlineData("--config=/etc/rsyncd.conf")]
+    [InlineData("--daemon")]
+    [InlineData("--remote-option=--log-file=/tmp/x")]
+    [InlineData("-M--log-file=/tmp/x")]
+    [InlineData("--filter=merge /etc/rules")]
+    [InlineData("-f. /etc/rules")]
+    public void Parse_ExtraThatReachesOutsideTheTrees_IsUsageErrorSayingSo(string extra)
+    {
+        // Act
+        var error = Error("-x", $"'{extra}'", "/a", "/b");
+
+        // Assert: the policy's words, as the API gives them
+        Assert.Equal($"-x: {RsyncExtraPolicy.Refusal(extra)}", error);
+        Assert.Contains("outside the synced trees", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ExtraLogFile_RefusedInTheWordsTheApiUses()
+    {
+        // Act
+        var error = Error("-x", "--log-file=/tmp/x", "/a", "/b");
+
+        // Assert
+        Assert.Contains(LogFileRefusal, error, StringComparison.Ordinal);
+    }
+
+    /// <summary>What the CLI and the API say about <c>--log-file=/tmp/x</c> (the web test has the same text).</summary>
+    public const string LogFileRefusal = "rsync option '--log-file=/tmp/x' is not allowed: it reads or writes files outside the synced trees";
 
     [Fact]
     public void Parse_ExtraWithShortValue_DoesNotReadTheValueAsOptions()

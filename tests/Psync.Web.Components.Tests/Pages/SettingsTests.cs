@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Security.Claims;
 using Bunit;
-using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 using Psync.Web.Auth;
 using Psync.Web.Components.Pages;
@@ -12,10 +9,6 @@ namespace Psync.Web.Components.Tests.Pages;
 public sealed class SettingsTests : IAsyncLifetime
 {
     private readonly PsyncTestHost _host = new();
-    private readonly BunitAuthorizationContext _auth;
-
-    public SettingsTests() => _auth = _host.Context.AddAuthorization();
-
     public Task InitializeAsync() => _host.StartAsync();
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -25,12 +18,9 @@ public sealed class SettingsTests : IAsyncLifetime
     {
         // Arrange
         var accounts = _host.Context.Services.GetRequiredService<Accounts>();
-        var admin = await accounts.CreateAsync("admin", "correct horse battery");
-        await accounts.CreateAsync("operator", "another long password");
-        _auth.SetAuthorized("admin");
-        _auth.SetClaims(
-            new Claim(ClaimTypes.NameIdentifier, admin.Id.ToString(CultureInfo.InvariantCulture)),
-            new Claim(ClaimTypes.Name, admin.UserName));
+        var admin = await accounts.CreateAsync("admin", "correct horse battery", Role.Admin);
+        await accounts.CreateAsync("operator", "another long password", Role.Operator);
+        _host.SignIn(Role.Admin, admin.Id, admin.UserName);
 
         // Act
         var cut = _host.Context.Render<Settings>();

@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Security.Claims;
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,9 +48,24 @@ public sealed class PsyncTestHost : IAsyncDisposable
         services.AddSingleton<SignInLocks>();
         services.AddSingleton<Accounts>();
         services.AddSingleton<ApiTokens>();
+        services.AddSingleton<HubSessions>();
+        Auth = Context.AddAuthorization();
+        SignIn(Role.Admin);
     }
 
-    /// <summary>Register more (e.g. <c>AddAuthorization()</c>) before <see cref="StartAsync"/>; the provider is built there.</summary>
+    /// <summary>The signed-in user the components see (an admin unless a test says otherwise with <see cref="SignIn"/>).</summary>
+    public BunitAuthorizationContext Auth { get; }
+
+    /// <summary>Signs in as <paramref name="userName"/> with <paramref name="role"/>: its role claim and the policies it satisfies (its role and the ones below).</summary>
+    public void SignIn(Role role, int userId = 1, string userName = "admin")
+    {
+        Auth.SetAuthorized(userName);
+        Auth.SetRoles(role.ToString());
+        Auth.SetPolicies([.. Enum.GetValues<Role>().Where(r => r <= role).Select(r => r.ToString())]);
+        Auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>Register more before <see cref="StartAsync"/>; the provider is built there.</summary>
     public BunitContext Context { get; }
 
     /// <summary>A temp folder for this test: the data folder and any pair roots live under it.</summary>

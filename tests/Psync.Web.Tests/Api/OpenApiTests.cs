@@ -14,7 +14,9 @@ public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
         { "DELETE", "/api/v1/tokens/{id}", "RevokeToken" },
         { "GET", "/api/v1/users", "ListUsers" },
         { "POST", "/api/v1/users", "CreateUser" },
+        { "GET", "/api/v1/users/me", "GetMe" },
         { "PUT", "/api/v1/users/{id}/password", "SetPassword" },
+        { "PUT", "/api/v1/users/{id}/role", "SetRole" },
         { "DELETE", "/api/v1/users/{id}", "DeleteUser" },
         { "GET", "/api/v1/pairs", "ListPairs" },
         { "POST", "/api/v1/pairs", "CreatePair" },
@@ -40,6 +42,8 @@ public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
         { "POST", "/api/v1/hosts/{id}/test", "TestHost" },
         { "POST", "/api/v1/hosts/{id}/trust", "TrustHost" },
         { "POST", "/api/v1/hosts/{id}/deploy", "DeployAgent" },
+        { "GET", "/api/v1/settings", "GetSettings" },
+        { "PUT", "/api/v1/settings", "SetSettings" },
         { "GET", "/metrics", "Metrics" },
     };
 

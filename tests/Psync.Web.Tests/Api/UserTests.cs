@@ -78,22 +78,24 @@ public sealed class UserTests(PsyncAppFactory app) : IClassFixture<PsyncAppFacto
 }
 
 /// <summary>Its own app: the test removes <c>admin</c>, whose token the other tests use.</summary>
-public sealed class LastUserTests(PsyncAppFactory app) : IClassFixture<PsyncAppFactory>
+public sealed class LastAdminTests(PsyncAppFactory app) : IClassFixture<PsyncAppFactory>
 {
     [Fact]
-    public async Task DeleteUser_LastOne_409Problem()
+    public async Task DeleteOrDemote_LastAdmin_409ProblemAndStillAdmin()
     {
-        using var created = await app.Client.PostAsJsonAsync("/api/v1/users", new { userName = "solo", password = "solos-password" });
+        using var created = await app.Client.PostAsJsonAsync("/api/v1/users", new { userName = "solo", password = "solos-password", role = "admin" });
         var solo = await created.ReadAsync<UserResource>(HttpStatusCode.Created);
         using var asSolo = app.ClientWith(await app.LoginAsync("solo", "solos-password"));
         var admin = Assert.Single((await asSolo.GetFromJsonAsync<List<UserResource>>("/api/v1/users"))!, u => u.UserName == "admin");
         using var adminDeleted = await asSolo.DeleteAsync($"/api/v1/users/{admin.Id}");
         Assert.Equal(HttpStatusCode.NoContent, adminDeleted.StatusCode);
 
-        using var response = await asSolo.DeleteAsync($"/api/v1/users/{solo.Id}");
+        using var deleted = await asSolo.DeleteAsync($"/api/v1/users/{solo.Id}");
+        using var demoted = await asSolo.PutAsJsonAsync($"/api/v1/users/{solo.Id}/role", new { role = "operator" });
 
-        var problem = await Problem.AssertAsync(response, HttpStatusCode.Conflict);
-        Assert.Contains("last user", problem.Detail, StringComparison.Ordinal);
-        Assert.Equal(["solo"], (await asSolo.GetFromJsonAsync<List<UserResource>>("/api/v1/users"))!.Select(u => u.UserName));
+        Assert.Contains("last admin", (await Problem.AssertAsync(deleted, HttpStatusCode.Conflict)).Detail, StringComparison.Ordinal);
+        Assert.Contains("last admin", (await Problem.AssertAsync(demoted, HttpStatusCode.Conflict)).Detail, StringComparison.Ordinal);
+        var users = (await asSolo.GetFromJsonAsync<List<UserResource>>("/api/v1/users"))!;
+        Assert.Equal([("solo", "admin")], users.Select(u => (u.UserName, u.Role)));
     }
 }
