@@ -62,10 +62,18 @@ public class PsyncAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
-    /// <summary>Signs in through <c>POST /api/v1/auth/login</c> and returns the token.</summary>
+    private int _signIns;
+
+    /// <summary>
+    /// Signs in through <c>POST /api/v1/auth/login</c> and returns the token. Without
+    /// <paramref name="from"/>, each sign-in comes from an address of its own (in 10.77.0.0/16, which
+    /// no test names), so that
+    /// tests that sign in often are not throttled as one guessing client would be.
+    /// </summary>
     public async Task<string> LoginAsync(string userName, string password, string? from = null)
     {
-        using var anonymous = ClientWith(null, from);
+        var n = Interlocked.Increment(ref _signIns);
+        using var anonymous = ClientWith(null, from ?? $"10.77.{n / 250 % 250}.{1 + (n % 250)}");
         using var response = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { username = userName, password });
         Assert.True(response.IsSuccessStatusCode, $"login as {userName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         var login = await response.Content.ReadFromJsonAsync<LoginResponse>();
