@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Psync.Web.Audit;
 using Psync.Web.Data;
 
 namespace Psync.Web.Auth;
@@ -13,7 +14,7 @@ public sealed record LoginResult(UserEntity? User, string? Error)
 }
 
 /// <summary>Users: hashed passwords (ASP.NET Core Identity's hasher), lockout after failed logins.</summary>
-public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<AuthOptions> options, TimeProvider clock, ILogger<Accounts> log)
+public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<AuthOptions> options, TimeProvider clock, AuditLog audit, ILogger<Accounts> log)
 {
     public const int MinPasswordLength = 8;
     private readonly PasswordHasher<UserEntity> _hasher = new();
@@ -27,10 +28,12 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
         {
             // The same work as a real check, so timing does not tell which names exist.
             _hasher.VerifyHashedPassword(new UserEntity { UserName = "", PasswordHash = "" }, DummyHash, password);
+            await audit.RecordAsync(AuditAction.SignInFailed, $"user {userName}", "no such user", user: userName);
             return new LoginResult(null, "wrong user name or password");
         }
         if (user.LockedUntil is { } until && until > now)
         {
+            await audit.RecordAsync(AuditAction.SignInFailed, Target(user), "locked", user: userName);
             return new LoginResult(null, $"the account is locked after too many failed logins; try again after {until:HH:mm:ss} UTC");
         }
         var verdict = _hasher.VerifyHashedPassword(user, user.PasswordHash, password);
@@ -44,6 +47,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
                 LogLockedOut(log, user.UserName, user.LockedUntil.Value);
             }
             await db.SaveChangesAsync(ct);
+            await audit.RecordAsync(AuditAction.SignInFailed, Target(user), user.LockedUntil > now ? "wrong password; locked" : "wrong password", user: userName);
             return new LoginResult(null, "wrong user name or password");
         }
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -53,6 +57,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
         user.FailedLogins = 0;
         user.LockedUntil = null;
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(AuditAction.SignIn, Target(user), user: user.UserName);
         return new LoginResult(user, null);
     }
 
@@ -86,6 +91,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
         user.PasswordHash = _hasher.HashPassword(user, password);
         db.Users.Add(user);
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(AuditAction.UserCreated, Target(user));
         return user;
     }
 
@@ -103,6 +109,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
         user.FailedLogins = 0;
         user.LockedUntil = null;
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(AuditAction.PasswordChanged, Target(user));
         return true;
     }
 
@@ -121,6 +128,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
         }
         db.Users.Remove(user);
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(AuditAction.UserDeleted, Target(user));
         return true;
     }
 
@@ -146,6 +154,8 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IOptions<Au
             LogAdminFromEnvironment(log);
         }
     }
+
+    private static string Target(UserEntity user) => $"user {user.Id} ({user.UserName})";
 
     private static void CheckPassword(string password)
     {

@@ -1,14 +1,18 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Psync.Web.Audit;
 using Psync.Web.Data;
 
 namespace Psync.Web.Auth;
 
 /// <summary>Bearer tokens: random, shown once, stored as SHA-256.</summary>
-public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock)
+public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock, AuditLog audit)
 {
     private const string Scheme = "psy_";
+
+    /// <summary>The name of the tokens <c>POST /auth/login</c> hands out.</summary>
+    public const string LoginTokenName = "login";
 
     /// <returns>The stored record and the token itself (not kept anywhere).</returns>
     public async Task<(TokenEntity Record, string Token)> CreateAsync(int userId, string name, DateTimeOffset? expiresAt, CancellationToken ct = default)
@@ -40,6 +44,11 @@ public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock
         await db.Tokens.Where(t => expired.Contains(t.Id)).ExecuteDeleteAsync(ct);
         db.Tokens.Add(record);
         await db.SaveChangesAsync(ct);
+        if (name != LoginTokenName)
+        {
+            // A login token is part of the sign-in, which is recorded as such.
+            await audit.RecordAsync(AuditAction.TokenCreated, $"token {record.Id} ({name})", $"for user {userId}{(expiresAt is { } until ? $", expires {until:u}" : "")}");
+        }
         return (record, token);
     }
 
@@ -76,7 +85,13 @@ public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock
     public async Task<bool> RevokeAsync(int id, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return await db.Tokens.Where(t => t.Id == id).ExecuteDeleteAsync(ct) > 0;
+        var name = await db.Tokens.Where(t => t.Id == id).Select(t => t.Name).SingleOrDefaultAsync(ct);
+        if (await db.Tokens.Where(t => t.Id == id).ExecuteDeleteAsync(ct) == 0)
+        {
+            return false;
+        }
+        await audit.RecordAsync(AuditAction.TokenRevoked, $"token {id} ({name})");
+        return true;
     }
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

@@ -41,7 +41,7 @@ public static class AuthEndpoints
                     return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Login failed", detail: result.Error);
                 }
                 var expires = clock.GetUtcNow() + options.Value.LoginTokenLifetime;
-                var (_, token) = await tokens.CreateAsync(result.User!.Id, "login", expires, ct);
+                var (_, token) = await tokens.CreateAsync(result.User!.Id, ApiTokens.LoginTokenName, expires, ct);
                 return TypedResults.Ok(new LoginResponse(token, expires));
             })
             .AllowAnonymous().WithTags("Auth").WithName("Login").WithSummary("Exchanges a user name and password for a bearer token");

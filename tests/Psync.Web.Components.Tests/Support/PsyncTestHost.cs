@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Psync.Web.Audit;
 using Psync.Web.Auth;
 using Psync.Web.Data;
 using Psync.Web.Live;
@@ -39,6 +40,7 @@ public sealed class PsyncTestHost : IAsyncDisposable
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddPsyncData(_data);
         services.AddPsyncEngine();
+        services.AddPsyncAudit();
         services.RemoveAll<IHostedService>();
         services.AddOptions<AuthOptions>();
         services.AddSingleton<Accounts>();
