@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Psync.Web.Alerts;
 using Psync.Web.Audit;
 using Psync.Web.Auth;
 using Psync.Web.Data;
@@ -41,6 +42,7 @@ public sealed class PsyncTestHost : IAsyncDisposable
         services.AddPsyncData(_data);
         services.AddPsyncEngine();
         services.AddPsyncAudit();
+        services.AddPsyncAlerts();
         services.RemoveAll<IHostedService>();
         services.AddOptions<AuthOptions>();
         services.AddSingleton<Accounts>();
