@@ -28,9 +28,9 @@ public enum AlertCondition
     AgentDeployFailed,
 }
 
-/// <summary>What the alert service knows about a pair at one moment. StartFailure: Why the pair could not start at all, or null. NoSpace: The error that said a disk is full, since the pair was last idle; null when none.</summary>
+/// <summary>What the alert service knows about a pair at one moment. StartFailure: Why the pair could not start at all, or null. NoSpace: The error that said a disk is full, since the pair was last idle; null when none. DeployFailed: the pair could not start because its agent could not be deployed.</summary>
 public sealed record PairSnapshot(int PairId, string Name, bool Remote, PairState State, string? Reason, bool PausedByPerson,
-    bool AwaitsDeleteConfirmation, int OpenConflicts, string? StartFailure, string? NoSpace);
+    bool AwaitsDeleteConfirmation, int OpenConflicts, string? StartFailure, string? NoSpace, bool DeployFailed = false);
 
 public static partial class AlertConditions
 {
@@ -84,7 +84,7 @@ public static partial class AlertConditions
                 $"{pair.State.ToString().ToLowerInvariant()}{(string.IsNullOrEmpty(reason) ? "" : ": " + reason)}",
             AlertCondition.HostUnreachable when pair.Remote && failing && Unreachable().IsMatch(reason) => reason,
             AlertCondition.HostUnreachable when pair.Remote && retrying => "reconnecting",
-            AlertCondition.AgentDeployFailed when failing && AgentFailed().IsMatch(reason) => reason,
+            AlertCondition.AgentDeployFailed when pair.DeployFailed || failing && AgentFailed().IsMatch(reason) => reason,
             _ => null,
         };
     }

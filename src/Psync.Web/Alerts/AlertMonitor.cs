@@ -80,7 +80,7 @@ public sealed class AlertMonitor(
         }
         var now = runner.Pair.Status;
         return new PairSnapshot(pair.Id, pair.Name, pair.HostId is not null, now.State, now.Reason, runner.Pair.PausedByPerson,
-            runner.Failure is null && now.AwaitsDeleteConfirmation, runner.Pair.Conflicts.Count(c => !c.Resolved), runner.Failure, noSpace);
+            runner.Failure is null && now.AwaitsDeleteConfirmation, runner.Pair.Conflicts.Count(c => !c.Resolved), runner.Failure, noSpace, runner.DeployFailed);
     }
 
     private Task OnLiveAsync(IReadOnlyList<PairUpdate> batch)

@@ -126,6 +126,17 @@ public sealed class AlertEvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_DeployFailedStart_AgentDeployFailedWhateverTheWords()
+    {
+        var evaluator = new AlertEvaluator(_clock);
+
+        var notices = evaluator.Evaluate([Rule(AlertCondition.AgentDeployFailed)],
+            [Pair(PairState.Stopped) with { StartFailure = "rsync is not installed on 10.0.0.2", DeployFailed = true }]);
+
+        Assert.Equal("rsync is not installed on 10.0.0.2", Assert.Single(notices).Detail);
+    }
+
+    [Fact]
     public void Evaluate_HostUnreachable_LocalPairNever()
     {
         var evaluator = new AlertEvaluator(_clock);
