@@ -83,9 +83,8 @@ public sealed class AlertDispatcher(IDbContextFactory<PsyncDb> dbs, AlertSender 
             {
                 _queue.Writer.TryWrite(id);
             }
-            var cutoff = clock.GetUtcNow() - options.Value.DeliveryRetention;
-            await db.AlertDeliveries.Where(d => d.CreatedAt < cutoff).ExecuteDeleteAsync(stoppingToken);
         }
+        await PurgeAsync(stoppingToken);
         try
         {
             await foreach (var id in _queue.Reader.ReadAllAsync(stoppingToken))
@@ -99,6 +98,14 @@ public sealed class AlertDispatcher(IDbContextFactory<PsyncDb> dbs, AlertSender 
             // shutting down: what is pending stays pending, for the next start
         }
         await Task.WhenAll(_running.Values);
+    }
+
+    /// <summary>Removes deliveries older than <see cref="AlertOptions.DeliveryRetention"/> (done, or given up).</summary>
+    public async Task PurgeAsync(CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow() - options.Value.DeliveryRetention;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        await db.AlertDeliveries.Where(d => d.CreatedAt < cutoff && d.Status != DeliveryStatus.Pending).ExecuteDeleteAsync(ct);
     }
 
     private async Task DeliverAsync(long id, CancellationToken ct)

@@ -23,12 +23,15 @@ public sealed class AlertMonitor(
     ILogger<AlertMonitor> log) : BackgroundService
 {
     private readonly AlertEvaluator _evaluator = new(clock);
+    private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(1);
     private readonly ConcurrentDictionary<int, string> _noSpace = new();
+    private long _lastPurge;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var subscription = live.Subscribe(OnLiveAsync);
         using var timer = new PeriodicTimer(options.Value.EvaluateInterval, clock);
+        _lastPurge = clock.GetTimestamp(); // the dispatcher purged the delivery log at its start
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -36,6 +39,11 @@ public sealed class AlertMonitor(
                 try
                 {
                     await EvaluateAsync(stoppingToken);
+                    if (clock.GetElapsedTime(_lastPurge) > PurgeEvery)
+                    {
+                        _lastPurge = clock.GetTimestamp();
+                        await dispatcher.PurgeAsync(stoppingToken);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
