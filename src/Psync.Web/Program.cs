@@ -25,7 +25,7 @@ builder.Services.AddPsyncAudit();
 builder.Services.AddPsyncAlerts();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-builder.Services.AddOpenApi(o => o.AddSchemaTransformer(PairEndpoints.AddModeValues));
+builder.Services.AddOpenApi(o => o.AddSchemaTransformer(PairEndpoints.AddModeValues).AddSchemaTransformer(AlertEndpoints.AddAlertValues));
 builder.Services.AddSignalR();
 builder.Services.AddAntiforgery(o => o.Cookie.Name = "psync.antiforgery");
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();

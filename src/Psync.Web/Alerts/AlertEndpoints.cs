@@ -1,4 +1,7 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Psync.Web.Api;
 
 namespace Psync.Web.Alerts;
@@ -66,6 +69,27 @@ public static class AlertEndpoints
             })
             .WithName("ListAlertDeliveries").WithSummary("The delivery log, newest first: each alert per channel, its attempts and the last error");
         return api;
+    }
+
+    /// <summary>The OpenAPI schema lists the values of a rule's <c>condition</c> and a channel's <c>kind</c> and <c>smtpSecurity</c> (strings, so that another is a 400 in our words).</summary>
+    public static Task AddAlertValues(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)
+    {
+        if (context.JsonPropertyInfo is not { } property)
+        {
+            return Task.CompletedTask;
+        }
+        IEnumerable<string>? values = (property.DeclaringType.Name, property.Name) switch
+        {
+            (nameof(RuleRequest) or nameof(RuleResource), "condition") => AlertConditions.All.Select(c => c.Name()),
+            (nameof(ChannelRequest) or nameof(ChannelResource), "kind") => Enum.GetNames<ChannelKind>().Select(n => n.ToLowerInvariant()),
+            (nameof(ChannelRequest) or nameof(ChannelResource), "smtpSecurity") => Enum.GetNames<SmtpSecurity>().Select(n => n.ToLowerInvariant()),
+            _ => null,
+        };
+        if (values is not null)
+        {
+            schema.Enum = [.. values.Select(v => (JsonNode)v)];
+        }
+        return Task.CompletedTask;
     }
 
     private static ProblemHttpResult NoChannel(int id) => Problems.NotFound($"there is no alert channel {id}");

@@ -70,6 +70,19 @@ public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
         Assert.Equal(JsonValueKind.Object, root.GetProperty("paths").ValueKind);
     }
 
+    [Theory]
+    [InlineData("RuleRequest", "condition", "host-unreachable")]
+    [InlineData("RuleResource", "condition", "agent-deploy-failed")]
+    [InlineData("ChannelRequest", "kind", "ntfy")]
+    [InlineData("ChannelRequest", "smtpSecurity", "starttls")]
+    public async Task Document_AlertValues_Listed(string schema, string property, string value)
+    {
+        using var document = JsonDocument.Parse(await app.Client.GetStringAsync("/openapi/v1.json"));
+
+        var values = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("properties").GetProperty(property).GetProperty("enum");
+        Assert.Contains(value, values.EnumerateArray().Select(v => v.GetString()));
+    }
+
     [Fact]
     public async Task Document_PairRequestLimits_AreTheEngines()
     {
