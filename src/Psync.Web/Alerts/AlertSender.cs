@@ -51,8 +51,9 @@ public sealed class AlertSender(IHttpClientFactory http, AlertSecrets secrets)
     private async Task NtfyAsync(AlertChannelEntity channel, AlertDeliveryEntity delivery, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, channel.Url) { Content = new StringContent(delivery.Message, Encoding.UTF8, "text/plain") };
-        // Header values are ASCII: anything else goes as an RFC 2047 encoded word, which ntfy decodes.
-        request.Headers.TryAddWithoutValidation("Title", delivery.Title.All(char.IsAscii) ? delivery.Title : $"=?UTF-8?B?{Convert.ToBase64String(Encoding.UTF8.GetBytes(delivery.Title))}?=");
+        // Header values are printable ASCII: anything else goes as an RFC 2047 encoded word, which ntfy decodes.
+        var title = delivery.Title.All(c => c is >= ' ' and <= '~') ? delivery.Title : $"=?UTF-8?B?{Convert.ToBase64String(Encoding.UTF8.GetBytes(delivery.Title))}?=";
+        request.Headers.TryAddWithoutValidation("Title", title);
         request.Headers.Add("Priority", delivery.Event == "raised" ? "high" : "default");
         request.Headers.Add("Tags", delivery.Event == "raised" ? "warning" : "white_check_mark");
         if (secrets.Secret(channel) is { Length: > 0 } token)
