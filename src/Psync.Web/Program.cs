@@ -1,6 +1,8 @@
 using MudBlazor.Services;
 using Psync.Web;
+using Psync.Web.Alerts;
 using Psync.Web.Api;
+using Psync.Web.Audit;
 using Psync.Web.Auth;
 using Psync.Web.Components;
 using Psync.Web.Data;
@@ -21,9 +23,11 @@ builder.Services.AddPsyncData(data);
 builder.Services.AddPsyncAuth();
 builder.Services.AddPsyncTls();
 builder.Services.AddPsyncEngine();
+builder.Services.AddPsyncAudit();
+builder.Services.AddPsyncAlerts();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-builder.Services.AddOpenApi(o => o.AddSchemaTransformer(PairEndpoints.AddModeValues).AddOperationTransformer(Roles.DocumentRole));
+builder.Services.AddOpenApi(o => o.AddSchemaTransformer(PairEndpoints.AddModeValues).AddSchemaTransformer(AlertEndpoints.AddAlertValues).AddOperationTransformer(Roles.DocumentRole));
 builder.Services.AddSignalR();
 builder.Services.AddAntiforgery(o =>
 {
@@ -58,7 +62,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().ExcludeFromDescription();
 app.MapOpenApi();
 app.MapScalarApiReference("/api/docs", o => o.WithTitle("Psync API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-app.MapGroup("/api/v1").MapAuthEndpoints().MapUserEndpoints().MapPairEndpoints().MapHostEndpoints().MapSettingsEndpoints();
+app.MapGroup("/api/v1").MapAuthEndpoints().MapUserEndpoints().MapPairEndpoints().MapHostEndpoints().MapSettingsEndpoints().MapAlertEndpoints().MapAuditEndpoints();
 app.MapMetrics();
 app.MapHub<EventsHub>("/hubs/events");
 app.MapAccountEndpoints();

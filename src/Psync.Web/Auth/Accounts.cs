@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Psync.Web.Audit;
 using Psync.Web.Data;
 
 namespace Psync.Web.Auth;
@@ -15,7 +16,7 @@ public sealed record LoginResult(UserEntity? User, string? Error)
 }
 
 /// <summary>Users: hashed passwords (ASP.NET Core Identity's hasher), a lock per name and address after failed logins (<see cref="SignInLocks"/>), roles and security stamps.</summary>
-public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHasher<UserEntity> hasher, SignInLocks locks, TimeProvider clock, HubSessions hub, ILogger<Accounts> log)
+public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHasher<UserEntity> hasher, SignInLocks locks, TimeProvider clock, HubSessions hub, AuditLog audit, ILogger<Accounts> log)
 {
     public const int MinPasswordLength = 8;
 
@@ -60,11 +61,13 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHa
         {
             // The same work as a real check, so timing does not tell which names exist.
             hasher.VerifyHashedPassword(new UserEntity { UserName = "", PasswordHash = "" }, DummyHash, password);
+            await audit.RecordAsync(AuditAction.SignInFailed, $"user {userName}", "no such user", user: userName);
             return new LoginResult(null, "wrong user name or password");
         }
         var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
+            await audit.RecordAsync(AuditAction.SignInFailed, Target(user), "wrong password", user: userName);
             return new LoginResult(null, "wrong user name or password");
         }
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -72,6 +75,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHa
             user.PasswordHash = hasher.HashPassword(user, password);
             await db.SaveChangesAsync(ct);
         }
+        await audit.RecordAsync(AuditAction.SignIn, Target(user), user: user.UserName);
         return new LoginResult(user, null);
     }
 
@@ -123,6 +127,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHa
         user.PasswordHash = hasher.HashPassword(user, password);
         db.Users.Add(user);
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(AuditAction.UserCreated, Target(user));
         return user;
     }
 
@@ -149,6 +154,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHa
         locks.Clear(user.UserName);
         await db.Tokens.Where(t => t.UserId == userId && t.Id != keepToken).ExecuteDeleteAsync(ct);
         hub.EndFor(userId);
+        await audit.RecordAsync(AuditAction.PasswordChanged, Target(user));
         return true;
     }
 
@@ -218,6 +224,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHa
         db.Users.Remove(user);
         await db.SaveChangesAsync(ct);
         hub.EndFor(userId);
+        await audit.RecordAsync(AuditAction.UserDeleted, Target(user));
         return true;
     }
 
@@ -245,6 +252,7 @@ public sealed partial class Accounts(IDbContextFactory<PsyncDb> dbs, IPasswordHa
     }
 
     private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+    private static string Target(UserEntity user) => $"user {user.Id} ({user.UserName})";
 
     private static void CheckPassword(string password)
     {

@@ -1,14 +1,18 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Psync.Web.Audit;
 using Psync.Web.Data;
 
 namespace Psync.Web.Auth;
 
 /// <summary>Bearer tokens: random, shown once, stored as SHA-256.</summary>
-public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock, HubSessions hub)
+public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock, HubSessions hub, AuditLog audit)
 {
     private const string Scheme = "psy_";
+
+    /// <summary>The name of the tokens <c>POST /auth/login</c> hands out.</summary>
+    public const string LoginTokenName = "login";
 
     /// <returns>The stored record and the token itself (not kept anywhere).</returns>
     /// <remarks>Its role is the most it may do: at most its owner's role, which the caller checks.</remarks>
@@ -42,6 +46,11 @@ public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock
         await db.Tokens.Where(t => expired.Contains(t.Id)).ExecuteDeleteAsync(ct);
         db.Tokens.Add(record);
         await db.SaveChangesAsync(ct);
+        if (name != LoginTokenName)
+        {
+            // A login token is part of the sign-in, which is recorded as such.
+            await audit.RecordAsync(AuditAction.TokenCreated, $"token {record.Id} ({name})", $"for user {userId}{(expiresAt is { } until ? $", expires {until:u}" : "")}");
+        }
         return (record, token);
     }
 
@@ -87,6 +96,7 @@ public sealed class ApiTokens(IDbContextFactory<PsyncDb> dbs, TimeProvider clock
         db.Tokens.Remove(token);
         await db.SaveChangesAsync(ct);
         hub.EndFor(token.UserId);
+        await audit.RecordAsync(AuditAction.TokenRevoked, $"token {id} ({token.Name})");
         return true;
     }
 

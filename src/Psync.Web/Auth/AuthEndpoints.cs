@@ -39,7 +39,7 @@ public static class AuthEndpoints
                     return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Login failed", detail: result.Error);
                 }
                 var expires = clock.GetUtcNow() + options.Value.LoginTokenLifetime;
-                var (_, token) = await tokens.CreateAsync(result.User!.Id, "login", expires, result.User.Role, ct);
+                var (_, token) = await tokens.CreateAsync(result.User!.Id, ApiTokens.LoginTokenName, expires, result.User.Role, ct);
                 return TypedResults.Ok(new LoginResponse(token, expires));
             })
             .AllowAnonymous().WithTags("Auth").WithName("Login").WithSummary("Exchanges a user name and password for a bearer token");

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Psync.Engine.Agents;
 using Psync.Engine.Remote;
+using Psync.Web.Audit;
 using Psync.Web.Data;
 using Psync.Web.Live;
 using Psync.Web.Pairs;
@@ -31,7 +32,7 @@ public sealed record HostTestResult(bool Reachable, bool Trusted, string? Finger
 public sealed record TrustRequest(string? Fingerprint);
 
 /// <summary>Right hosts: stored with their key encrypted, tested, trusted (host key pinned) and given the agent.</summary>
-public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, DataFolder data, IOptions<EngineOptions> engine, TimeProvider clock)
+public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, DataFolder data, IOptions<EngineOptions> engine, TimeProvider clock, AuditLog audit)
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
@@ -93,6 +94,8 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
             host.ProtectedPassphrase = keys.Protect(request.Passphrase);
         }
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(id is null ? AuditAction.HostCreated : AuditAction.HostEdited, Target(host),
+            $"{host.User}@{host.Address}:{host.Port}{(request.GenerateKey ? ", key generated" : !string.IsNullOrWhiteSpace(request.PrivateKey) ? ", key pasted" : "")}");
         return (ToResource(host), errors);
     }
 
@@ -104,8 +107,13 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
         {
             throw new PairOperationException("pairs still use this host: remove them first");
         }
+        var name = await db.Hosts.Where(h => h.Id == id).Select(h => h.Name).SingleOrDefaultAsync(ct);
         var deleted = await db.Hosts.Where(h => h.Id == id).ExecuteDeleteAsync(ct) > 0;
         keys.Forget(id);
+        if (deleted)
+        {
+            await audit.RecordAsync(AuditAction.HostDeleted, $"host {id} ({name})");
+        }
         return deleted;
     }
 
@@ -187,6 +195,10 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
         var pinned = new KnownHosts(data.KnownHosts).Get(host.Address, host.Port)?.Fingerprint;
         await using var db = await dbs.CreateDbContextAsync(ct);
         await db.Hosts.Where(h => h.Id == id).ExecuteUpdateAsync(s => s.SetProperty(h => h.PinnedFingerprint, pinned), ct);
+        if (result.Trusted)
+        {
+            await audit.RecordAsync(AuditAction.HostTrusted, Target(host), result.Fingerprint ?? "");
+        }
         return result;
     }
 
@@ -201,12 +213,15 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
             await using var session = await ConnectAsync(host, null, ct);
             var bundles = await AgentBundles.LocateAsync(LocalAgent.Locate(engine.Value.AgentPath), ct);
             var deployment = await new AgentDeployer(session, bundles).DeployAsync(".", progress, ct);
-            return deployment.Uploaded
+            var done = deployment.Uploaded
                 ? $"installed agent {bundles.Version} ({deployment.Runtime}) at {deployment.AgentPath}"
                 : $"agent {bundles.Version} ({deployment.Runtime}) already at {deployment.AgentPath}";
+            await audit.RecordAsync(AuditAction.HostDeployed, Target(host), done);
+            return done;
         }
         catch (Exception e) when (e is RemoteException or DeployException or HostKeyException or InvalidOperationException or AgentException)
         {
+            await audit.RecordAsync(AuditAction.HostDeployed, Target(host), $"failed: {e.Message}");
             throw new PairOperationException(e.Message, StatusCodes.Status502BadGateway);
         }
     }
@@ -277,6 +292,8 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
         "ssh-rsa" => "rsa",
         _ => "ecdsa",
     };
+
+    private static string Target(HostEntity host) => $"host {host.Id} ({host.Name})";
 
     private static HostResource ToResource(HostEntity h) => new(h.Id, h.Name, h.Address, h.Port, h.User, h.PublicKey, h.ProtectedPrivateKey is not null, h.PinnedFingerprint, h.ProtectedPassphrase is not null);
 }

@@ -46,6 +46,9 @@ public sealed class PairRunner : IAsyncDisposable
     /// <summary>Why the pair could not start (it stays stopped until edited or resumed), or null.</summary>
     public string? Failure { get; private set; }
 
+    /// <summary>It could not start because the agent could not be deployed (no agent for the host's CPU, no rsync there, the agent does not run).</summary>
+    public bool DeployFailed { get; private set; }
+
     /// <summary>File data per second since the previous call (the engine service samples every second).</summary>
     public double BytesPerSecond { get; private set; }
 
@@ -70,6 +73,7 @@ public sealed class PairRunner : IAsyncDisposable
         catch (PairException e)
         {
             Failure = e.Message;
+            DeployFailed = e.InnerException is Psync.Engine.Remote.DeployException;
             log.LogWarning("Pair {Pair} cannot run: {Reason}", pair.Options.Name, e.Message);
             history.Record(Id, new HistoryEvent(_clock.GetUtcNow(), EventKind.Error, null, "", e.Message, TimeSpan.Zero));
             live.Publish(Id, UpdateKind.Status);

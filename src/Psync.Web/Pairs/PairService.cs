@@ -5,6 +5,7 @@ using Psync.Engine.Check;
 using Psync.Engine.Conflicts;
 using Psync.Engine.Sync;
 using Psync.Protocol;
+using Psync.Web.Audit;
 using Psync.Web.Data;
 using Psync.Web.Live;
 
@@ -17,7 +18,7 @@ public sealed class PairOperationException(string message, int status = StatusCo
 }
 
 /// <summary>What the API and the pages do with pairs: one implementation for both.</summary>
-public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runners, HistoryWriter history, DataFolder data, RootGuard roots, IOptions<EngineOptions> engine, TimeProvider clock)
+public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runners, HistoryWriter history, DataFolder data, RootGuard roots, IOptions<EngineOptions> engine, TimeProvider clock, AuditLog audit)
 {
     public const int MaxEventPage = 1000;
 
@@ -52,6 +53,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         db.Pairs.Add(pair);
         await db.SaveChangesAsync(ct);
         await runners.ApplyAsync(pair.Id, ct);
+        await audit.RecordAsync(AuditAction.PairCreated, Target(pair.Id, pair.Name), $"{pair.LeftRoot} and {(pair.HostId is { } host ? $"host {host}:" : "")}{pair.RightRoot}");
         return (ToResource(pair, 0), errors);
     }
 
@@ -73,6 +75,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         Apply(request, pair);
         await db.SaveChangesAsync(ct);
         await runners.ApplyAsync(id, resetState: otherTrees, ct);
+        await audit.RecordAsync(AuditAction.PairEdited, Target(id, pair.Name), otherTrees ? "other trees: the state index was reset" : "");
         return (await GetAsync(id, ct), errors);
     }
 
@@ -80,10 +83,12 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
     public async Task<bool> DeleteAsync(int id, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
+        var name = await db.Pairs.Where(p => p.Id == id).Select(p => p.Name).SingleOrDefaultAsync(ct);
         if (await db.Pairs.Where(p => p.Id == id).ExecuteDeleteAsync(ct) == 0)
         {
             return false;
         }
+        await audit.RecordAsync(AuditAction.PairDeleted, Target(id, name));
         await runners.ApplyAsync(id, resetState: true, ct);
         await history.FlushAsync(ct);
         await db.Events.Where(e => e.PairId == id).ExecuteDeleteAsync(ct);
@@ -98,7 +103,9 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
             return null;
         }
         runners.Get(id)?.Pair.Pause(PairRunners.PausedByAPerson);
-        return await GetAsync(id, ct);
+        var paused = await GetAsync(id, ct);
+        await audit.RecordAsync(AuditAction.PairPaused, Target(id, paused?.Name));
+        return paused;
     }
 
     /// <summary>Resumes the pair (it reconciles first); <paramref name="confirmDeletes"/> lets a plan that the delete guard held go ahead. A pair that could not start is started again.</summary>
@@ -127,7 +134,9 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         {
             await runners.ApplyAsync(id, ct);
         }
-        return await GetAsync(id, ct);
+        var resumed = await GetAsync(id, ct);
+        await audit.RecordAsync(confirmDeletes ? AuditAction.DeletesConfirmed : AuditAction.PairResumed, Target(id, resumed?.Name));
+        return resumed;
     }
 
     /// <summary>Scans both trees and merges them with the index now.</summary>
@@ -143,6 +152,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
             throw new PairOperationException("the pair is not running: resume it (it reconciles when it starts)");
         }
         runner.Pair.RequestReconcile();
+        await audit.RecordAsync(AuditAction.PairResynced, Target(id, pair.Name));
         return pair;
     }
 
@@ -175,7 +185,9 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         {
             throw new PairOperationException(e.Message);
         }
-        return await GetAsync(id, ct);
+        var flushed = await GetAsync(id, ct);
+        await audit.RecordAsync(AuditAction.PairFlushed, Target(id, flushed?.Name));
+        return flushed;
     }
 
     /// <summary>
@@ -285,6 +297,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         {
             throw new PairOperationException(e.Message);
         }
+        await audit.RecordAsync(AuditAction.ConflictResolved, $"conflict {conflictId} of pair {pairId}", $"{conflict.Path}: {resolution}");
         return Conflict(pairId, storeId);
     }
 
@@ -322,6 +335,8 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         try
         {
             var result = await runner.Pair.RestoreAsync(side, trashId, ct);
+            await audit.RecordAsync(AuditAction.TrashRestored, Target(id, runner.Pair.Options.Name),
+                $"{side.Name()}: {PathCodec.Display(result.RestoredPath)}{(result.Renamed ? $" (beside {PathCodec.Display(result.OriginalPath)})" : "")}");
             return new RestoreResource(result.Side.Name(), PathCodec.Display(result.RestoredPath), result.Renamed);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
@@ -329,6 +344,8 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
             throw new PairOperationException(e.Message, e is ArgumentException ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict);
         }
     }
+
+    private static string Target(int id, string? name) => $"pair {id} ({name})";
 
     private PairRunner RunningOrThrow(int id, string what) =>
         runners.Get(id) is { Failure: null } runner ? runner : throw new PairOperationException($"the pair is not running: resume it to {what}");

@@ -9,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Psync.Web.Alerts;
+using Psync.Web.Audit;
 using Psync.Web.Auth;
 using Psync.Web.Data;
 using Psync.Web.Live;
@@ -42,6 +44,8 @@ public sealed class PsyncTestHost : IAsyncDisposable
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddPsyncData(_data);
         services.AddPsyncEngine();
+        services.AddPsyncAudit();
+        services.AddPsyncAlerts();
         services.RemoveAll<IHostedService>();
         services.AddOptions<AuthOptions>();
         services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<UserEntity>, Microsoft.AspNetCore.Identity.PasswordHasher<UserEntity>>();

@@ -44,6 +44,19 @@ public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
         { "POST", "/api/v1/hosts/{id}/deploy", "DeployAgent" },
         { "GET", "/api/v1/settings", "GetSettings" },
         { "PUT", "/api/v1/settings", "SetSettings" },
+        { "GET", "/api/v1/alerts/channels", "ListAlertChannels" },
+        { "POST", "/api/v1/alerts/channels", "CreateAlertChannel" },
+        { "GET", "/api/v1/alerts/channels/{id}", "GetAlertChannel" },
+        { "PUT", "/api/v1/alerts/channels/{id}", "UpdateAlertChannel" },
+        { "DELETE", "/api/v1/alerts/channels/{id}", "DeleteAlertChannel" },
+        { "POST", "/api/v1/alerts/channels/{id}/test", "TestAlertChannel" },
+        { "GET", "/api/v1/alerts/rules", "ListAlertRules" },
+        { "POST", "/api/v1/alerts/rules", "CreateAlertRule" },
+        { "GET", "/api/v1/alerts/rules/{id}", "GetAlertRule" },
+        { "PUT", "/api/v1/alerts/rules/{id}", "UpdateAlertRule" },
+        { "DELETE", "/api/v1/alerts/rules/{id}", "DeleteAlertRule" },
+        { "GET", "/api/v1/alerts/deliveries", "ListAlertDeliveries" },
+        { "GET", "/api/v1/audit", "GetAudit" },
         { "GET", "/metrics", "Metrics" },
     };
 
@@ -59,6 +72,19 @@ public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
         Assert.StartsWith("3.", root.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         Assert.False(string.IsNullOrEmpty(root.GetProperty("info").GetProperty("title").GetString()));
         Assert.Equal(JsonValueKind.Object, root.GetProperty("paths").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("RuleRequest", "condition", "host-unreachable")]
+    [InlineData("RuleResource", "condition", "agent-deploy-failed")]
+    [InlineData("ChannelRequest", "kind", "ntfy")]
+    [InlineData("ChannelRequest", "smtpSecurity", "starttls")]
+    public async Task Document_AlertValues_Listed(string schema, string property, string value)
+    {
+        using var document = JsonDocument.Parse(await app.Client.GetStringAsync("/openapi/v1.json"));
+
+        var values = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("properties").GetProperty(property).GetProperty("enum");
+        Assert.Contains(value, values.EnumerateArray().Select(v => v.GetString()));
     }
 
     [Fact]
