@@ -10,7 +10,7 @@ internal static class Ui
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
-    public static async Task<IPage> SignInAsync(BrowserFixture fixture, string path = "/")
+    public static async Task<IPage> SignInAsync(BrowserFixture fixture, string path = "/", string user = "admin", string? password = null)
     {
         var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.App.BaseUrl, IgnoreHTTPSErrors = true, ViewportSize = new() { Width = 1400, Height = 900 } });
         var page = await context.NewPageAsync();
@@ -18,8 +18,8 @@ internal static class Ui
         await page.GotoAsync(path);
         await page.WaitForURLAsync("**/login**");
         await Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
-        await page.FillAsync("#username", "admin");
-        await page.FillAsync("#password", AppProcess.AdminPassword);
+        await page.FillAsync("#username", user);
+        await page.FillAsync("#password", password ?? AppProcess.AdminPassword);
         await page.ClickAsync("#sign-in");
         await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
         await InteractiveAsync(page);
