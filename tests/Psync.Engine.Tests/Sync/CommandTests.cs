@@ -51,9 +51,9 @@ public sealed class CommandTests
                 report = pair.Pair.VerifyAsync(CancellationToken.None).GetAwaiter().GetResult();
                 return true;
             }
-            catch (PairNotRunningException)
+            catch (Exception e) when (e is PairNotRunningException or Psync.Engine.Check.CheckException)
             {
-                return false;
+                return false; // no session yet, or the one asked went away mid-scan: the next one holds the pause too
             }
         }, TimeSpan.FromSeconds(10), "a running session to verify");
 

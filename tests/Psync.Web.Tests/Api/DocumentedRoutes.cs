@@ -36,6 +36,9 @@ public static partial class DocumentedRoutes
                 using var content = body();
                 var sent = content.Headers.ContentLength is < 100 ? await content.ReadAsStringAsync() : $"{content.Headers.ContentLength} bytes";
                 using var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Url) { Content = content };
+                // The server may refuse a body before reading it (413): with 100-continue the client
+                // waits for its answer instead of writing into a connection the server has closed.
+                request.Headers.ExpectContinue = true;
                 using var response = await client.SendAsync(request);
                 if (response.StatusCode != expected || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
                 {
