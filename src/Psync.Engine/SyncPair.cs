@@ -349,7 +349,9 @@ public sealed class SyncPair : IAsyncDisposable
         }
         using var index = StateIndex.Open(Path.Combine(Options.DataDir, "index.db"));
         _journal.Attach(ConflictStore.Open(Options.DataDir));
-        var context = new PairContext(Options, left, right, new RsyncEndpoint(Options.LeftRoot), remote?.Endpoint ?? new RsyncEndpoint(Options.RightRoot),
+        // Local sides pull through the agent program (Rsync.Arguments); a fake agent has none.
+        var shell = agentPath.Length > 0 ? agentPath : null;
+        var context = new PairContext(Options, left, right, new RsyncEndpoint(Options.LeftRoot) { Shell = shell }, remote?.Endpoint ?? new RsyncEndpoint(Options.RightRoot) { Shell = shell },
             index, new ChangeSet(_clock, Options.DeleteHold), _journal, _clock);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var generation = Interlocked.Increment(ref _generation);

@@ -56,18 +56,22 @@ internal sealed class Executor
         {
             RecordDivergence(diverged);
         }
+        // A directory new on a side, with all below it, is staged whole and placed by the transfer phase.
+        var trees = new[] { Side.Left, Side.Right }.ToDictionary(side => side, side => NewTree.Find(plan, side));
+        var whole = trees.Values.SelectMany(t => t).SelectMany(t => t.Entries).ToHashSet(ReferenceEqualityComparer.Instance);
         foreach (var side in new[] { Side.Left, Side.Right })
         {
-            queue.Finish(await ApplyOperationsAsync(plan, side, ct).ConfigureAwait(false));
+            queue.Finish(await ApplyOperationsAsync([.. plan.Where(a => !whole.Contains(a))], side, ct).ConfigureAwait(false));
         }
         foreach (var side in new[] { Side.Left, Side.Right })
         {
-            var transfers = plan.OfType<TransferAction>().Where(a => a.Target == side).ToList();
-            if (transfers.Count > 0)
+            var transfers = plan.OfType<TransferAction>().Where(a => a.Target == side && !whole.Contains(a)).ToList();
+            List<SyncAction> running = [.. transfers, .. trees[side].SelectMany(t => t.Entries)];
+            if (running.Count > 0)
             {
-                queue.Start(transfers);
-                await _transfers.RunAsync(side, transfers, new Progress<int>(percent => queue.Progress(transfers, percent)), ct).ConfigureAwait(false);
-                queue.Finish(transfers);
+                queue.Start(running);
+                await _transfers.RunAsync(side, transfers, trees[side], new Progress<int>(percent => queue.Progress(running, percent)), ct).ConfigureAwait(false);
+                queue.Finish(running);
             }
         }
         RecordAgreements(plan);
