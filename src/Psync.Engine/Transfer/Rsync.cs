@@ -140,6 +140,8 @@ public static partial class Rsync
             args.Add($"{OpenSshTransport.RsyncQuote(shell)} --rsync-shell {OpenSshTransport.RsyncQuote(source.Root)}");
             sourceArg = "localhost:./";
             pull = true;
+            // As a local rsync would: reading the basis costs as much as sending the file here.
+            args.Add("--whole-file");
         }
         if (pull)
         {
