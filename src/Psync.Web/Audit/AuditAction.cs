@@ -17,6 +17,7 @@ public enum AuditAction
     DeletesConfirmed,
     ConflictResolved,
     TrashRestored,
+    OutOfSyncRetried,
     HostCreated,
     HostEdited,
     HostTrusted,
