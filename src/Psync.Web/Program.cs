@@ -10,7 +10,6 @@ using Psync.Web.Hosts;
 using Psync.Web.Live;
 using Psync.Web.Pairs;
 using Psync.Web.Tls;
-using Scalar.AspNetCore;
 
 // Settings and assets come from beside the program wherever it is started from; the data folder is relative to the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -61,7 +60,7 @@ app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().ExcludeFromDescription();
 app.MapOpenApi();
-app.MapScalarApiReference("/api/docs", o => o.WithTitle("Psync API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+app.MapApiReference();
 app.MapGroup("/api/v1").MapAuthEndpoints().MapUserEndpoints().MapPairEndpoints().MapInspectEndpoints().MapHostEndpoints().MapSettingsEndpoints().MapAlertEndpoints().MapAuditEndpoints();
 app.MapMetrics();
 app.MapHub<EventsHub>("/hubs/events");

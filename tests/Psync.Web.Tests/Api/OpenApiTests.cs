@@ -149,4 +149,18 @@ public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task ApiReference_ListsEveryOperationAndLoadsNothingFromElsewhere()
+    {
+        var html = await app.Client.GetStringAsync("/api/docs");
+
+        foreach (var row in Operations)
+        {
+            Assert.Contains($"id=\"{row[2]}\"", html, StringComparison.Ordinal);
+        }
+        Assert.Contains("<code>/api/v1/pairs/{id}/out-of-sync/retry</code>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(@"(src|href)=""(https?:)?//", html);
+    }
 }
