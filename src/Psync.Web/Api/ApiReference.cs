@@ -17,7 +17,6 @@ public static class ApiReference
     public static IEndpointRouteBuilder MapApiReference(this IEndpointRouteBuilder app)
     {
         app.MapGet(Path, RenderAsync).ExcludeFromDescription();
-        app.MapGet(Path + "/", RenderAsync).ExcludeFromDescription();
         return app;
     }
 
