@@ -8,6 +8,7 @@ using Psync.Web.Components;
 using Psync.Web.Data;
 using Psync.Web.Hosts;
 using Psync.Web.Live;
+using Psync.Web.Logs;
 using Psync.Web.Pairs;
 using Psync.Web.Tls;
 
@@ -18,6 +19,7 @@ builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024)
 
 var data = DataFolder.Resolve(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Logging.AddPsyncMemoryLog();
 builder.Services.AddPsyncData(data);
 builder.Services.AddPsyncAuth();
 builder.Services.AddPsyncTls();

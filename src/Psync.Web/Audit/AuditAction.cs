@@ -18,6 +18,7 @@ public enum AuditAction
     ConflictResolved,
     TrashRestored,
     OutOfSyncRetried,
+    LogLevelChanged,
     HostCreated,
     HostEdited,
     HostTrusted,
