@@ -118,6 +118,9 @@ internal sealed class OutOfSyncRegistry(TimeProvider clock)
     /// <summary>Forgets the unreadable directories at or below <paramref name="subtree"/>: a reconcile of it finds the ones still unreadable again.</summary>
     public bool ForgetUnreadable(string subtree) => RemoveWhere(i => i.Reason == OutOfSyncReason.Unreadable && PathOrder.IsSameOrBelow(i.Path, subtree));
 
+    /// <summary>Forgets every path: a session starts over with a reconcile, which finds again what is still out of sync (and not what went away meanwhile).</summary>
+    public bool Clear() => RemoveWhere(_ => true);
+
     private bool RemoveWhere(Func<OutOfSyncItem, bool> which)
     {
         lock (_lock)

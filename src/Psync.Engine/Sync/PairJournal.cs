@@ -94,6 +94,9 @@ internal sealed class PairJournal(TimeProvider clock, int historySize = 2000)
     /// <summary>A reconcile of <paramref name="subtree"/> begins: it finds again the directories still unreadable.</summary>
     public void ForgetUnreadable(string subtree) => NotifyIf(_outOfSync.ForgetUnreadable(subtree));
 
+    /// <summary>A session starts with a reconcile of the whole tree: it lists again what is still out of sync.</summary>
+    public void ForgetOutOfSync() => NotifyIf(_outOfSync.Clear());
+
     private void NotifyIf(bool changed)
     {
         if (changed)

@@ -90,6 +90,9 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
     {
         if (reconcileFirst)
         {
+            // What was listed may have been settled while no session ran (deleted on both sides):
+            // the reconcile lists again what is still out of sync.
+            ctx.Journal.ForgetOutOfSync();
             ctx.Reconcile.RequestWhole("start");
         }
         if (PausedBy is { } reason)

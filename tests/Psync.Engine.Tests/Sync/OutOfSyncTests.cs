@@ -112,9 +112,6 @@ public sealed class OutOfSyncTests : IAsyncLifetime
     [Fact]
     public async Task Inspect_SyncedPath_BothSidesAndTheIndexRow()
     {
-        await _right.ReportAsync("b.txt", FakeAgent.File(7, inode: 3));
-
-        await UntilAsync(() => _pair.Status.State == PairState.Idle && _pair.Counters.RsyncRuns + _right.Operations.Count > 0, "idle");
         var inspection = await _pair.InspectAsync("a.txt", CancellationToken.None);
 
         Assert.True(inspection.Running);
@@ -200,6 +197,19 @@ public sealed class OutOfSyncRegistryTests
         var item = Assert.Single(registry.Items);
         Assert.Equal((first, first + TimeSpan.FromMinutes(3), "second", 2), (item.Since, item.Last, item.Detail, item.Attempts));
         Assert.Equal(item.Last + TimeSpan.FromSeconds(2), item.NextRetry);
+    }
+
+    [Fact]
+    public void Clear_ForgetsEverythingOnce()
+    {
+        var registry = new OutOfSyncRegistry(_clock);
+        registry.Note("a", OutOfSyncReason.Error, Side.Right, "x");
+        registry.Note("b", OutOfSyncReason.SpecialFile, null, "y");
+
+        Assert.True(registry.Clear());
+
+        Assert.Empty(registry.Items);
+        Assert.False(registry.Clear());
     }
 
     [Fact]
