@@ -51,6 +51,7 @@ internal sealed class Executor
         foreach (var skip in plan.OfType<SkipAction>())
         {
             _ctx.Journal.Record(EventKind.Skip, null, skip.Path, skip.Reason);
+            _ctx.Journal.OutOfSyncFound(skip.Path, skip.Why, null, skip.Reason);
         }
         foreach (var diverged in plan.OfType<DivergedAction>())
         {
@@ -169,6 +170,7 @@ internal sealed class Executor
             {
                 _ctx.Index.RemoveTree(agree.Path);
             }
+            _ctx.Journal.Converged(agree.Path);
         }
         tx.Commit();
     }
