@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Psync.Engine.Agents;
 using Psync.Engine.Planning;
 using Psync.Engine.Transfer;
@@ -173,7 +174,6 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
                 {
                     TransferAction t => (t.Source, EntryKind.File),
                     MkdirAction m => (m.Source, EntryKind.Directory),
-                    SymlinkAction l => (l.Source, EntryKind.Symlink),
                     _ => throw new InvalidOperationException($"{entry.GetType().Name} in a new tree"),
                 };
                 if (!placed.TryGetValue(entry.Path, out var found) || found.State.Kind != kind)
@@ -289,8 +289,8 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
 }
 
 /// <summary>
-/// A directory the target does not have, with what the plan creates below it there (directories,
-/// files, links): staged whole by one rsync and put in place with one rename.
+/// A directory the target does not have, with what the plan creates below it there (directories
+/// and files): staged whole by one rsync and put in place with one rename.
 /// </summary>
 internal sealed record NewTree(MkdirAction Root, IReadOnlyList<SyncAction> Members)
 {
@@ -320,15 +320,16 @@ internal sealed record NewTree(MkdirAction Root, IReadOnlyList<SyncAction> Membe
         var mixed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var action in plan)
         {
-            if (action is SkipAction || ReferenceEquals(action, roots.GetValueOrDefault(action.Path)) || RootOf(action.Path, roots) is not { } root)
+            if (ReferenceEquals(action, roots.GetValueOrDefault(action.Path)) || RootOf(action.Path, roots) is not { } root)
             {
                 continue;
             }
-            var creates = action switch
+            // Links keep their own operation (it sets their mtime); a name near rsync's limit
+            // (a skip says one is over it) gets the agents' mkdir, which has none.
+            var creates = Encoding.UTF8.GetByteCount(action.Path) <= Rsync.MaxPathBytes - 256 && action switch
             {
                 MkdirAction d => d.Target == target,
                 TransferAction t => t.Target == target && t.Expect.Check && !t.Expect.State.Exists,
-                SymlinkAction l => l.Target == target && l.Expect.Check && !l.Expect.State.Exists,
                 _ => false,
             };
             if (creates)
