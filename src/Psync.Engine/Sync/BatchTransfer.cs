@@ -64,6 +64,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         // rsync has ended: one sync puts all it staged on disk, the commits follow, and another sync
         // puts them (and the early ones' renames) on disk before the index records any of them.
         var late = await results.RunDurablyAsync(target, [.. rest.Select(i => CommitOf(stage, transfers[i], durable: false))], before: true, after: true, ct).ConfigureAwait(false);
+        ctx.Journal.Progress.Committed(late);
         for (var k = 0; k < rest.Count; k++)
         {
             committed[rest[k]] = late[k];
@@ -130,6 +131,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
             var window = Enumerable.Range(next, transfers.Count - next).Where(i => committed[i] is null).Take(size).ToList();
             // Durable: a sync first, and the agent commits only what was staged before it began.
             var tried = await results.RunDurablyAsync(target, [.. window.Select(i => CommitOf(stage, transfers[i], ctx.Options.Durable))], before: true, after: false, ct).ConfigureAwait(false);
+            ctx.Journal.Progress.Committed(tried);
             var ok = 0;
             for (var k = 0; k < window.Count; k++)
             {

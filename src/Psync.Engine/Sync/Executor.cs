@@ -43,6 +43,8 @@ internal sealed class Executor
             _ctx.Journal.SetQueue([]);
             return;
         }
+        var planned = plan.OfType<TransferAction>().ToList();
+        _ctx.Journal.Progress.Plan(planned.Count, planned.Sum(t => t.Source.Size));
         foreach (var conflict in plan.OfType<ConflictAction>())
         {
             await _conflicts.CopyAsync(conflict, ct).ConfigureAwait(false);
@@ -66,11 +68,14 @@ internal sealed class Executor
             if (transfers.Count > 0)
             {
                 queue.Start(transfers);
+                var mark = _ctx.Journal.Progress.Mark();
                 await _transfers.RunAsync(side, transfers, new Progress<int>(percent => queue.Progress(transfers, percent)), ct).ConfigureAwait(false);
+                _ctx.Journal.Progress.Settle(mark, transfers.Count, transfers.Sum(t => t.Source.Size));
                 queue.Finish(transfers);
             }
         }
         RecordAgreements(plan);
+        _ctx.Journal.SetTotals(_ctx.Index.Totals());
         _ctx.Journal.SetQueue([]);
     }
 
