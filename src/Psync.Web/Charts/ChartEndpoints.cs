@@ -10,7 +10,7 @@ public static class ChartEndpoints
 {
     public static IServiceCollection AddPsyncCharts(this IServiceCollection services)
     {
-        services.AddOptions<ChartOptions>().BindConfiguration(ChartOptions.SectionName)
+        services.AddOptions<SampleOptions>().BindConfiguration(SampleOptions.SectionName)
             .Validate(o => o.SampleInterval >= TimeSpan.FromSeconds(1) && o.FineRetention > TimeSpan.Zero && o.RollupRetention >= TimeSpan.FromDays(1),
                 "Charts:SampleInterval must be at least 1 s, the retentions positive (rollups at least a day)")
             .ValidateOnStart();

@@ -6,8 +6,8 @@ namespace Psync.Web.Charts;
 
 /// <summary>
 /// One pair's activity over one interval, for the charts: a fine row every
-/// <see cref="ChartOptions.SampleInterval"/> (kept <see cref="ChartOptions.FineRetention"/>) and an
-/// hourly rollup (kept <see cref="ChartOptions.RollupRetention"/>), so the table stays bounded.
+/// <see cref="SampleOptions.SampleInterval"/> (kept <see cref="SampleOptions.FineRetention"/>) and an
+/// hourly rollup (kept <see cref="SampleOptions.RollupRetention"/>), so the table stays bounded.
 /// </summary>
 public sealed class SampleEntity
 {

@@ -7,11 +7,11 @@ using Psync.Web.Pairs;
 namespace Psync.Web.Charts;
 
 /// <summary>
-/// Every <see cref="ChartOptions.SampleInterval"/>, stores what each pair did since the previous
+/// Every <see cref="SampleOptions.SampleInterval"/>, stores what each pair did since the previous
 /// sample (bytes and files sent, conflicts, errors: differences of its counters) and its queue
 /// length, adds it to the hour's rollup, and prunes what is past its retention.
 /// </summary>
-public sealed class Sampler(IDbContextFactory<PsyncDb> dbs, PairService pairs, IOptions<ChartOptions> options, TimeProvider clock, ILogger<Sampler> log) : BackgroundService
+public sealed class Sampler(IDbContextFactory<PsyncDb> dbs, PairService pairs, IOptions<SampleOptions> options, TimeProvider clock, ILogger<Sampler> log) : BackgroundService
 {
     public const int HourSeconds = 3600;
     private static readonly PairCounters Zero = new(0, 0, 0, 0, 0, 0, 0, 0);

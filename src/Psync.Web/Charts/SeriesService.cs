@@ -22,14 +22,14 @@ public sealed record DayCountResource(DateOnly Date, long Conflicts, long Errors
 public sealed record SeriesResource(int PairId, string Range, int BucketSeconds, IReadOnlyList<SeriesPointResource> Points, IReadOnlyList<DayCountResource> Days);
 
 /// <summary>The chart data of a pair, read from the samples <see cref="Sampler"/> stores.</summary>
-public sealed class SeriesService(IDbContextFactory<PsyncDb> dbs, Microsoft.Extensions.Options.IOptions<ChartOptions> options, TimeProvider clock)
+public sealed class SeriesService(IDbContextFactory<PsyncDb> dbs, Microsoft.Extensions.Options.IOptions<SampleOptions> options, TimeProvider clock)
 {
     /// <summary>The ranges a series can have.</summary>
     public static readonly IReadOnlyList<string> Ranges = ["hour", "day"];
 
     /// <summary>
     /// The last hour in sample-sized buckets, or the last day in 5-minute buckets, and the daily
-    /// conflicts and errors of the last <see cref="ChartOptions.RollupRetention"/>.
+    /// conflicts and errors of the last <see cref="SampleOptions.RollupRetention"/>.
     /// </summary>
     public async Task<SeriesResource> SeriesAsync(int pairId, string range, CancellationToken ct = default)
     {

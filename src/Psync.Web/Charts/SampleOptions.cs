@@ -1,7 +1,7 @@
 namespace Psync.Web.Charts;
 
 /// <summary>How often pairs are sampled for the charts, and how long samples are kept.</summary>
-public sealed class ChartOptions
+public sealed class SampleOptions
 {
     public const string SectionName = "Charts";
 
