@@ -36,8 +36,8 @@ public sealed class PairChartsTests : IAsyncLifetime
         // Assert
         await cut.WaitForAssertionAsync(() =>
         {
-            Assert.NotEmpty(cut.FindAll("#chart-throughput svg path"));
-            Assert.NotEmpty(cut.FindAll("#chart-queue svg path"));
+            Assert.NotEmpty(cut.FindAll("#chart-throughput svg path.mud-chart-line"));
+            Assert.NotEmpty(cut.FindAll("#chart-queue svg path.mud-chart-line"));
             Assert.NotEmpty(cut.FindAll("#chart-days svg"));
         }, PsyncTestHost.Deadline);
         Assert.StartsWith("1 interval with data in the last hour", cut.Find("#chart-note").TextContent.Trim(), StringComparison.Ordinal);

@@ -19,7 +19,7 @@ public sealed class SparklineTests : IAsyncLifetime
         var cut = _context.Render<Sparkline>(p => p.Add(c => c.Values, [0, 1024, 3 * 1024 * 1024, 0]));
 
         // Assert
-        Assert.NotEmpty(cut.FindAll(".psync-sparkline svg path"));
+        Assert.NotEmpty(cut.FindAll(".psync-sparkline svg path.mud-chart-line"));
         Assert.Equal("last hour, peak 3.0 MiB/s", cut.Find(".psync-sparkline").GetAttribute("title"));
     }
 
