@@ -131,8 +131,14 @@ public sealed class OperatorViewTests(BrowserFixture fixture) : IClassFixture<Br
             await page.GotoAsync($"/pairs/{id}?tab={tab}");
             await Ui.InteractiveAsync(page);
             await Expect(page.Locator("#totals-left")).ToContainTextAsync("1 file");
+            if (tab == "charts")
+            {
+                // Measured once the charts are laid out.
+                await Expect(page.Locator("#chart-days svg")).ToBeVisibleAsync();
+            }
             await AssertNoHorizontalScrollAsync(page, $"pair page, {tab} tab");
         }
+        await Ui.ScreenshotAsync(page, "pair-400px.png");
     }
 
     private static async Task AssertChartsDrawnAsync(IPage page)
