@@ -53,7 +53,13 @@ public sealed class Sampler(IDbContextFactory<PsyncDb> dbs, PairService pairs, I
             var hour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
             await using var db = await dbs.CreateDbContextAsync(ct);
             var samples = db.Set<SampleEntity>();
-            foreach (var pair in await pairs.ListAsync(ct))
+            var all = await pairs.ListAsync(ct);
+            // A deleted pair's last counters are no longer needed (its samples age out with the retention).
+            foreach (var gone in _last.Keys.Except(all.Select(p => p.Id)).ToList())
+            {
+                _last.Remove(gone);
+            }
+            foreach (var pair in all)
             {
                 var counters = pair.Status.Counters;
                 var last = _last.GetValueOrDefault(pair.Id, Zero);
