@@ -19,7 +19,7 @@ public sealed class OperatorViewTests(BrowserFixture fixture) : IClassFixture<Br
                 const bar = document.querySelector('#bulk-progress');
                 const activity = document.querySelector('#activity');
                 if (!bar || !activity) return;
-                const seen = { value: Number(bar.getAttribute('aria-valuenow')), done: Number(activity.dataset.done), total: Number(activity.dataset.total), finished: activity.dataset.finished === 'true', text: document.querySelector('#activity-text')?.textContent?.trim() };
+                const seen = { value: Number(bar.getAttribute('aria-valuenow')), done: Number(activity.dataset.done), total: Number(activity.dataset.total), finished: activity.dataset.finished === 'true', text: document.querySelector('#activity-text')?.textContent?.trim(), throughput: document.querySelector('#throughput')?.textContent?.trim(), lastSync: document.querySelector('#last-sync')?.textContent?.trim() };
                 const last = window.psyncProgress[window.psyncProgress.length - 1];
                 if (!last || last.value !== seen.value || last.done !== seen.done || last.finished !== seen.finished) window.psyncProgress.push(seen);
             };
@@ -57,13 +57,16 @@ public sealed class OperatorViewTests(BrowserFixture fixture) : IClassFixture<Br
 
         // Assert: the bar went from the start of the run to its end; the numbers are the burst's.
         var seen = (await page.EvaluateAsync<JsonElement>("() => window.psyncProgress")).EnumerateArray()
-            .Select(e => (Value: e.GetProperty("value").GetDouble(), Done: e.GetProperty("done").GetInt64(), Total: e.GetProperty("total").GetInt64(), Finished: e.GetProperty("finished").GetBoolean(), Text: e.GetProperty("text").GetString()))
+            .Select(e => (Value: e.GetProperty("value").GetDouble(), Done: e.GetProperty("done").GetInt64(), Total: e.GetProperty("total").GetInt64(), Finished: e.GetProperty("finished").GetBoolean(), Text: e.GetProperty("text").GetString(),
+                Throughput: e.GetProperty("throughput").GetString(), LastSync: e.GetProperty("lastSync").GetString()))
             .ToList();
         var trace = string.Join("\n", seen.Select(s => $"{s.Value} % {s.Done}/{s.Total} {s.Text}"));
         Assert.True(seen.Count >= 3, $"the bar moved only {seen.Count} times:\n{trace}");
         Assert.True(seen.Any(s => !s.Finished && s.Value < 50), $"the bar was never seen in its first half:\n{trace}");
         // Part way, the line has a rate and the time left: "Sending 403 of 2,000 files, 0.8 of 3.9 MiB, 357.4 KiB/s, ~8 s left".
         Assert.Contains(seen, s => !s.Finished && s.Value > 0 && s.Value < 100 && System.Text.RegularExpressions.Regex.IsMatch(s.Text!, @"^Sending [0-9,]+ of 2,000 files, [0-9.]+ of 3\.9 MiB, [0-9.]+ [KM]iB/s, ~[0-9]+ s left$"));
+        // While it sends, the header shows a throughput and does not call the last sync stale.
+        Assert.All(seen.Where(s => !s.Finished && s.Done > 0), s => Assert.True(s.Throughput != "Throughput: —" && s.LastSync == "Last sync: syncing now", $"mid-run header: {s.Throughput}, {s.LastSync}"));
         var last = seen[^1];
         Assert.True(last is { Finished: true, Value: 100, Done: 2000, Total: 2000 }, $"the run ended at {last}:\n{trace}");
         Assert.StartsWith("Last run: 2,000 of 2,000 files, 3.9 MiB", last.Text, StringComparison.Ordinal);
