@@ -97,18 +97,21 @@ public sealed class OperatorViewTests(BrowserFixture fixture) : IClassFixture<Br
     [Fact]
     public async Task DarkMode_Chosen_SurvivesAReload()
     {
-        // Arrange
+        // Arrange: the browser's own mode (light) is applied first.
         var page = await Ui.SignInAsync(fixture);
+        await Expect(page.Locator("#psync-theme")).ToHaveAttributeAsync("data-theme", "light");
         var light = await BackgroundAsync(page);
 
         // Act
         await page.ClickAsync("#dark-mode");
+        await Expect(page.Locator("#psync-theme")).ToHaveAttributeAsync("data-theme", "dark");
         await UntilAsync(async () => await BackgroundAsync(page) != light, "the page turned dark");
         var dark = await BackgroundAsync(page);
         await page.ReloadAsync();
         await Ui.InteractiveAsync(page);
 
         // Assert
+        await Expect(page.Locator("#psync-theme")).ToHaveAttributeAsync("data-theme", "dark");
         await UntilAsync(async () => await BackgroundAsync(page) == dark, "the page is dark again after the reload");
     }
 
