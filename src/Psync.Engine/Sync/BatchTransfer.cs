@@ -100,6 +100,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         // puts them (and the early ones' renames) on disk before the index records any of them.
         Operation[] late = [.. rest.Select(i => CommitOf(stage, transfers[i], durable: false)), .. trees.Select(t => new CommitOp($"{stage}/{t.Root.Path}", t.Root.Path, Expect.Absent))];
         var answers = await results.RunDurablyAsync(target, late, before: true, after: true, ct).ConfigureAwait(false);
+        ctx.Journal.Progress.Committed(answers[..rest.Count]);
         for (var k = 0; k < rest.Count; k++)
         {
             committed[rest[k]] = answers[k];
@@ -149,6 +150,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         }
         using var tx = ctx.Index.Begin();
         var applied = 0;
+        var files = new List<OpResult>();
         for (var k = 0; k < trees.Count; k++)
         {
             var answer = answers[k];
@@ -187,12 +189,14 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
                 {
                     applied++;
                     Agreed(target, transfer, result, elapsed);
+                    files.Add(result);
                     continue;
                 }
                 results.Handle(target, entry, result, (a, r) => results.Agreed(a, source, target, r, a.KindOf()), elapsed);
             }
         }
         tx.Commit();
+        ctx.Journal.Progress.Committed(files);
         return applied;
     }
 
@@ -256,6 +260,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
             var window = Enumerable.Range(next, transfers.Count - next).Where(i => committed[i] is null).Take(size).ToList();
             // Durable: a sync first, and the agent commits only what was staged before it began.
             var tried = await results.RunDurablyAsync(target, [.. window.Select(i => CommitOf(stage, transfers[i], ctx.Options.Durable))], before: true, after: false, ct).ConfigureAwait(false);
+            ctx.Journal.Progress.Committed(tried);
             var ok = 0;
             for (var k = 0; k < window.Count; k++)
             {
