@@ -64,7 +64,15 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         IReadOnlyList<string> extra = [.. Rsync.MetadataArguments(ctx.Options.Xattrs), .. ctx.Options.RsyncExtra, .. ctx.TransferLimit > 0 ? [$"--bwlimit={ctx.TransferLimit}"] : Array.Empty<string>()];
         List<string> paths = [.. transfers.Select(t => t.Path), .. trees.SelectMany(t => t.Entries).Select(e => e.Path)];
         var from = paths.Count >= PullFrom ? ctx.Endpoint(source) : ctx.Endpoint(source) with { Shell = null };
-        var transfer = Rsync.TransferAsync(from, ctx.Endpoint(target), batch, paths, extra, progress, ct, basis);
+        // A folder placed whole commits its files at once, after rsync: its share of rsync's progress stands in until then.
+        var whole = trees.SelectMany(t => t.Members).OfType<TransferAction>().ToList();
+        var (wholeFiles, wholeBytes) = (whole.Count, whole.Sum(t => t.Source.Size));
+        var report = whole.Count == 0 ? progress : new Relay(percent =>
+        {
+            progress.Report(percent);
+            ctx.Journal.Progress.Staged(wholeFiles * percent / 100, wholeBytes * percent / 100);
+        });
+        var transfer = Rsync.TransferAsync(from, ctx.Endpoint(target), batch, paths, extra, report, ct, basis);
         var committed = new OpResult?[transfers.Count];
         await CommitWhileStagingAsync(target, stage, transfers, committed, transfer, ct).ConfigureAwait(false);
         RsyncResult rsync;
@@ -80,6 +88,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         var rest = Enumerable.Range(0, transfers.Count).Where(i => committed[i] is null).ToList();
         if (!rsync.Usable)
         {
+            ctx.Journal.Progress.Staged(0, 0);
             var failed = rest.Select(i => transfers[i].Work).Concat(trees.SelectMany(t => t.Entries).Select(e => e.Work)).ToList();
             foreach (var work in failed)
             {
@@ -146,6 +155,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     {
         if (trees.Count == 0)
         {
+            ctx.Journal.Progress.Staged(0, 0);
             return 0;
         }
         using var tx = ctx.Index.Begin();
@@ -196,7 +206,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
             }
         }
         tx.Commit();
-        ctx.Journal.Progress.Committed(files);
+        ctx.Journal.Progress.Committed(files, unstage: true);
         return applied;
     }
 
@@ -363,4 +373,10 @@ internal sealed record NewTree(MkdirAction Root, IReadOnlyList<SyncAction> Membe
     }
 
     private static string Parent(string path) => path.LastIndexOf('/') is var i and >= 0 ? path[..i] : "";
+}
+
+/// <summary>Reports on the caller's thread (rsync's output reader), so no report arrives after rsync has ended.</summary>
+internal sealed class Relay(Action<int> report) : IProgress<int>
+{
+    public void Report(int value) => report(value);
 }

@@ -37,6 +37,7 @@ internal sealed class ProgressTracker(TimeProvider clock, Action changed)
 
     private readonly Lock _lock = new();
     private PlanProgress? _current;
+    private (long Files, long Bytes) _staged;
     private long _lastPublish;
 
     /// <summary>The current run, or the last one (finished); null before the first plan.</summary>
@@ -68,8 +69,8 @@ internal sealed class ProgressTracker(TimeProvider clock, Action changed)
         Publish(force: true);
     }
 
-    /// <summary>Counts the transfers among <paramref name="results"/> that the agent committed.</summary>
-    public void Committed(IEnumerable<Protocol.OpResult> results)
+    /// <summary>Counts the transfers among <paramref name="results"/> that the agent committed; with <paramref name="unstage"/> they replace what <see cref="Staged"/> counted, in one step.</summary>
+    public void Committed(IEnumerable<Protocol.OpResult> results, bool unstage = false)
     {
         long files = 0, bytes = 0;
         foreach (var r in results)
@@ -80,14 +81,15 @@ internal sealed class ProgressTracker(TimeProvider clock, Action changed)
                 bytes += r.State.Size;
             }
         }
-        if (files == 0)
-        {
-            return;
-        }
         bool done;
         lock (_lock)
         {
-            if (_current is not { Finished: false } run)
+            if (unstage)
+            {
+                (files, bytes) = (files - _staged.Files, bytes - _staged.Bytes);
+                _staged = (0, 0);
+            }
+            if ((files == 0 && bytes == 0) || _current is not { Finished: false } run)
             {
                 return;
             }
@@ -137,6 +139,26 @@ internal sealed class ProgressTracker(TimeProvider clock, Action changed)
             _current = run with { Finished = true, Updated = clock.GetUtcNow() };
         }
         Publish(force: true);
+    }
+
+    /// <summary>
+    /// Files staged but not committed yet, counted as done until their commit is counted instead:
+    /// a folder placed whole commits all its files at once, after rsync, and its share of rsync's
+    /// progress keeps the bar moving meanwhile. Zero takes them out again.
+    /// </summary>
+    public void Staged(long files, long bytes)
+    {
+        lock (_lock)
+        {
+            if (_current is not { Finished: false } run)
+            {
+                _staged = (0, 0);
+                return;
+            }
+            _current = run with { FilesDone = run.FilesDone - _staged.Files + files, BytesDone = run.BytesDone - _staged.Bytes + bytes, Updated = clock.GetUtcNow() };
+            _staged = (files, bytes);
+        }
+        Publish(force: files == 0);
     }
 
     private void Publish(bool force)
