@@ -118,6 +118,11 @@ public static class PairEndpoints
             schema.Enum = [.. SyncModes.All.Select(m => (JsonNode)m.Name())];
             schema.Description = string.Join(" ", SyncModes.All.Select(m => $"{m.Name()}: {m.Describe()}"));
         }
+        if (context.JsonPropertyInfo is { Name: "conflicts" } policy && (policy.DeclaringType == typeof(PairRequest) || policy.DeclaringType == typeof(PairResource)))
+        {
+            schema.Enum = [.. ConflictPolicies.All.Select(m => (JsonNode)m.Name())];
+            schema.Description = string.Join(" ", ConflictPolicies.All.Select(m => $"{m.Name()}: {m.Describe()}"));
+        }
         return Task.CompletedTask;
     }
 
