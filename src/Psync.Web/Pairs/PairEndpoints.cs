@@ -6,6 +6,7 @@ using Psync.Engine;
 using Psync.Engine.Sync;
 using Psync.Web.Api;
 using Psync.Web.Auth;
+using Psync.Web.Conflicts;
 
 namespace Psync.Web.Pairs;
 
@@ -107,6 +108,7 @@ public static class PairEndpoints
                 return await s.ResolveAsync(id, resolution, ct) is { } c ? TypedResults.Ok(c) : Problems.NotFound($"there is no conflict {id}");
             })
             .WithTags("Conflicts").RequiresRole(Role.Operator).WithName("ResolveConflict").WithSummary("Settles a conflict: keepLeft, keepRight or keepBoth");
+        api.MapConflictEndpoints();
         return api;
     }
 
