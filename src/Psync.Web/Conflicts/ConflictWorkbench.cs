@@ -157,6 +157,11 @@ public sealed class ConflictWorkbench(PairService pairs, PairRunners runners, Da
         {
             return new ContentPreview("image", DataUrl: $"data:{type};base64,{Convert.ToBase64String(bytes)}");
         }
+        if (!read.Complete && ImageType(bytes) is null && !bytes.AsSpan().Contains((byte)0) && LooksLikeUtf8(bytes))
+        {
+            // Text too large to compare line by line: its beginning.
+            return new ContentPreview("text", Text: Encoding.UTF8.GetString(bytes), Truncated: true);
+        }
         return new ContentPreview("hex", Hex: HexDump(bytes.AsSpan(0, Math.Min(bytes.Length, HexBytes))), Truncated: read.State.Size > HexBytes);
     }
 
@@ -192,6 +197,19 @@ public sealed class ConflictWorkbench(PairService pairs, PairRunners runners, Da
             text.Append("|\n");
         }
         return text.ToString();
+    }
+
+    /// <summary>Valid UTF-8 but for a character cut off at the end of what was read.</summary>
+    private static bool LooksLikeUtf8(byte[] bytes)
+    {
+        for (var cut = 0; cut < 4 && cut < bytes.Length; cut++)
+        {
+            if (System.Text.Unicode.Utf8.IsValid(bytes.AsSpan(0, bytes.Length - cut)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static string KindName(EntryKind kind) => kind switch

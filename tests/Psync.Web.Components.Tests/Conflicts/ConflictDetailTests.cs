@@ -69,6 +69,22 @@ public sealed class ConflictDetailTests : IAsyncLifetime
         Assert.Equal("00000000  00 01  |..|\n", cut.Find(".psync-version[data-side=right] pre.psync-hex").TextContent);
         Assert.Contains("The first 256 B of 4.0 KiB.", cut.Find(".psync-version[data-side=right]").TextContent, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll(".psync-diff"));
+        Assert.Empty(cut.FindAll(".psync-text-truncated"));
+    }
+
+    [Fact]
+    public void Render_TextOverTheLimit_SaysOnlyItsBeginningIsShown()
+    {
+        // Arrange
+        var p = Preview("sides", null);
+        var preview = p with { Left = p.Left with { Size = 400 * 1024, Preview = new ContentPreview("text", Text: "line 0\n", Truncated: true) } };
+
+        // Act
+        var cut = Render(preview);
+
+        // Assert
+        Assert.Equal("line 0\n", cut.Find(".psync-version[data-side=left] pre.psync-text").TextContent);
+        Assert.Equal("The beginning of 400.0 KiB: too large to compare line by line (the limit is 256.0 KiB).", cut.Find(".psync-text-truncated").TextContent.Trim());
     }
 
     [Theory]

@@ -52,6 +52,23 @@ public sealed class ConflictWorkbenchTests(PsyncAppFactory app) : IClassFixture<
     }
 
     [Fact]
+    public async Task Preview_TextOverTheLimit_ItsBeginningNoDiff()
+    {
+        var big = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 30_000).Select(i => $"line {i}\n")));
+        Assert.True(big.Length > ConflictWorkbench.TextLimit);
+        var (pair, left, right) = await PairAsync("big", ("big.log", big, "short\n"u8.ToArray()));
+        var conflict = await OpenConflictAsync(pair.Id, left, right);
+
+        var preview = await PreviewAsync(pair.Id, conflict.Id);
+
+        Assert.Equal("sides", preview.Content);
+        Assert.Equal(("text", true), (preview.Left.Preview!.Kind, preview.Left.Preview.Truncated));
+        Assert.StartsWith("line 0\nline 1\n", preview.Left.Preview.Text, StringComparison.Ordinal);
+        Assert.True(preview.Left.Preview.Text!.Length < big.Length);
+        Assert.Equal(("text", false, "short\n"), (preview.Right.Preview!.Kind, preview.Right.Preview.Truncated, preview.Right.Preview.Text));
+    }
+
+    [Fact]
     public async Task Preview_NoSuchConflictOrPair_404Problem()
     {
         var (pair, left, right) = await PairAsync("missing", ("m.txt", "a"u8.ToArray(), "bb"u8.ToArray()));
