@@ -113,7 +113,9 @@ public sealed class ConflictWorkbench(PairService pairs, PairRunners runners, Da
         {
             // The agent's words name paths and errno texts: logged, not shown.
             log.LogInformation("Conflict preview: {Side} {Path} could not be read: {Error}", side.Name(), PathCodec.Display(path), e.Message);
-            return new Read(recorded, null, false, "Cannot be read now: it changed, moved or went away since.");
+            return new Read(recorded, null, false, conflict.Resolved
+                ? "Settled: this version is no longer kept apart (the one not kept is in the trash)."
+                : "Cannot be read now: it changed, moved or went away since.");
         }
     }
 

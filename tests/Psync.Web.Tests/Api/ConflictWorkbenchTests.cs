@@ -112,6 +112,11 @@ public sealed class ConflictWorkbenchTests(PsyncAppFactory app) : IClassFixture<
         var audit = (await Client.GetFromJsonAsync<AuditPage>($"/api/v1/audit?action=conflict-resolved&from={Uri.EscapeDataString(since.ToString("O"))}&limit=100"))!.Items;
         Assert.Equal(conflicts.Select(c => $"conflict {c.Id} of pair {pair.Id}").Order(), audit.Select(a => a.Target).Order());
         Assert.All(audit, a => Assert.Equal(("admin", true), (a.User, a.Detail.EndsWith(": KeepLeft", StringComparison.Ordinal))));
+        // The left (older) versions were the copies, moved back over the names: nothing is kept apart any more.
+        var settled = await PreviewAsync(pair.Id, conflicts[0].Id);
+        Assert.Equal((true, "sides", "none"), (settled.Resolved, settled.Content, settled.Left.Preview!.Kind));
+        Assert.StartsWith("Settled: this version is no longer kept apart", settled.Left.Preview.Why, StringComparison.Ordinal);
+        Assert.True(settled.Right.ChangedSince);
     }
 
     [Theory]
