@@ -79,6 +79,27 @@ public sealed class ConflictWorkbenchUiTests(BrowserFixture fixture) : IClassFix
         Assert.All(conflicts.EnumerateArray(), c => Assert.True(c.GetProperty("resolved").GetBoolean()));
     }
 
+    [Fact]
+    public async Task NarrowScreen_ConflictRowAndWorkbench_FitWithoutCuttingOffAChoice()
+    {
+        var (left, right) = Trees("wb-narrow", ("narrow.txt", "left\n", "right, longer\n"));
+        var id = await CreatePairAsync("workbench-narrow", left, right);
+        var page = await Ui.SignInAsync(fixture, $"/pairs/{id}");
+        await page.SetViewportSizeAsync(400, 800);
+        await page.Locator(".mud-tab", new() { HasText = "Conflicts" }).ClickAsync();
+
+        await page.Locator(".psync-compare").ClickAsync();
+        await Expect(page.Locator(".psync-diff-summary")).ToBeVisibleAsync();
+
+        foreach (var selector in new[] { ".psync-keep-both", ".psync-workbench-keep-both", "#bulk-keep-both" })
+        {
+            var box = await page.Locator(selector).BoundingBoxAsync();
+            Assert.True(box is { X: >= 0 } && box.X + box.Width <= 400, $"{selector} at {box?.X}+{box?.Width} in a 400 px window");
+        }
+        var overflow = await page.EvaluateAsync<int>("() => { const t = document.querySelector('.psync-conflicts'); return t.scrollWidth - t.clientWidth; }");
+        Assert.True(overflow <= 0, $"the conflicts table is {overflow} px wider than its box");
+    }
+
     /// <summary>Both trees hold each file with other content before the pair exists, the right one an hour newer: its first sync makes a conflict of each.</summary>
     private static (string Left, string Right) Trees(string name, params (string File, string Left, string Right)[] files)
     {
