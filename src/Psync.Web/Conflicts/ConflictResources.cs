@@ -1,4 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Psync.Protocol;
+
 namespace Psync.Web.Conflicts;
+
+/// <summary>Enums in the API as camelCase strings, like every other vocabulary there.</summary>
+public sealed class CamelCaseEnum<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.CamelCase) where T : struct, Enum;
+
+/// <summary>How a preview shows the two versions.</summary>
+[JsonConverter(typeof(CamelCaseEnum<PreviewLayout>))]
+public enum PreviewLayout
+{
+    /// <summary>Both are text within the limit: one line diff.</summary>
+    Diff,
+
+    /// <summary>Each side's own preview.</summary>
+    Sides,
+}
+
+/// <summary>What one version's preview holds.</summary>
+[JsonConverter(typeof(CamelCaseEnum<PreviewKind>))]
+public enum PreviewKind
+{
+    /// <summary>Nothing: <see cref="ContentPreview.Why"/> says why.</summary>
+    None,
+
+    /// <summary>Text (the beginning only when <see cref="ContentPreview.Truncated"/>).</summary>
+    Text,
+
+    /// <summary>An image as a data: URL.</summary>
+    Image,
+
+    /// <summary>A hex dump of the first bytes.</summary>
+    Hex,
+}
 
 /// <summary>Both versions of a conflict side by side, with what a person needs to choose.</summary>
 /// <param name="Id">The conflict's API id.</param>
@@ -22,14 +57,14 @@ public sealed record ConflictPreviewResource(
     DateTimeOffset Time,
     ConflictVersion Left,
     ConflictVersion Right,
-    string Content,
+    PreviewLayout Content,
     IReadOnlyList<DiffHunk>? Diff,
     string? Note);
 
 /// <summary>One side's version of a conflict as it is now (or as recorded, when it cannot be read).</summary>
 /// <param name="Side">left or right.</param>
 /// <param name="Location">Where this version is now: the name, the conflict copy, or null when it went to the side's trash.</param>
-/// <param name="Kind">file, directory, symlink, other, or absent (deleted on that side).</param>
+/// <param name="Kind">file, directory, symlink, other (a device, FIFO or socket), or absent (deleted on that side).</param>
 /// <param name="Size">In bytes.</param>
 /// <param name="Modified">Its modification time.</param>
 /// <param name="Permissions">rwx bits as <c>ls -l</c> shows them, with the octal mode.</param>
@@ -43,7 +78,7 @@ public sealed record ConflictPreviewResource(
 public sealed record ConflictVersion(
     string Side,
     string? Location,
-    string Kind,
+    [property: JsonConverter(typeof(CamelCaseEnum<EntryKind>))] EntryKind Kind,
     long Size,
     DateTimeOffset Modified,
     string Permissions,
@@ -62,7 +97,7 @@ public sealed record ConflictVersion(
 /// <param name="Hex">The first bytes as <c>hexdump -C</c> shows them.</param>
 /// <param name="Truncated">Only the first bytes are shown.</param>
 /// <param name="Why">Why there is no content to show.</param>
-public sealed record ContentPreview(string Kind, string? Text = null, string? DataUrl = null, string? Hex = null, bool Truncated = false, string? Why = null);
+public sealed record ContentPreview(PreviewKind Kind, string? Text = null, string? DataUrl = null, string? Hex = null, bool Truncated = false, string? Why = null);
 
 /// <summary>Settles several conflicts of one pair the same way.</summary>
 /// <param name="Ids">Conflict ids (from <c>GET /pairs/{id}/conflicts</c>), at most <see cref="ConflictWorkbench.MaxBulk"/>.</param>

@@ -52,7 +52,7 @@ public sealed class ConflictWorkbench(PairService pairs, PairRunners runners, Da
             conflictId, pairId, PathCodec.Display(conflict.Path), conflict.Resolved, conflict.Time,
             Version(conflict, Side.Left, left, bothExist && left.State.MtimeNs > right.State.MtimeNs, diff is null),
             Version(conflict, Side.Right, right, bothExist && right.State.MtimeNs > left.State.MtimeNs, diff is null),
-            diff is null ? "sides" : "diff",
+            diff is null ? PreviewLayout.Sides : PreviewLayout.Diff,
             diff,
             pair is null ? "The pair is not running: contents are read through its agents, so only what was recorded is shown." : null);
     }
@@ -126,7 +126,7 @@ public sealed class ConflictWorkbench(PairService pairs, PairRunners runners, Da
         return new ConflictVersion(
             side.Name(),
             conflict.VersionPath(side) is { } path ? PathCodec.Display(path) : null,
-            KindName(state.Kind),
+            state.Kind,
             state.Size,
             DateTimeOffset.UnixEpoch.AddTicks(state.MtimeNs / 100),
             Format.Permissions(state.Mode),
@@ -143,7 +143,7 @@ public sealed class ConflictWorkbench(PairService pairs, PairRunners runners, Da
     {
         if (read.Bytes is not { } bytes)
         {
-            return new ContentPreview("none", Why: read.Why ?? read.State.Kind switch
+            return new ContentPreview(PreviewKind.None, Why: read.Why ?? read.State.Kind switch
             {
                 EntryKind.Absent => "Deleted on this side.",
                 EntryKind.Directory => "A directory.",
@@ -153,18 +153,18 @@ public sealed class ConflictWorkbench(PairService pairs, PairRunners runners, Da
         }
         if (read.Text() is { } text)
         {
-            return new ContentPreview("text", Text: text);
+            return new ContentPreview(PreviewKind.Text, Text: text);
         }
         if (read.Complete && ImageType(bytes) is { } type)
         {
-            return new ContentPreview("image", DataUrl: $"data:{type};base64,{Convert.ToBase64String(bytes)}");
+            return new ContentPreview(PreviewKind.Image, DataUrl: $"data:{type};base64,{Convert.ToBase64String(bytes)}");
         }
         if (!read.Complete && ImageType(bytes) is null && !bytes.AsSpan().Contains((byte)0) && LooksLikeUtf8(bytes))
         {
             // Text too large to compare line by line: its beginning.
-            return new ContentPreview("text", Text: Encoding.UTF8.GetString(bytes), Truncated: true);
+            return new ContentPreview(PreviewKind.Text, Text: Encoding.UTF8.GetString(bytes), Truncated: true);
         }
-        return new ContentPreview("hex", Hex: HexDump(bytes.AsSpan(0, Math.Min(bytes.Length, HexBytes))), Truncated: read.State.Size > HexBytes);
+        return new ContentPreview(PreviewKind.Hex, Hex: HexDump(bytes.AsSpan(0, Math.Min(bytes.Length, HexBytes))), Truncated: read.State.Size > HexBytes);
     }
 
     /// <summary>The image's media type by its magic bytes (png, jpeg, gif, webp), or null.</summary>
@@ -213,15 +213,6 @@ public sealed class ConflictWorkbench(PairService pairs, PairRunners runners, Da
         }
         return false;
     }
-
-    private static string KindName(EntryKind kind) => kind switch
-    {
-        EntryKind.File => "file",
-        EntryKind.Directory => "directory",
-        EntryKind.Symlink => "symlink",
-        EntryKind.Absent => "absent",
-        _ => "other",
-    };
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -1,6 +1,7 @@
 namespace Psync.Web.Conflicts;
 
 /// <summary>What a line of a diff is: in both versions, only in the left, only in the right.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CamelCaseEnum<DiffOp>))]
 public enum DiffOp
 {
     Same,

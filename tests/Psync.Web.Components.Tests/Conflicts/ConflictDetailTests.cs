@@ -2,6 +2,7 @@ using Bunit;
 using Psync.Engine.Sync;
 using Psync.Web.Components.Shared;
 using Psync.Web.Components.Tests.Support;
+using Psync.Protocol;
 using Psync.Web.Conflicts;
 
 namespace Psync.Web.Components.Tests.Conflicts;
@@ -21,7 +22,7 @@ public sealed class ConflictDetailTests : IAsyncLifetime
         var hunks = LineDiff.Hunks(LineDiff.Compare(["one", "two", "three"], ["one", "TWO", "three"]));
 
         // Act
-        var cut = Render(Preview("diff", hunks));
+        var cut = Render(Preview(PreviewLayout.Diff, hunks));
 
         // Assert
         Assert.Equal("Differs at left line 2; right line 2", cut.Find(".psync-diff-summary").TextContent.Trim());
@@ -34,7 +35,7 @@ public sealed class ConflictDetailTests : IAsyncLifetime
     public void Render_Versions_SideBySideInHumanForm()
     {
         // Act
-        var cut = Render(Preview("diff", []));
+        var cut = Render(Preview(PreviewLayout.Diff, []));
 
         // Assert
         var left = cut.Find(".psync-version[data-side=left]");
@@ -55,10 +56,10 @@ public sealed class ConflictDetailTests : IAsyncLifetime
     public void Render_SidesImageAndHex_ShowsTheImageAndTheDump()
     {
         // Arrange
-        var preview = Preview("sides", null) is var p ? p with
+        var preview = Preview(PreviewLayout.Sides, null) is var p ? p with
         {
-            Left = p.Left with { Preview = new ContentPreview("image", DataUrl: "data:image/png;base64,iVBORw0KGgo=") },
-            Right = p.Right with { Size = 4096, Preview = new ContentPreview("hex", Hex: "00000000  00 01  |..|\n", Truncated: true) },
+            Left = p.Left with { Preview = new ContentPreview(PreviewKind.Image, DataUrl: "data:image/png;base64,iVBORw0KGgo=") },
+            Right = p.Right with { Size = 4096, Preview = new ContentPreview(PreviewKind.Hex, Hex: "00000000  00 01  |..|\n", Truncated: true) },
         } : null!;
 
         // Act
@@ -76,8 +77,8 @@ public sealed class ConflictDetailTests : IAsyncLifetime
     public void Render_TextOverTheLimit_SaysOnlyItsBeginningIsShown()
     {
         // Arrange
-        var p = Preview("sides", null);
-        var preview = p with { Left = p.Left with { Size = 400 * 1024, Preview = new ContentPreview("text", Text: "line 0\n", Truncated: true) } };
+        var p = Preview(PreviewLayout.Sides, null);
+        var preview = p with { Left = p.Left with { Size = 400 * 1024, Preview = new ContentPreview(PreviewKind.Text, Text: "line 0\n", Truncated: true) } };
 
         // Act
         var cut = Render(preview);
@@ -95,7 +96,7 @@ public sealed class ConflictDetailTests : IAsyncLifetime
     {
         // Arrange
         var raised = new List<ConflictResolution>();
-        var cut = _context.Render<ConflictDetail>(p => p.Add(c => c.Preview, Preview("diff", [])).Add(c => c.OnResolve, r => raised.Add(r)));
+        var cut = _context.Render<ConflictDetail>(p => p.Add(c => c.Preview, Preview(PreviewLayout.Diff, [])).Add(c => c.OnResolve, r => raised.Add(r)));
 
         // Act
         cut.Find(button).Click();
@@ -108,8 +109,8 @@ public sealed class ConflictDetailTests : IAsyncLifetime
     public void Render_ReadOnlyOrResolved_NoChoices()
     {
         // Act
-        var viewer = _context.Render<ConflictDetail>(p => p.Add(c => c.Preview, Preview("diff", [])).Add(c => c.ReadOnly, true));
-        var resolved = Render(Preview("diff", []) with { Resolved = true });
+        var viewer = _context.Render<ConflictDetail>(p => p.Add(c => c.Preview, Preview(PreviewLayout.Diff, [])).Add(c => c.ReadOnly, true));
+        var resolved = Render(Preview(PreviewLayout.Diff, []) with { Resolved = true });
 
         // Assert
         Assert.Empty(viewer.FindAll("button"));
@@ -120,11 +121,11 @@ public sealed class ConflictDetailTests : IAsyncLifetime
     public void Render_NotRunningAndInTrash_SaysWhyNoContent()
     {
         // Arrange
-        var p = Preview("sides", null);
+        var p = Preview(PreviewLayout.Sides, null);
         var preview = p with
         {
             Note = "The pair is not running.",
-            Left = p.Left with { Location = null, Preview = new ContentPreview("none", Why: "This version went to the left trash.") },
+            Left = p.Left with { Location = null, Preview = new ContentPreview(PreviewKind.None, Why: "This version went to the left trash.") },
         };
 
         // Act
@@ -140,9 +141,9 @@ public sealed class ConflictDetailTests : IAsyncLifetime
     private IRenderedComponent<ConflictDetail> Render(ConflictPreviewResource preview) =>
         _context.Render<ConflictDetail>(p => p.Add(c => c.Preview, preview));
 
-    private static ConflictPreviewResource Preview(string content, IReadOnlyList<DiffHunk>? diff) => new(
+    private static ConflictPreviewResource Preview(PreviewLayout content, IReadOnlyList<DiffHunk>? diff) => new(
         Id: 7, PairId: 1, "notes.txt", Resolved: false, Resources.Now,
-        new ConflictVersion("left", "notes.psync-conflict-20261124-120000-left.txt", "file", 1536, Resources.Now, "rw-r--r-- (644)", 1000, 100, null, Newer: false, Kept: false, ChangedSince: false, null),
-        new ConflictVersion("right", "notes.txt", "file", 20, Resources.Now.AddHours(1), "rw------- (600)", 1000, 100, null, Newer: true, Kept: true, ChangedSince: false, null),
+        new ConflictVersion("left", "notes.psync-conflict-20261124-120000-left.txt", EntryKind.File, 1536, Resources.Now, "rw-r--r-- (644)", 1000, 100, null, Newer: false, Kept: false, ChangedSince: false, null),
+        new ConflictVersion("right", "notes.txt", EntryKind.File, 20, Resources.Now.AddHours(1), "rw------- (600)", 1000, 100, null, Newer: true, Kept: true, ChangedSince: false, null),
         content, diff, Note: null);
 }

@@ -2,6 +2,7 @@ using Bunit;
 using Psync.Engine.Sync;
 using Psync.Web.Components.Shared;
 using Psync.Web.Components.Tests.Support;
+using Psync.Protocol;
 using Psync.Web.Conflicts;
 using Psync.Web.Pairs;
 
@@ -208,7 +209,7 @@ public sealed class ConflictListTests : IAsyncLifetime
 
     private static ConflictPreviewResource Workbench(long id) => new(
         id, 1, "b.txt", false, Resources.Now,
-        new ConflictVersion("left", "b.txt", "file", 1, Resources.Now, "rw-r--r-- (644)", 0, 0, null, false, true, false, null),
-        new ConflictVersion("right", "b.copy", "file", 2, Resources.Now, "rw-r--r-- (644)", 0, 0, null, false, false, false, null),
-        "diff", [], null);
+        new ConflictVersion("left", "b.txt", EntryKind.File, 1, Resources.Now, "rw-r--r-- (644)", 0, 0, null, false, true, false, null),
+        new ConflictVersion("right", "b.copy", EntryKind.File, 2, Resources.Now, "rw-r--r-- (644)", 0, 0, null, false, false, false, null),
+        PreviewLayout.Diff, [], null);
 }

@@ -21,16 +21,22 @@ public sealed class ConflictWorkbenchTests(PsyncAppFactory app) : IClassFixture<
 
         var preview = await PreviewAsync(pair.Id, conflict.Id);
 
-        Assert.Equal(("notes.txt", "diff", false), (preview.Path, preview.Content, preview.Resolved));
+        Assert.Equal(("notes.txt", PreviewLayout.Diff, false), (preview.Path, preview.Content, preview.Resolved));
         var changed = Assert.Single(preview.Diff!).Lines.Where(l => l.Op != DiffOp.Same).ToList();
         Assert.Equal([new DiffLine(DiffOp.Removed, 2, null, "two"), new DiffLine(DiffOp.Added, null, 2, "TWO, edited")], changed);
         // The right is an hour newer: it keeps the name, the left's version is the copy.
-        Assert.Equal(("left", "file", 14L, false, false), (preview.Left.Side, preview.Left.Kind, preview.Left.Size, preview.Left.Newer, preview.Left.Kept));
+        Assert.Equal(("left", Psync.Protocol.EntryKind.File, 14L, false, false), (preview.Left.Side, preview.Left.Kind, preview.Left.Size, preview.Left.Newer, preview.Left.Kept));
         Assert.Equal(("right", 22L, true, true, "notes.txt"), (preview.Right.Side, preview.Right.Size, preview.Right.Newer, preview.Right.Kept, preview.Right.Location));
         Assert.Equal(conflict.ConflictCopy, preview.Left.Location);
         Assert.Equal(new DateTimeOffset(Stamp.AddHours(1)), preview.Right.Modified);
         Assert.Equal("rw-r--r-- (644)", preview.Left.Permissions);
         Assert.Null(preview.Left.Preview);
+        // Vocabularies travel as camelCase names, as everywhere in the API.
+        var json = await Client.GetStringAsync($"/api/v1/pairs/{pair.Id}/conflicts/{conflict.Id}/preview");
+        foreach (var name in new[] { "\"content\":\"diff\"", "\"op\":\"removed\"", "\"op\":\"added\"", "\"kind\":\"file\"" })
+        {
+            Assert.Contains(name, json, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -43,10 +49,10 @@ public sealed class ConflictWorkbenchTests(PsyncAppFactory app) : IClassFixture<
 
         var preview = await PreviewAsync(pair.Id, conflict.Id);
 
-        Assert.Equal("sides", preview.Content);
+        Assert.Equal(PreviewLayout.Sides, preview.Content);
         Assert.Null(preview.Diff);
-        Assert.Equal(("image", $"data:image/png;base64,{Convert.ToBase64String(png)}"), (preview.Left.Preview!.Kind, preview.Left.Preview.DataUrl));
-        Assert.Equal(("hex", true), (preview.Right.Preview!.Kind, preview.Right.Preview.Truncated));
+        Assert.Equal((PreviewKind.Image, $"data:image/png;base64,{Convert.ToBase64String(png)}"), (preview.Left.Preview!.Kind, preview.Left.Preview.DataUrl));
+        Assert.Equal((PreviewKind.Hex, true), (preview.Right.Preview!.Kind, preview.Right.Preview.Truncated));
         Assert.StartsWith("00000000  00 01 02 03 04 05 06 07  08 09", preview.Right.Preview.Hex, StringComparison.Ordinal);
         Assert.Equal(ConflictWorkbench.HexBytes / 16, preview.Right.Preview.Hex!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
@@ -61,11 +67,11 @@ public sealed class ConflictWorkbenchTests(PsyncAppFactory app) : IClassFixture<
 
         var preview = await PreviewAsync(pair.Id, conflict.Id);
 
-        Assert.Equal("sides", preview.Content);
-        Assert.Equal(("text", true), (preview.Left.Preview!.Kind, preview.Left.Preview.Truncated));
+        Assert.Equal(PreviewLayout.Sides, preview.Content);
+        Assert.Equal((PreviewKind.Text, true), (preview.Left.Preview!.Kind, preview.Left.Preview.Truncated));
         Assert.StartsWith("line 0\nline 1\n", preview.Left.Preview.Text, StringComparison.Ordinal);
         Assert.True(preview.Left.Preview.Text!.Length < big.Length);
-        Assert.Equal(("text", false, "short\n"), (preview.Right.Preview!.Kind, preview.Right.Preview.Truncated, preview.Right.Preview.Text));
+        Assert.Equal((PreviewKind.Text, false, "short\n"), (preview.Right.Preview!.Kind, preview.Right.Preview.Truncated, preview.Right.Preview.Text));
     }
 
     [Fact]
@@ -114,7 +120,7 @@ public sealed class ConflictWorkbenchTests(PsyncAppFactory app) : IClassFixture<
         Assert.All(audit, a => Assert.Equal(("admin", true), (a.User, a.Detail.EndsWith(": KeepLeft", StringComparison.Ordinal))));
         // The left (older) versions were the copies, moved back over the names: nothing is kept apart any more.
         var settled = await PreviewAsync(pair.Id, conflicts[0].Id);
-        Assert.Equal((true, "sides", "none"), (settled.Resolved, settled.Content, settled.Left.Preview!.Kind));
+        Assert.Equal((true, PreviewLayout.Sides, PreviewKind.None), (settled.Resolved, settled.Content, settled.Left.Preview!.Kind));
         Assert.StartsWith("Settled: this version is no longer kept apart", settled.Left.Preview.Why, StringComparison.Ordinal);
         Assert.True(settled.Right.ChangedSince);
     }
