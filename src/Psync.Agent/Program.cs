@@ -2,6 +2,12 @@ using Psync.Agent;
 
 // psync-agent --root DIR [--cinotify PATH] [--read-only]
 //   Serves one tree to the Psync engine over stdin/stdout (framed protocol, see Psync.Protocol).
+// psync-agent --rsync-shell DIR HOST rsync --server ...
+//   rsync's "remote shell" for a local pair (see RsyncShell).
+if (args is ["--rsync-shell", ..])
+{
+    return RsyncShell.Exec(args[1..]);
+}
 string? root = null;
 var readOnly = false;
 var cinotify = Environment.GetEnvironmentVariable("PSYNC_CINOTIFY") ?? Path.Combine(AppContext.BaseDirectory, "cinotify");

@@ -66,6 +66,55 @@ public sealed class SyncPair : IAsyncDisposable
     /// <summary>The conflicts recorded (in the pair's <c>conflicts.db</c>), settled ones included, oldest first.</summary>
     public IReadOnlyList<ConflictRecord> Conflicts => _journal.Conflicts;
 
+    /// <summary>
+    /// Every path the pair knows has not converged, in path order: failures waiting for their retry
+    /// (with rsync's or the agent's last message), unreadable directories, special files, paths too
+    /// long for rsync, and open conflicts. A path leaves the list when it converges. A change of the
+    /// list is told to <see cref="Subscribe"/>rs as <see cref="PairNotification.Status"/>.
+    /// </summary>
+    public IReadOnlyList<OutOfSyncItem> OutOfSync =>
+        [.. _journal.OutOfSync.Concat(_journal.Conflicts.Where(c => !c.Resolved).Select(c => new OutOfSyncItem(
+                c.Path, OutOfSyncReason.Conflict, null, $"both sides changed it; the {c.Loser.Name()} version is kept as {PathCodec.Display(c.ConflictCopy)}", c.Time, c.Time)))
+            .OrderBy(i => i.Path, PathOrder.Instance)];
+
+    /// <summary>
+    /// Tries <paramref name="path"/> (null: every out-of-sync path) again now: its retry backoff ends
+    /// and it is reconciled (scanned on both sides and planned again). Runs in the pair's loop.
+    /// </summary>
+    /// <exception cref="PairNotRunningException">No session is running, or a person paused the pair.</exception>
+    public async Task RetryOutOfSyncAsync(string? path, CancellationToken ct)
+    {
+        if (_live is null || _pausedBy is not null)
+        {
+            throw NotRunning();
+        }
+        var command = new RetryCommand(path);
+        Send(command);
+        await command.Done.Task.WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What the pair knows of <paramref name="path"/>: its state on each side as the running
+    /// session's agents read it now (not read when none runs), its index row, the exclude or
+    /// tempfile pattern that leaves it out, and why it is out of sync. Does not wait for the loop.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is not a relative path inside the roots (see <see cref="PathProblem"/>).</exception>
+    /// <exception cref="Agents.AgentException">An agent went away while reading.</exception>
+    public Task<PathInspection> InspectAsync(string path, CancellationToken ct) =>
+        PathProblem(path, rootAllowed: false) is { } problem ? throw new ArgumentException(problem, nameof(path))
+            : PathInspector.InspectAsync(Options, _live, OutOfSync, path, ct);
+
+    /// <summary>The children of directory <paramref name="path"/> ("" for the root) on both sides, as the running session's agents list them.</summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is not a relative path inside the roots.</exception>
+    /// <exception cref="PairNotRunningException">No session is running.</exception>
+    /// <exception cref="Agents.AgentException">An agent could not list it, or went away.</exception>
+    public Task<BrowseListing> BrowseAsync(string path, CancellationToken ct) =>
+        PathProblem(path, rootAllowed: true) is { } problem ? throw new ArgumentException(problem, nameof(path))
+            : PathInspector.BrowseAsync(_live ?? throw NotRunning(), path, ct);
+
+    /// <summary>Why <paramref name="path"/> is not a relative path inside the roots (absolute, '.', '..' or empty components, NUL); null when it is. "" is the root, allowed with <paramref name="rootAllowed"/>.</summary>
+    public static string? PathProblem(string path, bool rootAllowed) => PathInspector.Problem(path, rootAllowed);
+
     /// <summary>Raised for each history event as it happens (outside any lock).</summary>
     public event Action<HistoryEvent>? Recorded
     {
@@ -366,7 +415,9 @@ public sealed class SyncPair : IAsyncDisposable
         }
         using var index = StateIndex.Open(Path.Combine(Options.DataDir, "index.db"));
         _journal.Attach(ConflictStore.Open(Options.DataDir));
-        var context = new PairContext(Options, left, right, new RsyncEndpoint(Options.LeftRoot), remote?.Endpoint ?? new RsyncEndpoint(Options.RightRoot),
+        // Local sides pull through the agent program (Rsync.Arguments); a fake agent has none.
+        var shell = agentPath.Length > 0 ? agentPath : null;
+        var context = new PairContext(Options, left, right, new RsyncEndpoint(Options.LeftRoot) { Shell = shell }, remote?.Endpoint ?? new RsyncEndpoint(Options.RightRoot) { Shell = shell },
             index, new ChangeSet(_clock, Options.DeleteHold), _journal, _clock);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var generation = Interlocked.Increment(ref _generation);

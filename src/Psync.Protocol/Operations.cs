@@ -121,9 +121,12 @@ public sealed record DeleteOp(string Path, Expect Expect, bool Recursive) : Oper
 
 /// <summary>Rename a staged file (a path under <c>.psync/stage/</c>) into place; the old version goes to the trash.</summary>
 /// <remarks>
-/// With <paramref name="Durable"/>, only a file staged before the agent's last <see cref="SyncOp"/>
+/// <para>With <paramref name="Durable"/>, only a file staged before the agent's last <see cref="SyncOp"/>
 /// began is committed (its data is on disk); a later one is answered "not durable yet" and left
-/// for a later commit.
+/// for a later commit.</para>
+/// <para>A staged directory (a whole new tree) goes into place with one rename, and only where
+/// <paramref name="Expect"/> is <see cref="Expect.Absent"/> and nothing has appeared meanwhile;
+/// never <paramref name="Durable"/> (a sync of the whole stage precedes it instead).</para>
 /// </remarks>
 public sealed record CommitOp(string StagedPath, string Path, Expect Expect, bool Durable = false) : Operation
 {

@@ -118,4 +118,41 @@ public static class PathCodec
         }
         return sb.ToString();
     }
+
+    /// <summary>
+    /// The inverse of <see cref="Display"/>: \xNN (80 to ff: a byte that is not UTF-8; below: that
+    /// character), \n and \\ back into the path they show. Null when an escape is malformed.
+    /// </summary>
+    public static string? ParseDisplay(string shown)
+    {
+        var sb = new StringBuilder(shown.Length);
+        for (var i = 0; i < shown.Length; i++)
+        {
+            if (shown[i] != '\\')
+            {
+                sb.Append(shown[i]);
+                continue;
+            }
+            if (i + 1 >= shown.Length)
+            {
+                return null;
+            }
+            switch (shown[++i])
+            {
+                case '\\':
+                    sb.Append('\\');
+                    break;
+                case 'n':
+                    sb.Append('\n');
+                    break;
+                case 'x' when i + 2 < shown.Length && byte.TryParse(shown.AsSpan(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var b):
+                    sb.Append(b >= 0x80 ? (char)(0xDC00 + b) : (char)b);
+                    i += 2;
+                    break;
+                default:
+                    return null;
+            }
+        }
+        return sb.ToString();
+    }
 }

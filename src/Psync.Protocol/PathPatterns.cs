@@ -41,4 +41,50 @@ public static class PathPatterns
             return $"'{pattern}' is not a valid regular expression: {e.Message}";
         }
     }
+
+    /// <summary>
+    /// Which pattern leaves <paramref name="path"/> out, as the agents apply them: the first of
+    /// <paramref name="excludes"/>, then <paramref name="tempfiles"/>, that matches the path or a
+    /// directory above it (searched in the path relative to the root). Null when none does. A
+    /// pattern that cannot decide in time counts as matching (fail closed, as in the agent).
+    /// </summary>
+    public static PatternMatch? Explain(string path, IReadOnlyList<string> excludes, IReadOnlyList<string> tempfiles)
+    {
+        var candidates = new List<string>();
+        for (var i = path.IndexOf('/', StringComparison.Ordinal); i >= 0; i = path.IndexOf('/', i + 1))
+        {
+            candidates.Add(path[..i]);
+        }
+        candidates.Add(path);
+        foreach (var (pattern, tempfile) in excludes.Select(p => (p, false)).Concat(tempfiles.Select(p => (p, true))))
+        {
+            if (Problem(pattern, out var regex) is not null)
+            {
+                continue;
+            }
+            foreach (var candidate in candidates)
+            {
+                bool matched;
+                try
+                {
+                    matched = regex!.IsMatch(candidate);
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    matched = true;
+                }
+                if (matched)
+                {
+                    return new PatternMatch(pattern, tempfile, candidate);
+                }
+            }
+        }
+        return null;
+    }
 }
+
+/// <summary>A pattern that leaves a path out.</summary>
+/// <param name="Pattern">The pattern as the user gave it.</param>
+/// <param name="Tempfile">True for a tempfile (-t) pattern, false for an exclude (-e).</param>
+/// <param name="MatchedPath">The path it matched: the path itself or a directory above it.</param>
+public sealed record PatternMatch(string Pattern, bool Tempfile, string MatchedPath);

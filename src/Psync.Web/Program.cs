@@ -8,9 +8,9 @@ using Psync.Web.Components;
 using Psync.Web.Data;
 using Psync.Web.Hosts;
 using Psync.Web.Live;
+using Psync.Web.Logs;
 using Psync.Web.Pairs;
 using Psync.Web.Tls;
-using Scalar.AspNetCore;
 
 // Settings and assets come from beside the program wherever it is started from; the data folder is relative to the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -19,6 +19,7 @@ builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024)
 
 var data = DataFolder.Resolve(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Logging.AddPsyncMemoryLog();
 builder.Services.AddPsyncData(data);
 builder.Services.AddPsyncAuth();
 builder.Services.AddPsyncTls();
@@ -61,8 +62,8 @@ app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().ExcludeFromDescription();
 app.MapOpenApi();
-app.MapScalarApiReference("/api/docs", o => o.WithTitle("Psync API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-app.MapGroup("/api/v1").MapAuthEndpoints().MapUserEndpoints().MapPairEndpoints().MapHostEndpoints().MapSettingsEndpoints().MapAlertEndpoints().MapAuditEndpoints();
+app.MapApiReference();
+app.MapGroup("/api/v1").MapAuthEndpoints().MapUserEndpoints().MapPairEndpoints().MapInspectEndpoints().MapHostEndpoints().MapSettingsEndpoints().MapAlertEndpoints().MapAuditEndpoints();
 app.MapMetrics();
 app.MapHub<EventsHub>("/hubs/events");
 app.MapAccountEndpoints();

@@ -270,6 +270,56 @@ public abstract class OperationTests<TLauncher> : IAsyncLifetime where TLauncher
         Assert.Equal("created here", await File.ReadAllTextAsync(Full("f")));
     }
 
+    [AgentFact(Under = Launch.All)]
+    public async Task Commit_StagedDirectory_IsPlacedWholeWithOneRename()
+    {
+        await WriteAsync(".psync/stage/b1/a/new/f1", "one");
+        await WriteAsync(".psync/stage/b1/a/new/sub/f2", "two");
+        Directory.CreateDirectory(Full("a"));
+
+        var result = await _agent.RunAsync(new CommitOp(".psync/stage/b1/a/new", "a/new", Expect.Absent));
+
+        Assert.Equal((OpStatus.Ok, EntryKind.Directory), (result.Status, result.State.Kind));
+        Assert.Equal("one", await File.ReadAllTextAsync(Full("a/new/f1")));
+        Assert.Equal("two", await File.ReadAllTextAsync(Full("a/new/sub/f2")));
+        Assert.False(Directory.Exists(Full(".psync/stage/b1/a/new")));
+    }
+
+    [AgentFact(Under = Launch.All)]
+    public async Task Commit_StagedDirectory_WhereTheNameAppeared_IsConflictAndNothingOverwritten()
+    {
+        await WriteAsync(".psync/stage/b1/new/f", "from the other side");
+        await WriteAsync(".psync/stage/b1/taken/f", "from the other side");
+        await WriteAsync("new/f", "created here meanwhile");
+        var file = await WriteAsync("taken", "a file took the name");
+
+        var intoDirectory = await _agent.RunAsync(new CommitOp(".psync/stage/b1/new", "new", Expect.Absent));
+        var ontoFile = await _agent.RunAsync(new CommitOp(".psync/stage/b1/taken", "taken", Expect.Absent));
+
+        Assert.Equal((OpStatus.Conflict, EntryKind.Directory), (intoDirectory.Status, intoDirectory.State.Kind));
+        Assert.Equal("created here meanwhile", await File.ReadAllTextAsync(Full("new/f")));
+        Assert.Equal((OpStatus.Conflict, file), (ontoFile.Status, ontoFile.State));
+        Assert.Equal("a file took the name", await File.ReadAllTextAsync(Full("taken")));
+        Assert.Equal("from the other side", await File.ReadAllTextAsync(Full(".psync/stage/b1/new/f")));
+        Assert.Empty(TrashContents());
+    }
+
+    [AgentFact]
+    public async Task Commit_StagedDirectory_OverAnExistingVersionOrDurable_IsRefused()
+    {
+        var old = await WriteAsync("d", "a file");
+        await WriteAsync(".psync/stage/b1/d/f", "x");
+        await WriteAsync(".psync/stage/b1/e/f", "x");
+
+        var over = await _agent.RunAsync(new CommitOp(".psync/stage/b1/d", "d", Expect.Is(old)));
+        var durable = await _agent.RunAsync(new CommitOp(".psync/stage/b1/e", "e", Expect.Absent, Durable: true));
+
+        Assert.Equal(OpStatus.Error, over.Status);
+        Assert.Equal(OpStatus.Error, durable.Status);
+        Assert.Equal("a file", await File.ReadAllTextAsync(Full("d")));
+        Assert.False(Directory.Exists(Full("e")));
+    }
+
     [AgentFact]
     public async Task Commit_StagedPathOutsideStage_IsRefused()
     {

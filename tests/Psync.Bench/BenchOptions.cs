@@ -7,6 +7,9 @@ internal sealed record BenchOptions
 {
     public bool Quick { get; init; }
 
+    /// <summary>Every workload on a private tmpfs instead of a fresh ext4 (<see cref="ScratchFs.InMemory"/>).</summary>
+    public bool Tmpfs { get; init; }
+
     public int LatencyRuns { get; init; } = 50;
 
     public int BurstFiles { get; init; } = 10_000;
@@ -33,10 +36,12 @@ internal sealed record BenchOptions
     public IReadOnlySet<string> Skip { get; init; } = new HashSet<string>();
 
     public const string Usage = """
-        usage: Psync.Bench [--quick] [--out FILE] [--charts DIR] [--runs N] [--files N] [--rename-files N]
+        usage: Psync.Bench [--quick] [--tmpfs] [--out FILE] [--charts DIR] [--runs N] [--files N] [--rename-files N]
                            [--bigtree-files N[,N...]] [--repeats N] [--no-install] [--skip ssh,peers,bigtree,rename,manypairs,durability]
           --quick   latency 15 runs, burst and rename 2,000 files, big tree 20,000, durable commits 10,000, 2 repeats, 20 pairs for 10 s (< 5 min);
                     the full mode has big trees of 100,000 and 1,000,000 files (about 45 min in all)
+          --tmpfs   every workload on a private tmpfs (as root), so no disk is measured; the big tree is 50,000 files
+                    and the report goes to docs/BENCHMARKS-tmpfs.md, charts to docs/benchmarks/tmpfs (unless given)
         """;
 
     public bool Runs(string workload) => !Skip.Contains(workload);
@@ -44,6 +49,10 @@ internal sealed record BenchOptions
     public static BenchOptions? Parse(string[] args)
     {
         var o = new BenchOptions();
+        if (args.Contains("--tmpfs"))
+        {
+            o = o with { Tmpfs = true, BigTreeFiles = [50_000], Output = "docs/BENCHMARKS-tmpfs.md", Charts = "docs/benchmarks/tmpfs" };
+        }
         if (args.Contains("--quick"))
         {
             o = o with { Quick = true, LatencyRuns = 15, BurstFiles = 2_000, RenameFiles = 2_000, BigTreeFiles = [20_000], Repeats = 2, ManyPairsSeconds = 10, DurabilityFiles = 10_000 };
@@ -53,7 +62,7 @@ internal sealed record BenchOptions
             int Next() => int.Parse(args[++i], CultureInfo.InvariantCulture);
             switch (args[i])
             {
-                case "--quick": break;
+                case "--quick" or "--tmpfs": break;
                 case "--help":
                     Console.WriteLine(Usage);
                     return null;

@@ -40,6 +40,7 @@ internal static class Goals
         }
         foreach (var tree in r.BigTrees)
         {
+            Ratio($"First sync of {tree.Files:N0} files into an empty root ≤ 1.2× one rsync -a ({tree.FileSystem})", tree.Initial.Median, tree.RsyncInitial.Median, 1.2, "psync -s ÷ rsync -a, medians");
             Ratio($"No-change reconcile of {tree.Files:N0} files faster than rsync -an both ways", tree.Restart.Median, tree.RsyncDryBoth.Median, 1, "psync -s restart ÷ rsync -an both ways, medians; met when < 1", strict: true);
         }
         if (r.BigTrees.Count > 0)

@@ -10,6 +10,7 @@ if (BenchOptions.Parse(args) is not { } o)
 }
 
 var results = new Results();
+ScratchFs.InMemory = o.Tmpfs;
 // The other workloads' folders (temp folders) go on a fresh file system of their own too, and stay
 // until the end: a burst written right after the last one was deleted would measure ext4's inode allocator.
 using var work = ScratchFs.Create("psync-bench-work", 2_000_000);

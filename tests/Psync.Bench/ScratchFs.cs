@@ -21,6 +21,9 @@ internal sealed class ScratchFs : IDisposable
 
     public string Dir { get; }
 
+    /// <summary>Set by <c>--tmpfs</c>: <see cref="Create"/> makes a private tmpfs instead (as root).</summary>
+    public static bool InMemory { get; set; }
+
     /// <summary>What the folder is on, for the report.</summary>
     public string Kind { get; }
 
@@ -28,6 +31,11 @@ internal sealed class ScratchFs : IDisposable
     /// <param name="inodes">Files and folders it must hold (each gets 4 KiB of room).</param>
     public static ScratchFs Create(string name, long inodes)
     {
+        // tmpfs gives each small file a 4 KiB page: room for that and its inode.
+        if (InMemory && CreateTmpfs(name, Math.Max(1L << 30, inodes * 5120)) is { } memory)
+        {
+            return memory;
+        }
         if (Environment.UserName != "root" || Tools.Which("mkfs.ext4") is null)
         {
             return new ScratchFs(Directory.CreateTempSubdirectory(name + "-").FullName, null, "the temp folder's file system");

@@ -45,7 +45,8 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<AppProcess> StartAsync()
+    /// <summary>Starts the app; <paramref name="launcher"/>, when given, runs it (e.g. setpriv dropping capabilities).</summary>
+    public static async Task<AppProcess> StartAsync(IReadOnlyList<string>? launcher = null)
     {
 #if DEBUG
         const string Configuration = "Debug";
@@ -56,9 +57,11 @@ public sealed class AppProcess : IAsyncDisposable
         var dataDir = Directory.CreateTempSubdirectory("psync-web-data-").FullName;
         var url = $"https://127.0.0.1:{FreePort()}";
         var httpUrl = $"http://127.0.0.1:{FreePort()}";
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(dll)! };
+        var psi = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(dll)! };
         // The tests sign in more often than a person would: the per-address throttle is raised for them.
-        foreach (var arg in new[] { dll, "--urls", $"{url};{httpUrl}", "--data-dir", dataDir, "--Auth:SignInsPerMinute", "100" })
+        // setpriv and the like exec what follows them: dotnet, with the same pid.
+        string[] prefix = launcher is { Count: > 0 } ? [.. launcher.Skip(1), "dotnet"] : [];
+        foreach (var arg in prefix.Concat([dll, "--urls", $"{url};{httpUrl}", "--data-dir", dataDir, "--Auth:SignInsPerMinute", "100"]))
         {
             psi.ArgumentList.Add(arg);
         }

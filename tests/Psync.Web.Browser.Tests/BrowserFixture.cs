@@ -3,9 +3,18 @@ using Microsoft.Playwright;
 namespace Psync.Web.Browser.Tests;
 
 /// <summary>One running appliance and one headless Chromium for the browser tests.</summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
+    private readonly IReadOnlyList<string> _launcher;
     private IPlaywright? _playwright;
+
+    public BrowserFixture()
+        : this([])
+    {
+    }
+
+    /// <param name="launcher">What runs the app (empty: dotnet itself).</param>
+    protected BrowserFixture(IReadOnlyList<string> launcher) => _launcher = launcher;
 
     public AppProcess App { get; private set; } = default!;
 
@@ -13,7 +22,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = await AppProcess.StartAsync();
+        App = await AppProcess.StartAsync(_launcher.Count == 0 ? null : _launcher);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {
@@ -35,3 +44,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 }
+
+/// <summary>
+/// The appliance run as root without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (the tests run as
+/// root, which reads anything): its agents and rsync are held to the mode bits like any owner, so a
+/// file of mode 000 is one rsync cannot read.
+/// </summary>
+public sealed class UnprivilegedBrowserFixture() : BrowserFixture(["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-all", "--"]);

@@ -181,6 +181,12 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
         }
         using var staged = fs.OpenParent(o.StagedPath, allowOwnArea: true);
         var stagedState = RootFs.Stat(staged.Fd, staged.Leaf);
+        if (stagedState.Kind == EntryKind.Directory && o.Expect.Check && !o.Expect.State.Exists && !o.Durable)
+        {
+            // A whole new tree: one compare-and-swap rename onto a name that must still be free.
+            using var into = fs.OpenParent(o.Path);
+            return Place(id, staged.Fd, staged.Leaf, into, o.Expect, PathCodec.Display(o.Path));
+        }
         if (stagedState.Kind != EntryKind.File)
         {
             // The source changed kind under rsync (a symlink now): its own change will follow.

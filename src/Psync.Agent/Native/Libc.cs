@@ -57,6 +57,9 @@ internal static unsafe partial class Libc
     public static partial int close(int fd);
 
     [LibraryImport("libc", SetLastError = true)]
+    public static partial int execvp(byte* file, byte** argv);
+
+    [LibraryImport("libc", SetLastError = true)]
     public static partial int fchownat(int dirfd, byte* path, uint owner, uint group, int flags);
 
     [LibraryImport("libc", SetLastError = true)]

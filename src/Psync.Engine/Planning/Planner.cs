@@ -48,7 +48,7 @@ internal static class Planner
         var right = work.Right?.State ?? entry?.Right ?? FileState.Absent;
         if (left.Kind == EntryKind.Other || right.Kind == EntryKind.Other)
         {
-            plan.Add(new SkipAction(work, "devices, FIFOs and sockets are not synced"));
+            plan.Add(new SkipAction(work, "devices, FIFOs and sockets are not synced", OutOfSyncReason.SpecialFile));
             return;
         }
         var leftChanged = Differs(left, entry?.Left);
@@ -231,7 +231,7 @@ internal static class Planner
                 if (PathCodec.Encode(work.Path).Length is var bytes && bytes > Rsync.MaxPathBytes)
                 {
                     // rsync would fail on it at every attempt and keep the pair busy: say why once per plan instead.
-                    plan.Add(new SkipAction(work, $"not synced: the path is {bytes} bytes, longer than rsync can name (PATH_MAX 4096)"));
+                    plan.Add(new SkipAction(work, $"not synced: the path is {bytes} bytes, longer than rsync can name (PATH_MAX 4096)", OutOfSyncReason.NameTooLong));
                     return;
                 }
                 if (target.Kind == EntryKind.Directory)

@@ -38,8 +38,8 @@ internal sealed record ConflictAction(PathWork Work, FileState Left, FileState R
 /// </summary>
 internal sealed record DivergedAction(PathWork Work, FileState Left, FileState Right, bool Kept) : SyncAction(Work);
 
-/// <summary>Something that is not synced (a device, FIFO or socket).</summary>
-internal sealed record SkipAction(PathWork Work, string Reason) : SyncAction(Work);
+/// <summary>Something that is not synced (a device, FIFO or socket, a path too long for rsync); <paramref name="Why"/> is how the out-of-sync list names it.</summary>
+internal sealed record SkipAction(PathWork Work, string Reason, OutOfSyncReason Why) : SyncAction(Work);
 
 /// <summary>What history and the queue say of an action.</summary>
 internal static class SyncActions

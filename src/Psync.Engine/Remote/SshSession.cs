@@ -273,7 +273,8 @@ public sealed class SshSession : IAsyncDisposable
         }
         catch (SshAuthenticationException e)
         {
-            throw new RemoteException($"{address}: the server did not accept the key {options.IdentityFile ?? "of the ssh-agent"} ({e.Message})", e);
+            // No key file path here: the appliance's is a temporary copy, meaningless to the person reading it.
+            throw new RemoteException($"{address}: the server did not accept the {(options.AgentSocket is null ? "key" : "ssh-agent's key")} for this login ({e.Message})", e);
         }
         catch (SocketException e)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Psync.Engine.Agents;
 using Psync.Engine.Planning;
 using Psync.Engine.Transfer;
 using Psync.Protocol;
@@ -23,15 +24,46 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
 
     private long _batch;
 
-    /// <summary>Sends <paramref name="transfers"/> to <paramref name="target"/> and commits them; what fails goes back to the change set.</summary>
-    public async Task RunAsync(Side target, List<TransferAction> transfers, IProgress<int> progress, CancellationToken ct)
+    /// <summary>
+    /// Batches this big run as a pull through the agent program when both sides are local
+    /// (<see cref="RsyncEndpoint.Shell"/>): a local rsync reads its files list one byte per system
+    /// call, which costs more than the extra process start from here on.
+    /// </summary>
+    private const int PullFrom = 256;
+
+    /// <summary>
+    /// Sends <paramref name="transfers"/> and <paramref name="trees"/> to <paramref name="target"/>
+    /// and commits them; what fails goes back to the change set. Files the target does not have
+    /// and files it has go in separate rsync runs: a new file has no basis to look for, so its run
+    /// skips the delta basis and the quick-check override. A new tree is staged whole in the new
+    /// files' run and put in place with one rename.
+    /// </summary>
+    public async Task RunAsync(Side target, List<TransferAction> transfers, List<NewTree> trees, IProgress<int> progress, CancellationToken ct)
+    {
+        var added = transfers.Where(IsNew).ToList();
+        var changed = transfers.Where(t => !IsNew(t)).ToList();
+        if (added.Count > 0 || trees.Count > 0)
+        {
+            await RunBatchAsync(target, added, trees, basis: false, progress, ct).ConfigureAwait(false);
+        }
+        if (changed.Count > 0)
+        {
+            await RunBatchAsync(target, changed, [], basis: true, progress, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsNew(TransferAction t) => t.Expect.Check && !t.Expect.State.Exists;
+
+    private async Task RunBatchAsync(Side target, List<TransferAction> transfers, List<NewTree> trees, bool basis, IProgress<int> progress, CancellationToken ct)
     {
         var source = target.Other();
         var batch = $"{ctx.Clock.GetUtcNow():yyyyMMddHHmmss}-{Environment.ProcessId}-{Interlocked.Increment(ref _batch)}";
         var stage = Rsync.StagePath(batch);
         var watch = Stopwatch.StartNew();
         IReadOnlyList<string> extra = [.. Rsync.MetadataArguments(ctx.Options.Xattrs), .. ctx.Options.RsyncExtra, .. ctx.TransferLimit > 0 ? [$"--bwlimit={ctx.TransferLimit}"] : Array.Empty<string>()];
-        var transfer = Rsync.TransferAsync(ctx.Endpoint(source), ctx.Endpoint(target), batch, [.. transfers.Select(t => t.Path)], extra, progress, ct);
+        List<string> paths = [.. transfers.Select(t => t.Path), .. trees.SelectMany(t => t.Entries).Select(e => e.Path)];
+        var from = paths.Count >= PullFrom ? ctx.Endpoint(source) : ctx.Endpoint(source) with { Shell = null };
+        var transfer = Rsync.TransferAsync(from, ctx.Endpoint(target), batch, paths, extra, progress, ct, basis);
         var committed = new OpResult?[transfers.Count];
         await CommitWhileStagingAsync(target, stage, transfers, committed, transfer, ct).ConfigureAwait(false);
         RsyncResult rsync;
@@ -47,11 +79,12 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         var rest = Enumerable.Range(0, transfers.Count).Where(i => committed[i] is null).ToList();
         if (!rsync.Usable)
         {
-            foreach (var i in rest)
+            var failed = rest.Select(i => transfers[i].Work).Concat(trees.SelectMany(t => t.Entries).Select(e => e.Work)).ToList();
+            foreach (var work in failed)
             {
-                results.Retry(transfers[i].Work, target, $"rsync failed (exit {rsync.ExitCode})", watch.Elapsed);
+                results.Retry(work, target, $"rsync failed (exit {rsync.ExitCode})", watch.Elapsed);
             }
-            ctx.Journal.Record(EventKind.Error, target, "", $"rsync of {rest.Count} file(s) failed (exit {rsync.ExitCode}): {rsync.Errors}", watch.Elapsed);
+            ctx.Journal.Record(EventKind.Error, target, "", $"rsync of {failed.Count} file(s) failed (exit {rsync.ExitCode}): {rsync.Errors}", watch.Elapsed);
             if (rest.Count == transfers.Count)
             {
                 await RemoveStageAsync(target, batch, ct).ConfigureAwait(false);
@@ -60,20 +93,107 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
             transfers = [.. transfers.Where((_, i) => committed[i] is not null)];
             committed = [.. committed.Where(r => r is not null)];
             rest = [];
+            trees = [];
         }
         // rsync has ended: one sync puts all it staged on disk, the commits follow, and another sync
         // puts them (and the early ones' renames) on disk before the index records any of them.
-        var late = await results.RunDurablyAsync(target, [.. rest.Select(i => CommitOf(stage, transfers[i], durable: false))], before: true, after: true, ct).ConfigureAwait(false);
+        Operation[] late = [.. rest.Select(i => CommitOf(stage, transfers[i], durable: false)), .. trees.Select(t => new CommitOp($"{stage}/{t.Root.Path}", t.Root.Path, Expect.Absent))];
+        var answers = await results.RunDurablyAsync(target, late, before: true, after: true, ct).ConfigureAwait(false);
         for (var k = 0; k < rest.Count; k++)
         {
-            committed[rest[k]] = late[k];
+            committed[rest[k]] = answers[k];
         }
+        var placed = await ReadTreesAsync(target, trees, answers[rest.Count..], ct).ConfigureAwait(false);
         var done = committed.Select(r => r!).ToArray();
         await results.RefreshFailedSourcesAsync(target, transfers, done, ct).ConfigureAwait(false);
-        var applied = Record(target, transfers, done, rsync, watch.Elapsed);
+        var applied = Record(target, transfers, done, rsync, watch.Elapsed) + RecordTrees(target, trees, answers[rest.Count..], placed, rsync, watch.Elapsed);
+        var files = transfers.Count + trees.Sum(t => t.Entries.Count(e => e is TransferAction));
         ctx.Journal.CountTransfer(applied, rsync.LiteralBytes);
-        ctx.Journal.Record(EventKind.Batch, target, "", $"{applied} of {transfers.Count} file(s), {rsync.LiteralBytes} bytes of data: rsync {rsyncTime.TotalMilliseconds:F0} ms, commit {(watch.Elapsed - rsyncTime).TotalMilliseconds:F0} ms", watch.Elapsed);
+        ctx.Journal.Record(EventKind.Batch, target, "", $"{applied} of {files} file(s){(trees.Count > 0 ? $" ({trees.Count} new folder(s) placed whole)" : "")}, {rsync.LiteralBytes} bytes of data: rsync {rsyncTime.TotalMilliseconds:F0} ms, commit {(watch.Elapsed - rsyncTime).TotalMilliseconds:F0} ms", watch.Elapsed);
         await RemoveStageAsync(target, batch, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What each tree placed whole now holds on the target, read by one scan of it (after the
+    /// commits' sync): the entries' states for the index, each with the sequence number it was read at.
+    /// </summary>
+    private async Task<Dictionary<string, ScanEntry>> ReadTreesAsync(Side target, List<NewTree> trees, OpResult[] answers, CancellationToken ct)
+    {
+        var found = new Dictionary<string, ScanEntry>(StringComparer.Ordinal);
+        for (var k = 0; k < trees.Count; k++)
+        {
+            if (answers[k].Status != OpStatus.Ok)
+            {
+                continue;
+            }
+            await foreach (var entry in ctx.Agent(target).ScanAsync(new ScanSummary(), ct, subtree: trees[k].Root.Path).ConfigureAwait(false))
+            {
+                found[entry.Path] = entry;
+            }
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// The trees' entries into the index (in the caller's transaction): each planned entry found
+    /// in place, of its kind, agrees; one missing (rsync could not read it, or it went away) is
+    /// retried on its own. A tree whose name was taken meanwhile is planned again, entry by entry:
+    /// nothing was overwritten. Returns how many files were committed.
+    /// </summary>
+    private int RecordTrees(Side target, List<NewTree> trees, OpResult[] answers, Dictionary<string, ScanEntry> placed, RsyncResult rsync, TimeSpan elapsed)
+    {
+        if (trees.Count == 0)
+        {
+            return 0;
+        }
+        using var tx = ctx.Index.Begin();
+        var applied = 0;
+        for (var k = 0; k < trees.Count; k++)
+        {
+            var answer = answers[k];
+            foreach (var entry in trees[k].Entries)
+            {
+                if (answer.Status != OpStatus.Ok)
+                {
+                    if (entry == trees[k].Root)
+                    {
+                        results.Handle(target, entry, answer, (_, _) => { }, elapsed);
+                    }
+                    else if (answer.Status == OpStatus.Conflict)
+                    {
+                        ctx.Changes.Requeue(entry.Work, TimeSpan.Zero);
+                    }
+                    else
+                    {
+                        results.Retry(entry.Work, target, $"{entry.KindOf()} failed: {answer.Message}", elapsed);
+                    }
+                    continue;
+                }
+                var (source, kind) = entry switch
+                {
+                    TransferAction t => (t.Source, EntryKind.File),
+                    MkdirAction m => (m.Source, EntryKind.Directory),
+                    SymlinkAction l => (l.Source, EntryKind.Symlink),
+                    _ => throw new InvalidOperationException($"{entry.GetType().Name} in a new tree"),
+                };
+                if (!placed.TryGetValue(entry.Path, out var found) || found.State.Kind != kind)
+                {
+                    var why = rsync.ExitCode != 0 ? WhyNotSent(rsync, entry.Path, "not staged") : "not staged";
+                    results.Retry(entry.Work, target, $"{entry.KindOf()} failed: {why}", elapsed);
+                    continue;
+                }
+                var result = new OpResult(0, OpStatus.Ok, found.State, null, null, found.Seq);
+                if (entry is TransferAction transfer)
+                {
+                    applied++;
+                    Agreed(target, transfer, result, elapsed);
+                    continue;
+                }
+                results.Handle(target, entry, result, (a, r) => results.Agreed(a, source, target, r, a.KindOf()), elapsed);
+            }
+        }
+        tx.Commit();
+        return applied;
     }
 
     /// <summary>The batch's results into the index in one transaction; returns how many were committed.</summary>
@@ -88,12 +208,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
             if (result.Status == OpStatus.Ok)
             {
                 applied++;
-                // What arrived is what the source had when rsync read it (rsync -a keeps size and mtime).
-                var sent = t.Source with { Size = result.State.Size, MtimeNs = result.State.MtimeNs };
-                ctx.Changes.NoteOwnWrite(target, t.Path, result.Seq);
-                var (left, right) = target == Side.Right ? (sent, result.State) : (result.State, sent);
-                results.Agree(t, target, left, right, result);
-                ctx.Journal.Record(EventKind.Transfer, target, t.Path, $"{result.State.Size} bytes", elapsed);
+                Agreed(target, t, result, elapsed);
             }
             else
             {
@@ -102,6 +217,17 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         }
         tx.Commit();
         return applied;
+    }
+
+    /// <summary>A file in place on the target: it and the source version it came from agree.</summary>
+    private void Agreed(Side target, TransferAction t, OpResult result, TimeSpan elapsed)
+    {
+        // What arrived is what the source had when rsync read it (rsync -a keeps size and mtime).
+        var sent = t.Source with { Size = result.State.Size, MtimeNs = result.State.MtimeNs };
+        ctx.Changes.NoteOwnWrite(target, t.Path, result.Seq);
+        var (left, right) = target == Side.Right ? (sent, result.State) : (result.State, sent);
+        results.Agree(t, target, left, right, result);
+        ctx.Journal.Record(EventKind.Transfer, target, t.Path, $"{result.State.Size} bytes", elapsed);
     }
 
     private static CommitOp CommitOf(string stage, TransferAction t, bool durable) => new($"{stage}/{t.Path}", t.Path, t.Expect, durable);
@@ -160,4 +286,75 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
 
     private async Task RemoveStageAsync(Side side, string batch, CancellationToken ct) =>
         await ctx.Agent(side).RunAsync(new RemoveStageOp(batch), ct).ConfigureAwait(false);
+}
+
+/// <summary>
+/// A directory the target does not have, with what the plan creates below it there (directories,
+/// files, links): staged whole by one rsync and put in place with one rename.
+/// </summary>
+internal sealed record NewTree(MkdirAction Root, IReadOnlyList<SyncAction> Members)
+{
+    /// <summary>The root, then its members.</summary>
+    public IReadOnlyList<SyncAction> Entries { get; } = [Root, .. Members];
+
+    /// <summary>
+    /// The plan's new trees on <paramref name="target"/>: each directory created there whose parent
+    /// is not, with every creation below it. A directory with anything else planned below it (on
+    /// either side) is left to the per-entry phases.
+    /// </summary>
+    public static List<NewTree> Find(IReadOnlyList<SyncAction> plan, Side target)
+    {
+        var roots = plan.OfType<MkdirAction>().Where(m => m.Target == target).ToDictionary(m => m.Path, StringComparer.Ordinal);
+        foreach (var dir in roots.Keys.ToList())
+        {
+            if (RootOf(Parent(dir), roots) is not null)
+            {
+                roots.Remove(dir);
+            }
+        }
+        if (roots.Count == 0)
+        {
+            return [];
+        }
+        var members = roots.Keys.ToDictionary(k => k, _ => new List<SyncAction>(), StringComparer.Ordinal);
+        var mixed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var action in plan)
+        {
+            if (action is SkipAction || ReferenceEquals(action, roots.GetValueOrDefault(action.Path)) || RootOf(action.Path, roots) is not { } root)
+            {
+                continue;
+            }
+            var creates = action switch
+            {
+                MkdirAction d => d.Target == target,
+                TransferAction t => t.Target == target && t.Expect.Check && !t.Expect.State.Exists,
+                SymlinkAction l => l.Target == target && l.Expect.Check && !l.Expect.State.Exists,
+                _ => false,
+            };
+            if (creates)
+            {
+                members[root].Add(action);
+            }
+            else
+            {
+                mixed.Add(root);
+            }
+        }
+        return [.. roots.Where(r => !mixed.Contains(r.Key)).Select(r => new NewTree(r.Value, members[r.Key]))];
+    }
+
+    /// <summary>The nearest of <paramref name="roots"/> that is <paramref name="path"/> or above it.</summary>
+    private static string? RootOf(string path, Dictionary<string, MkdirAction> roots)
+    {
+        for (var p = path; p.Length > 0; p = Parent(p))
+        {
+            if (roots.ContainsKey(p))
+            {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static string Parent(string path) => path.LastIndexOf('/') is var i and >= 0 ? path[..i] : "";
 }

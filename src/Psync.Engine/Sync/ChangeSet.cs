@@ -108,6 +108,16 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
         }
     }
 
+    /// <summary>Ends the retry backoff of <paramref name="path"/>: it is due now, and a failure waits 1 s again.</summary>
+    public void RetryNow(string path)
+    {
+        if (_paths.TryGetValue(path, out var work))
+        {
+            work.NotBefore = 0;
+            work.Attempts = 0;
+        }
+    }
+
     /// <summary>A rename on <paramref name="side"/>; the paths involved are also reported as plain changes, so a rename that cannot be applied as one still syncs.</summary>
     public void ReportMove(Side side, string from, string to, FileState state, long seq)
     {

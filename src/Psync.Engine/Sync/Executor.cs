@@ -51,23 +51,28 @@ internal sealed class Executor
         foreach (var skip in plan.OfType<SkipAction>())
         {
             _ctx.Journal.Record(EventKind.Skip, null, skip.Path, skip.Reason);
+            _ctx.Journal.OutOfSyncFound(skip.Path, skip.Why, null, skip.Reason);
         }
         foreach (var diverged in plan.OfType<DivergedAction>())
         {
             RecordDivergence(diverged);
         }
+        // A directory new on a side, with all below it, is staged whole and placed by the transfer phase.
+        var trees = new[] { Side.Left, Side.Right }.ToDictionary(side => side, side => NewTree.Find(plan, side));
+        var whole = trees.Values.SelectMany(t => t).SelectMany(t => t.Entries).ToHashSet(ReferenceEqualityComparer.Instance);
         foreach (var side in new[] { Side.Left, Side.Right })
         {
-            queue.Finish(await ApplyOperationsAsync(plan, side, ct).ConfigureAwait(false));
+            queue.Finish(await ApplyOperationsAsync([.. plan.Where(a => !whole.Contains(a))], side, ct).ConfigureAwait(false));
         }
         foreach (var side in new[] { Side.Left, Side.Right })
         {
-            var transfers = plan.OfType<TransferAction>().Where(a => a.Target == side).ToList();
-            if (transfers.Count > 0)
+            var transfers = plan.OfType<TransferAction>().Where(a => a.Target == side && !whole.Contains(a)).ToList();
+            List<SyncAction> running = [.. transfers, .. trees[side].SelectMany(t => t.Entries)];
+            if (running.Count > 0)
             {
-                queue.Start(transfers);
-                await _transfers.RunAsync(side, transfers, new Progress<int>(percent => queue.Progress(transfers, percent)), ct).ConfigureAwait(false);
-                queue.Finish(transfers);
+                queue.Start(running);
+                await _transfers.RunAsync(side, transfers, trees[side], new Progress<int>(percent => queue.Progress(running, percent)), ct).ConfigureAwait(false);
+                queue.Finish(running);
             }
         }
         RecordAgreements(plan);
@@ -165,6 +170,7 @@ internal sealed class Executor
             {
                 _ctx.Index.RemoveTree(agree.Path);
             }
+            _ctx.Journal.Converged(agree.Path);
         }
         tx.Commit();
     }

@@ -18,6 +18,7 @@ internal sealed class PairJournal(TimeProvider clock, int historySize = 2000)
     private long _files, _bytes, _rsyncRuns, _deletes, _moves, _conflictCount, _errors, _reconciles;
     private long _nextConflictId;
     private ConflictStore? _store;
+    private readonly OutOfSyncRegistry _outOfSync = new(clock);
 
     public PairStatus Status
     {
@@ -71,6 +72,36 @@ internal sealed class PairJournal(TimeProvider clock, int historySize = 2000)
             {
                 return new PairCounters(_files, _bytes, _rsyncRuns, _deletes, _moves, _conflictCount, _errors, _reconciles);
             }
+        }
+    }
+
+    /// <summary>The paths known not to have converged (open conflicts are added by <see cref="SyncPair.OutOfSync"/>).</summary>
+    public IReadOnlyList<OutOfSyncItem> OutOfSync => _outOfSync.Items;
+
+    /// <summary>True when any path is listed as out of sync (cheaper than <see cref="OutOfSync"/>).</summary>
+    public bool HasOutOfSync => _outOfSync.Count > 0;
+
+    /// <summary>Lists <paramref name="path"/> as out of sync; a change of the list is told as <see cref="PairNotification.Status"/>.</summary>
+    public void OutOfSyncFound(string path, OutOfSyncReason reason, Side? side, string detail, int attempts = 0, TimeSpan? retryIn = null) =>
+        NotifyIf(_outOfSync.Note(path, reason, side, detail, attempts, retryIn));
+
+    /// <summary><paramref name="path"/> converged: it leaves the out-of-sync list.</summary>
+    public void Converged(string path) => NotifyIf(_outOfSync.Converged(path));
+
+    /// <summary><paramref name="path"/> and all below it converged (deleted on both sides).</summary>
+    public void ConvergedTree(string path) => NotifyIf(_outOfSync.ConvergedTree(path));
+
+    /// <summary>A reconcile of <paramref name="subtree"/> begins: it finds again the directories still unreadable.</summary>
+    public void ForgetUnreadable(string subtree) => NotifyIf(_outOfSync.ForgetUnreadable(subtree));
+
+    /// <summary>A session starts with a reconcile of the whole tree: it lists again what is still out of sync.</summary>
+    public void ForgetOutOfSync() => NotifyIf(_outOfSync.Clear());
+
+    private void NotifyIf(bool changed)
+    {
+        if (changed)
+        {
+            Notify(PairNotification.Status);
         }
     }
 

@@ -33,6 +33,9 @@ internal sealed record ReconcileCommand : PairCommand;
 /// <summary>Reconcile now, and complete when the pair is idle after that reconcile; fails when the pair is paused or outside its sync window, or becomes so first.</summary>
 internal sealed record FlushCommand : PairCommand;
 
+/// <summary>Try an out-of-sync path (or, with null, every one) now: its retry backoff ends and it is reconciled again.</summary>
+internal sealed record RetryCommand(string? Path) : PairCommand;
+
 /// <summary>Let a plan the delete guard holds go ahead.</summary>
 internal sealed record ConfirmDeletesCommand : PairCommand;
 
@@ -87,6 +90,9 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
     {
         if (reconcileFirst)
         {
+            // What was listed may have been settled while no session ran (deleted on both sides):
+            // the reconcile lists again what is still out of sync.
+            ctx.Journal.ForgetOutOfSync();
             ctx.Reconcile.RequestWhole("start");
         }
         if (PausedBy is { } reason)
@@ -169,6 +175,15 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
         ctx.Journal.SetStatus(PairState.Syncing);
         await _moves.ApplyAsync(moves, paths, ct).ConfigureAwait(false);
         var plan = ExpandDirectoryDeletes(Planner.Plan(paths, ctx.Index.Get, ctx.Options.Force, ctx.Options.Mode));
+        if (ctx.Journal.HasOutOfSync)
+        {
+            // A path planned to nothing (both sides as the index has them, or gone from both) has converged.
+            var planned = plan.Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
+            foreach (var work in paths.Where(w => !planned.Contains(w.Path)))
+            {
+                ctx.Journal.Converged(work.Path);
+            }
+        }
         if (DeleteGuard(plan) is { } reason)
         {
             foreach (var work in paths)
@@ -472,6 +487,14 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
                 ctx.Reconcile.RequestWhole("flush");
                 _flushes.Add(flush);
                 return;
+            case RetryCommand retry:
+                foreach (var path in retry.Path is { } one ? [one] : ctx.Journal.OutOfSync.Select(i => i.Path))
+                {
+                    ctx.Changes.RetryNow(path);
+                    ctx.Reconcile.RequestSubtree(path);
+                }
+                ctx.Journal.Record(EventKind.Rescan, null, retry.Path ?? "", retry.Path is null ? "retrying every out-of-sync path now" : "retrying now");
+                break;
             case ConfirmDeletesCommand:
                 _deletesConfirmed = true;
                 _paused = false;

@@ -84,11 +84,13 @@ internal sealed class Reconciler(PairContext ctx)
             }
             after = page.Next;
         }
+        ctx.Journal.ForgetUnreadable(subtree);
         foreach (var side in new[] { Side.Left, Side.Right })
         {
             foreach (var dir in unreadable[(int)side])
             {
                 ctx.Journal.Record(EventKind.Warning, side, dir, "cannot list this directory: what is below it is neither synced nor taken as deleted");
+                ctx.Journal.OutOfSyncFound(dir, OutOfSyncReason.Unreadable, side, "cannot list this directory: what is below it is neither synced nor taken as deleted");
             }
         }
         var moves = PairMoves(held, gone);

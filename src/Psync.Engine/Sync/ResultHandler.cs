@@ -55,6 +55,7 @@ internal sealed class ResultHandler(PairContext ctx)
         work.Attempts++;
         var delay = RetryDelay(work.Attempts);
         ctx.Changes.Requeue(work, delay);
+        ctx.Journal.OutOfSyncFound(work.Path, OutOfSyncReason.Error, side, message, work.Attempts, delay);
         ctx.Journal.Record(EventKind.Error, side, work.Path, work.Attempts == 1 ? $"{message}; retrying" : $"{message}; retrying in {delay.TotalSeconds:0} s (attempt {work.Attempts})", duration);
     }
 
@@ -64,6 +65,7 @@ internal sealed class ResultHandler(PairContext ctx)
         if (IndexEntry.Agreement(action.Path, left, right) is { } entry)
         {
             ctx.Index.Put(entry);
+            ctx.Journal.Converged(action.Path);
             return;
         }
         ctx.Changes.Requeue(action.Work, TimeSpan.Zero);
@@ -88,6 +90,7 @@ internal sealed class ResultHandler(PairContext ctx)
     {
         var target = ((DeleteAction)action).Target;
         ctx.Index.RemoveTree(action.Path);
+        ctx.Journal.ConvergedTree(action.Path);
         ctx.Journal.RecordApplied(EventKind.Delete, target, action.Path, "deleted on the other side; kept in .psync/trash");
     }
 

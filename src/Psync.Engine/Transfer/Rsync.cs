@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Psync.Engine.Remote;
 using Psync.Protocol;
 
 namespace Psync.Engine.Transfer;
@@ -36,8 +37,9 @@ public static partial class Rsync
     /// <param name="extra">psync -x arguments.</param>
     /// <param name="progress">Told the batch's overall progress in percent as rsync reports it (--info=progress2).</param>
     /// <param name="ct">Kills rsync.</param>
+    /// <param name="basis">Whether the target may hold older versions to take as delta basis; false when every path is new there.</param>
     public static async Task<RsyncResult> TransferAsync(
-        RsyncEndpoint source, RsyncEndpoint target, string batch, IReadOnlyList<string> paths, IReadOnlyList<string> extra, IProgress<int>? progress, CancellationToken ct)
+        RsyncEndpoint source, RsyncEndpoint target, string batch, IReadOnlyList<string> paths, IReadOnlyList<string> extra, IProgress<int>? progress, CancellationToken ct, bool basis = true)
     {
         var psi = new ProcessStartInfo("rsync")
         {
@@ -46,7 +48,7 @@ public static partial class Rsync
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in Arguments(source, target, batch, extra))
+        foreach (var arg in Arguments(source, target, batch, extra, basis))
         {
             psi.ArgumentList.Add(arg);
         }
@@ -89,9 +91,16 @@ public static partial class Rsync
 
     /// <summary>
     /// The argument list (exposed for tests). Local roots are absolute, so rsync never mistakes
-    /// them for host:path; a remote side adds <c>-e</c> with the pinned, multiplexed ssh.
+    /// them for host:path; a remote side adds <c>-e</c> with the pinned, multiplexed ssh. Two local
+    /// sides with an agent program (<see cref="RsyncEndpoint.Shell"/>) run as a pull: the agent
+    /// starts rsync's sending end in the source root, and the engine's rsync receives.
     /// </summary>
-    public static IReadOnlyList<string> Arguments(RsyncEndpoint source, RsyncEndpoint target, string batch, IReadOnlyList<string> extra)
+    /// <param name="source">Where the files are.</param>
+    /// <param name="target">Where they go (into its stage folder).</param>
+    /// <param name="batch">The stage folder's name.</param>
+    /// <param name="extra">psync -x and the pair's own arguments, last.</param>
+    /// <param name="basis">Whether the live tree is the delta basis; a batch of files new on the target has none to look for.</param>
+    public static IReadOnlyList<string> Arguments(RsyncEndpoint source, RsyncEndpoint target, string batch, IReadOnlyList<string> extra, bool basis = true)
     {
         var args = new List<string>
         {
@@ -102,31 +111,47 @@ public static partial class Rsync
             "-H",
             // Runs of zeros are holes on the target too, as on the source.
             "--sparse",
-            // Psync sends only files it knows changed. rsync's quick check would take a basis of the
-            // same size and the same whole second as up to date and stage the old content as the new.
-            "--ignore-times",
             "--files-from=-",
             "--from0",
             "--stats",
             "--info=progress2",
+        };
+        if (basis)
+        {
+            // Psync sends only files it knows changed. rsync's quick check would take a basis of the
+            // same size and the same whole second as up to date and stage the old content as the new.
+            args.Add("--ignore-times");
             // The live tree is the basis. An absolute path spares rsync a walk up every level of
             // ../../.. per file; a relative remote root is relative to the stage folder's three levels.
-            Path.IsPathRooted(target.Root) ? $"--copy-dest={target.Root.TrimEnd('/')}/" : "--copy-dest=../../..",
-        };
+            args.Add(Path.IsPathRooted(target.Root) ? $"--copy-dest={target.Root.TrimEnd('/')}/" : "--copy-dest=../../..");
+        }
+        var sourceArg = source.Folder();
+        var pull = source.Ssh is not null;
         if ((source.Ssh ?? target.Ssh) is { } ssh)
         {
             args.Add("-e");
             args.Add(ssh.RsyncShell());
-            if (source.Ssh is not null)
-            {
-                // Pulling: rsync checks every name the sender sends against the list it asked for,
-                // a cost that grows with the square of the list. Psync commits only the paths it
-                // asked for and removes the stage folder afterwards, so that check buys nothing here.
-                args.Add("--trust-sender");
-            }
+        }
+        else if (source.Shell is { } shell)
+        {
+            // No shell in between: the agent changes to the source root and becomes rsync, so the
+            // remote path is only "./" and no name is quoted for, or split by, anything.
+            args.Add("-e");
+            args.Add($"{OpenSshTransport.RsyncQuote(shell)} --rsync-shell {OpenSshTransport.RsyncQuote(source.Root)}");
+            sourceArg = "localhost:./";
+            pull = true;
+            // As a local rsync would: reading the basis costs as much as sending the file here.
+            args.Add("--whole-file");
+        }
+        if (pull)
+        {
+            // Pulling: rsync checks every name the sender sends against the list it asked for,
+            // a cost that grows with the square of the list. Psync commits only the paths it
+            // asked for and removes the stage folder afterwards, so that check buys nothing here.
+            args.Add("--trust-sender");
         }
         args.AddRange(extra);
-        args.Add(source.Folder());
+        args.Add(sourceArg);
         args.Add(target.Folder(StagePath(batch)));
         return args;
     }

@@ -5,6 +5,13 @@ namespace Psync.Engine.Transfer;
 /// <summary>Where one side's tree is for rsync: a local folder, or a folder on a host reached through the pair's pinned OpenSSH transport.</summary>
 public sealed record RsyncEndpoint(string Root, OpenSshTransport? Ssh = null)
 {
+    /// <summary>
+    /// For a local folder: the agent program (<c>psync-agent --rsync-shell</c>) that runs rsync's
+    /// sending end in this folder when both sides are local, so the engine's rsync receives (see
+    /// <see cref="Rsync.Arguments"/>); null runs one local rsync.
+    /// </summary>
+    public string? Shell { get; init; }
+
     /// <summary>The rsync argument for <paramref name="relative"/> below the root, with a trailing slash ("the folder's contents").</summary>
     public string Folder(string relative = "")
     {

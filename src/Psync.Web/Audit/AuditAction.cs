@@ -17,6 +17,8 @@ public enum AuditAction
     DeletesConfirmed,
     ConflictResolved,
     TrashRestored,
+    OutOfSyncRetried,
+    LogLevelChanged,
     HostCreated,
     HostEdited,
     HostTrusted,

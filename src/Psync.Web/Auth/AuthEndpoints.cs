@@ -68,7 +68,7 @@ public static class AuthEndpoints
                 }
                 catch (ArgumentException e)
                 {
-                    return Problems.BadRequest(e.Message);
+                    return Problems.BadRequest(e.ForPeople());
                 }
             })
             .RequiresRole(Role.Viewer).WithName("CreateToken").WithSummary("Makes an API token for the signed-in user, with their role or a lower one; it is shown once");

@@ -47,7 +47,7 @@ public static class UserEndpoints
                 }
                 catch (ArgumentException e)
                 {
-                    return Problems.BadRequest(e.Message);
+                    return Problems.BadRequest(e.ForPeople());
                 }
             })
             .RequiresRole(Role.Admin).WithName("CreateUser").WithSummary("Adds a user (role viewer unless given)");
@@ -68,7 +68,7 @@ public static class UserEndpoints
                 }
                 catch (ArgumentException e)
                 {
-                    return Problems.BadRequest(e.Message);
+                    return Problems.BadRequest(e.ForPeople());
                 }
             })
             .RequiresRole(Role.Viewer).WithName("SetPassword")

@@ -17,6 +17,8 @@ public static class EngineExtensions
         services.AddSingleton<PairRunners>();
         services.AddSingleton<PairService>();
         services.AddSingleton<Conflicts.ConflictWorkbench>();
+        services.AddSingleton<InspectService>();
+        services.AddSingleton<RecentChanges>();
         services.AddSingleton<HostService>();
         // Hosted services stop in reverse order: the engine first, then the history writer drains.
         services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());

@@ -46,6 +46,39 @@ public abstract class NamesAndFiltersTestsBase
     }
 
     [Fact]
+    public async Task OddNames_InABulkBatchAndInANewFolder_SyncByteExact()
+    {
+        // Hundreds of files in one batch: a local pair pulls through the agent program; a new folder is placed whole.
+        await using var pair = Create();
+        byte[][] names =
+        [
+            "new\nline"u8.ToArray(),
+            "co:lon"u8.ToArray(),
+            "-leading-dash"u8.ToArray(),
+            "sp ace's \"quote\" $x *"u8.ToArray(),
+            [(byte)'b', (byte)'a', (byte)'d', 0xFF, 0xFE],
+        ];
+        byte[] folder = [.. "-new:\nfolder "u8, 0xFF];
+        for (var i = 0; i < 300; i++)
+        {
+            await File.WriteAllTextAsync(pair.L($"filler{i:D3}"), $"{i}");
+        }
+        foreach (var name in names)
+        {
+            RawFs.WriteFile(pair.Left, [name], name);
+            RawFs.WriteFile(pair.Left, [folder, name], name);
+        }
+        await pair.StartAsync();
+        await pair.WaitConvergedAsync();
+
+        foreach (var name in names)
+        {
+            Assert.Equal(name, RawFs.ReadFile(pair.Right, [name]));
+            Assert.Equal(name, RawFs.ReadFile(pair.Right, [folder, name]));
+        }
+    }
+
+    [Fact]
     public async Task Exclude_PatternThatWouldBacktrackForEver_ExcludesEveryMatchAndNothingStalls()
     {
         // On a backtracking engine ^(a+)+$ takes 2^n steps on n a's followed by anything else: it used to

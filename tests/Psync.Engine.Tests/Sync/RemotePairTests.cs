@@ -48,6 +48,32 @@ public sealed class RemotePairTests(SshdFixture sshd) : IClassFixture<SshdFixtur
         await _pair.WaitConvergedAsync(TimeSpan.FromSeconds(30));
         Assert.Equal("written on the right while ssh was down", await File.ReadAllTextAsync(_pair.L("while-down.txt")));
     }
+
+    [Fact]
+    public async Task NewAndChangedFilesInOneBatch_OverSsh_TheChangedOneIsStillSentAsADelta()
+    {
+        var pair = _pair;
+        var content = new byte[2 << 20];
+        Random.Shared.NextBytes(content);
+        await File.WriteAllBytesAsync(pair.L("big"), content);
+        await pair.WaitConvergedAsync();
+
+        // Changed while the pair is stopped, so one reconcile plans all three in one batch.
+        await pair.StopAsync();
+        content[1000] ^= 0xff;
+        await File.WriteAllBytesAsync(pair.L("big"), content);
+        await File.WriteAllTextAsync(pair.L("new1"), "new");
+        await File.WriteAllTextAsync(pair.L("new2"), "new too");
+        await pair.RestartAsync();
+        await pair.WaitConvergedAsync();
+
+        var counters = pair.Pair.Counters;
+        // New files and changed ones go in separate rsync runs; the changed one still has its basis.
+        Assert.Equal((3, 2), (counters.FilesTransferred, counters.RsyncRuns));
+        // Against its basis only the changed block travels, far less than the 2 MiB file.
+        Assert.InRange(counters.BytesTransferred, 1, 256 * 1024);
+        Assert.Equal(content, await File.ReadAllBytesAsync(pair.R("big")));
+    }
 }
 
 /// <summary>Tests that disturb the sshd get one of their own.</summary>

@@ -99,6 +99,32 @@ public sealed class PairEditTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Save_NegativeTrashDays_FieldErrorNotAClampAndNoPair()
+    {
+        // Arrange
+        var cut = _host.Context.Render<PairEdit>();
+        await cut.WaitForAssertionAsync(() => Assert.NotNull(cut.Find("#next")), PsyncTestHost.Deadline);
+        await cut.Find("#next").ClickAsync(new());
+        await cut.Find("#pair-name-input").ChangeAsync(new ChangeEventArgs { Value = "docs" });
+        await cut.Find("#left-root").ChangeAsync(new ChangeEventArgs { Value = _host.NewFolder("neg-left") });
+        await cut.Find("#right-root").ChangeAsync(new ChangeEventArgs { Value = _host.NewFolder("neg-right") });
+        await cut.Find("#next").ClickAsync(new());
+        await cut.Find("#trash-days").ChangeAsync(new ChangeEventArgs { Value = "-3" });
+
+        // Act
+        await cut.Find("#save").ClickAsync(new());
+
+        // Assert
+        await cut.WaitForAssertionAsync(() =>
+        {
+            var field = cut.Find("#trash-days").Closest(".mud-input-control")!;
+            Assert.Contains($"Trash is kept 0 to {PairOptions.MaxTrashRetention.TotalDays:0} days.", field.TextContent, StringComparison.Ordinal);
+        }, PsyncTestHost.Deadline);
+        Assert.Equal("-3", cut.Find("#trash-days").GetAttribute("value"));
+        Assert.Empty(await _host.Pairs.ListAsync());
+    }
+
+    [Fact]
     public async Task IdCleared_AfterEditingAPair_ShowsAnEmptyAddForm()
     {
         // Arrange

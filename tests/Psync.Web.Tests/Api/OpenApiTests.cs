@@ -33,6 +33,10 @@ public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
         { "GET", "/api/v1/pairs/{id}/conflicts", "GetConflicts" },
         { "GET", "/api/v1/pairs/{id}/trash", "GetTrash" },
         { "POST", "/api/v1/pairs/{id}/trash/restore", "RestoreFromTrash" },
+        { "GET", "/api/v1/pairs/{id}/out-of-sync", "GetOutOfSync" },
+        { "POST", "/api/v1/pairs/{id}/out-of-sync/retry", "RetryOutOfSync" },
+        { "GET", "/api/v1/pairs/{id}/inspect", "InspectPath" },
+        { "GET", "/api/v1/pairs/{id}/browse", "BrowsePath" },
         { "POST", "/api/v1/conflicts/{id}/resolve", "ResolveConflict" },
         { "GET", "/api/v1/pairs/{id}/conflicts/{cid}/preview", "PreviewConflict" },
         { "POST", "/api/v1/pairs/{id}/conflicts/resolve", "ResolveConflicts" },
@@ -146,5 +150,19 @@ public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ApiReference_ListsEveryOperationAndLoadsNothingFromElsewhere()
+    {
+        var html = await app.Client.GetStringAsync("/api/docs");
+
+        foreach (var row in Operations)
+        {
+            Assert.Contains($"id=\"{row[2]}\"", html, StringComparison.Ordinal);
+        }
+        Assert.Contains("<code>/api/v1/pairs/{id}/out-of-sync/retry</code>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(@"(src|href)=""(https?:)?//", html);
     }
 }

@@ -72,7 +72,8 @@ public sealed class UserTests(PsyncAppFactory app) : IClassFixture<PsyncAppFacto
 
         using var response = await app.Client.PutAsJsonAsync($"/api/v1/users/{user.Id}/password", new { password = "short" });
 
-        await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
+        var problem = await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal($"a password has at least {Psync.Web.Auth.Accounts.MinPasswordLength} characters", problem.Detail); // no "(Parameter 'password')"
         Assert.StartsWith("psy_", await app.LoginAsync("hank", "hanks-password"), StringComparison.Ordinal);
     }
 }

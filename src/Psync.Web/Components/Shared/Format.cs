@@ -56,4 +56,18 @@ public static class Format
         }
         return $"{new string(bits)} ({Convert.ToString(mode & 0xFFF, 8).PadLeft(3, '0')})";
     }
+
+    /// <summary>A count with its noun, singular or plural: "1 item", "3 items" (<paramref name="plural"/> when not noun + "s").</summary>
+    public static string Count(long count, string noun, string? plural = null) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count:#,0} {(count == 1 ? noun : plural ?? noun + "s")}");
+
+    /// <summary>How long until <paramref name="time"/>: "in 4 s", "in 3 min", "now" once it has passed.</summary>
+    public static string Until(DateTimeOffset time, DateTimeOffset now)
+    {
+        var span = time - now;
+        return span.TotalSeconds < 0.5 ? "now"
+            : span.TotalSeconds < 59.5 ? $"in {span.TotalSeconds:0} s"
+            : span.TotalMinutes < 59.5 ? $"in {span.TotalMinutes:0} min"
+            : $"in {span.TotalHours:0} h";
+    }
 }

@@ -1,0 +1,93 @@
+using Psync.Engine.Sync;
+
+namespace Psync.Engine.Tests.Sync;
+
+/// <summary>
+/// A folder new on one side is staged whole and placed with one compare-and-swap rename (real
+/// agents, cinotify and rsync); files new and changed in one batch go in separate rsync runs (see RemotePairTests for the delta).
+/// </summary>
+public sealed class NewTreeTests
+{
+    [Fact]
+    public async Task NewFolderWithSubfoldersEmptyFolderAndLink_IsPlacedWholeAndNothingIsSentAgain()
+    {
+        await using var pair = PairHarness.Create();
+        await pair.StartAsync();
+        var outside = Path.Combine(pair.Dir, "d");
+        Directory.CreateDirectory(Path.Combine(outside, "a/b"));
+        Directory.CreateDirectory(Path.Combine(outside, "empty"));
+        for (var i = 0; i < 300; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(outside, $"a/f{i:D3}"), $"file {i}");
+        }
+        await File.WriteAllTextAsync(Path.Combine(outside, "a/b/deep"), "deep");
+        File.CreateSymbolicLink(Path.Combine(outside, "link"), "a/b/deep");
+        File.SetUnixFileMode(Path.Combine(outside, "a"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+
+        // Moved in while the pair is stopped, so one reconcile plans the whole folder at once.
+        await pair.StopAsync();
+        Directory.Move(outside, pair.L("d"));
+        await pair.RestartAsync();
+        await pair.WaitConvergedAsync();
+
+        Assert.Contains(pair.Pair.History, e => e.Kind == EventKind.Batch && e.Detail.StartsWith("301 of 301 file(s) (1 new folder(s) placed whole)", StringComparison.Ordinal));
+        Assert.Equal("a/b/deep", new FileInfo(pair.R("d/link")).LinkTarget);
+        Assert.True(Directory.Exists(pair.R("d/empty")));
+        Assert.Equal(301, pair.Pair.Counters.FilesTransferred);
+
+        // The index holds every entry: a restart's reconcile finds nothing to send.
+        await pair.StopAsync();
+        await pair.RestartAsync();
+        await pair.WaitConvergedAsync();
+        Assert.Equal(0, pair.Pair.Counters.FilesTransferred);
+        Assert.DoesNotContain(pair.Pair.History, e => e.Kind is EventKind.Transfer or EventKind.Mkdir or EventKind.Conflict);
+    }
+
+    [Fact]
+    public async Task NameTakenOnTheTargetWhileTheFolderIsStaged_NothingIsOverwrittenAndBothVersionsStay()
+    {
+        // A slow rsync (4 MiB at 1024 KiB/s) leaves time to create the folder on the right meanwhile.
+        await using var pair = PairHarness.Create(o => o with { BandwidthLimit = 1024 });
+        await pair.StartAsync();
+        var outside = Path.Combine(pair.Dir, "d");
+        Directory.CreateDirectory(outside);
+        var big = new byte[4 << 20];
+        Random.Shared.NextBytes(big);
+        await File.WriteAllBytesAsync(Path.Combine(outside, "big"), big);
+        await File.WriteAllTextAsync(Path.Combine(outside, "shared"), "left's version");
+
+        Directory.Move(outside, pair.L("d"));
+        await PairHarness.WaitUntilAsync(() => Directory.Exists(pair.R(".psync/stage")) && Directory.GetDirectories(pair.R(".psync/stage")).Any(s => Directory.Exists(Path.Combine(s, "d"))),
+            TimeSpan.FromSeconds(10), "the folder staged on the right");
+        Directory.CreateDirectory(pair.R("d"));
+        await File.WriteAllTextAsync(pair.R("d/shared"), "right's version");
+        await File.WriteAllTextAsync(pair.R("d/mine"), "only on the right");
+        await pair.WaitConvergedAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(big, await File.ReadAllBytesAsync(pair.R("d/big")));
+        Assert.Equal("only on the right", await File.ReadAllTextAsync(pair.L("d/mine")));
+        var versions = Directory.GetFiles(pair.R("d")).Where(f => Path.GetFileName(f) != "big").Select(File.ReadAllText).ToHashSet();
+        Assert.Contains("left's version", versions);
+        Assert.Contains("right's version", versions);
+    }
+
+    [Fact]
+    public async Task RootsWithQuotesSpacesAndColons_BulkBatchPulledThroughTheAgent_Converges()
+    {
+        // The roots reach rsync's -e (the agent program's argument), never a shell.
+        await using var pair = PairHarness.Create(o => o with
+        {
+            LeftRoot = Directory.CreateDirectory(Path.Combine(Path.GetDirectoryName(o.LeftRoot)!, "le ft's \"x\" $HOME:*")).FullName,
+            RightRoot = Directory.CreateDirectory(Path.Combine(Path.GetDirectoryName(o.RightRoot)!, "-right ''")).FullName,
+        });
+        for (var i = 0; i < 300; i++)
+        {
+            await File.WriteAllTextAsync(pair.L($"f{i:D3}"), $"{i}");
+        }
+        await pair.StartAsync();
+        await pair.WaitConvergedAsync();
+
+        Assert.Equal(300, Directory.GetFiles(pair.Right).Length);
+        Assert.Contains(pair.Pair.History, e => e.Kind == EventKind.Batch && e.Detail.StartsWith("300 of 300 file(s)", StringComparison.Ordinal));
+    }
+}
