@@ -57,6 +57,16 @@ public sealed class SyncPair : IAsyncDisposable
     /// <summary>Running totals since the pair was created.</summary>
     public PairCounters Counters => _journal.Counters;
 
+    /// <summary>
+    /// How big each tree is, as the state index knows it: kept by the index as the engine records
+    /// every commit, delete and move, read after each reconcile and plan (never a rescan). Null until
+    /// the first session opened the index.
+    /// </summary>
+    public PairTotals? Totals => _journal.Totals;
+
+    /// <summary>How far the current run of plans is (files and bytes committed of those planned, rate, time left), or the last run, finished; null before the first transfer.</summary>
+    public PlanProgress? Progress => _journal.Progress.Current;
+
     /// <summary>Operations pending and running now.</summary>
     public IReadOnlyList<QueueItem> Queue => _journal.Queue;
 

@@ -67,6 +67,8 @@ public sealed class AppProcess : IAsyncDisposable
         }
         psi.Environment["PSYNC_ADMIN_PASSWORD"] = AdminPassword;
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Chart samples every 2 s instead of 10, so a chart has its points soon after a burst.
+        psi.Environment["Charts__SampleInterval"] = "00:00:02";
         var process = Process.Start(psi)!;
         var app = new AppProcess(process, url, httpUrl, dataDir);
         process.OutputDataReceived += (_, e) => app.Append(e.Data);

@@ -30,6 +30,7 @@ public sealed partial class StateIndex : IDisposable
     private readonly SqliteCommand _removeAll;
     private readonly SqliteCommand _moveRange;
     private readonly SqliteCommand _count;
+    private readonly SqliteCommand _totals;
     private readonly SqliteCommand _getMeta;
     private readonly SqliteCommand _setMeta;
     private readonly SqliteCommand[] _commands;
@@ -43,8 +44,13 @@ public sealed partial class StateIndex : IDisposable
         _connectionString = connectionString;
         _get = Command($"SELECT {StateIndexSchema.Columns} FROM entries WHERE path = $path", "$path");
         _put = Command(
-            $"INSERT OR REPLACE INTO entries ({StateIndexSchema.Columns}) VALUES " +
-            "($path, $kind, $size, $target, $lm, $lmode, $lino, $lc, $rm, $rmode, $rino, $rc, $lu, $lg, $ru, $rg, $lx, $rx)",
+            // An upsert, not INSERT OR REPLACE: a replaced row then fires the totals' update trigger.
+            $"INSERT INTO entries ({StateIndexSchema.Columns}) VALUES " +
+            "($path, $kind, $size, $target, $lm, $lmode, $lino, $lc, $rm, $rmode, $rino, $rc, $lu, $lg, $ru, $rg, $lx, $rx) " +
+            "ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, size = excluded.size, link_target = excluded.link_target, " +
+            "l_mtime_ns = excluded.l_mtime_ns, l_mode = excluded.l_mode, l_ino = excluded.l_ino, l_ctime_ns = excluded.l_ctime_ns, " +
+            "r_mtime_ns = excluded.r_mtime_ns, r_mode = excluded.r_mode, r_ino = excluded.r_ino, r_ctime_ns = excluded.r_ctime_ns, " +
+            "l_uid = excluded.l_uid, l_gid = excluded.l_gid, r_uid = excluded.r_uid, r_gid = excluded.r_gid, l_xattr = excluded.l_xattr, r_xattr = excluded.r_xattr",
             "$path", "$kind", "$size", "$target", "$lm", "$lmode", "$lino", "$lc", "$rm", "$rmode", "$rino", "$rc", "$lu", "$lg", "$ru", "$rg", "$lx", "$rx");
         _remove = Command("DELETE FROM entries WHERE path = $path", "$path");
         _removeRange = Command("DELETE FROM entries WHERE path >= $lo AND path < $hi", "$lo", "$hi");
@@ -55,9 +61,10 @@ public sealed partial class StateIndex : IDisposable
             "UPDATE entries SET path = CAST($to || substr(path, $skip) AS BLOB) WHERE path >= $lo AND path < $hi",
             "$to", "$skip", "$lo", "$hi");
         _count = Command("SELECT COUNT(*) FROM entries");
+        _totals = Command("SELECT kind, entries, bytes FROM totals");
         _getMeta = Command("SELECT value FROM meta WHERE key = $key", "$key");
         _setMeta = Command("INSERT OR REPLACE INTO meta (key, value) VALUES ($key, $value)", "$key", "$value");
-        _commands = [_get, _put, _remove, _removeRange, _removeAll, _moveRange, _count, _getMeta, _setMeta];
+        _commands = [_get, _put, _remove, _removeRange, _removeAll, _moveRange, _count, _totals, _getMeta, _setMeta];
     }
 
     /// <summary>
@@ -207,6 +214,35 @@ public sealed partial class StateIndex : IDisposable
 
     /// <summary>How many entries the index holds (a full count, not free on a big index).</summary>
     public long Count() => (long)Run(_count).ExecuteScalar()!;
+
+    /// <summary>
+    /// How many files, directories and symlinks the index holds, and the files' bytes: the tree both
+    /// sides agree on. Kept by the index as it is written (one row per kind), so it is cheap to ask
+    /// after every write; it sees uncommitted writes like <see cref="Get"/>.
+    /// </summary>
+    public TreeTotals Totals()
+    {
+        long files = 0, dirs = 0, links = 0, bytes = 0;
+        using var reader = Run(_totals).ExecuteReader();
+        while (reader.Read())
+        {
+            var count = reader.GetInt64(1);
+            switch ((EntryKind)reader.GetInt64(0))
+            {
+                case EntryKind.File:
+                    files = count;
+                    bytes = reader.GetInt64(2);
+                    break;
+                case EntryKind.Directory:
+                    dirs = count;
+                    break;
+                case EntryKind.Symlink:
+                    links = count;
+                    break;
+            }
+        }
+        return new TreeTotals(files, dirs, links, bytes);
+    }
 
     /// <summary>A value stored with <see cref="SetMeta"/>, or null.</summary>
     public string? GetMeta(string key)

@@ -7,7 +7,7 @@ namespace Psync.Engine.Index;
 internal static class StateIndexSchema
 {
     /// <summary>The version this build writes; bump it with every change to the tables.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>The meta key that holds the version; callers cannot set it.</summary>
     public const string VersionKey = "schema_version";
@@ -39,6 +39,37 @@ internal static class StateIndexSchema
             l_xattr INTEGER NOT NULL DEFAULT 0,
             r_xattr INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID;
+        """ + TotalsSql;
+
+    /// <summary>
+    /// Per kind, how many entries and how many bytes the index holds, kept by triggers in the same
+    /// transaction as every write (a rollback rolls them back too), so reading the tree's totals
+    /// costs one row per kind, not a walk. Writes are upserts, so a replaced entry is an update.
+    /// </summary>
+    private const string TotalsSql = """
+        CREATE TABLE totals (
+            kind INTEGER PRIMARY KEY NOT NULL,
+            entries INTEGER NOT NULL,
+            bytes INTEGER NOT NULL
+        );
+        CREATE TRIGGER totals_insert AFTER INSERT ON entries BEGIN
+            INSERT INTO totals (kind, entries, bytes) VALUES (NEW.kind, 1, NEW.size)
+                ON CONFLICT (kind) DO UPDATE SET entries = entries + 1, bytes = bytes + excluded.bytes;
+        END;
+        CREATE TRIGGER totals_delete AFTER DELETE ON entries BEGIN
+            UPDATE totals SET entries = entries - 1, bytes = bytes - OLD.size WHERE kind = OLD.kind;
+        END;
+        CREATE TRIGGER totals_update AFTER UPDATE OF kind, size ON entries BEGIN
+            UPDATE totals SET entries = entries - 1, bytes = bytes - OLD.size WHERE kind = OLD.kind;
+            INSERT INTO totals (kind, entries, bytes) VALUES (NEW.kind, 1, NEW.size)
+                ON CONFLICT (kind) DO UPDATE SET entries = entries + 1, bytes = bytes + excluded.bytes;
+        END;
+        """;
+
+    /// <summary>From version 2: the totals table and its triggers, filled from what the index holds.</summary>
+    private const string UpgradeFrom2Sql = TotalsSql + """
+        INSERT INTO totals (kind, entries, bytes) SELECT kind, COUNT(*), SUM(size) FROM entries GROUP BY kind;
+        UPDATE meta SET value = '3' WHERE key = 'schema_version';
         """;
 
     /// <summary>From version 1: owners, not known for what is already there, and xattr digests (none) (<see cref="Psync.Protocol.FileState.NoOwner"/>, which compares equal to any).</summary>
@@ -102,6 +133,14 @@ internal static class StateIndexSchema
             upgrade.CommandText = UpgradeFrom1Sql;
             upgrade.ExecuteNonQuery();
             found = "2";
+        }
+        if (found == "2")
+        {
+            using var upgrade = connection.CreateCommand();
+            upgrade.Transaction = transaction;
+            upgrade.CommandText = UpgradeFrom2Sql;
+            upgrade.ExecuteNonQuery();
+            found = "3";
         }
         if (found != Version.ToString(CultureInfo.InvariantCulture))
         {

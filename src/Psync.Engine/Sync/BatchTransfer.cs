@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Psync.Engine.Agents;
 using Psync.Engine.Planning;
 using Psync.Engine.Transfer;
@@ -99,6 +100,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         // puts them (and the early ones' renames) on disk before the index records any of them.
         Operation[] late = [.. rest.Select(i => CommitOf(stage, transfers[i], durable: false)), .. trees.Select(t => new CommitOp($"{stage}/{t.Root.Path}", t.Root.Path, Expect.Absent))];
         var answers = await results.RunDurablyAsync(target, late, before: true, after: true, ct).ConfigureAwait(false);
+        ctx.Journal.Progress.Committed(answers[..rest.Count]);
         for (var k = 0; k < rest.Count; k++)
         {
             committed[rest[k]] = answers[k];
@@ -148,6 +150,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         }
         using var tx = ctx.Index.Begin();
         var applied = 0;
+        var files = new List<OpResult>();
         for (var k = 0; k < trees.Count; k++)
         {
             var answer = answers[k];
@@ -173,7 +176,6 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
                 {
                     TransferAction t => (t.Source, EntryKind.File),
                     MkdirAction m => (m.Source, EntryKind.Directory),
-                    SymlinkAction l => (l.Source, EntryKind.Symlink),
                     _ => throw new InvalidOperationException($"{entry.GetType().Name} in a new tree"),
                 };
                 if (!placed.TryGetValue(entry.Path, out var found) || found.State.Kind != kind)
@@ -187,12 +189,14 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
                 {
                     applied++;
                     Agreed(target, transfer, result, elapsed);
+                    files.Add(result);
                     continue;
                 }
                 results.Handle(target, entry, result, (a, r) => results.Agreed(a, source, target, r, a.KindOf()), elapsed);
             }
         }
         tx.Commit();
+        ctx.Journal.Progress.Committed(files);
         return applied;
     }
 
@@ -256,6 +260,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
             var window = Enumerable.Range(next, transfers.Count - next).Where(i => committed[i] is null).Take(size).ToList();
             // Durable: a sync first, and the agent commits only what was staged before it began.
             var tried = await results.RunDurablyAsync(target, [.. window.Select(i => CommitOf(stage, transfers[i], ctx.Options.Durable))], before: true, after: false, ct).ConfigureAwait(false);
+            ctx.Journal.Progress.Committed(tried);
             var ok = 0;
             for (var k = 0; k < window.Count; k++)
             {
@@ -289,8 +294,8 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
 }
 
 /// <summary>
-/// A directory the target does not have, with what the plan creates below it there (directories,
-/// files, links): staged whole by one rsync and put in place with one rename.
+/// A directory the target does not have, with what the plan creates below it there (directories
+/// and files): staged whole by one rsync and put in place with one rename.
 /// </summary>
 internal sealed record NewTree(MkdirAction Root, IReadOnlyList<SyncAction> Members)
 {
@@ -320,15 +325,16 @@ internal sealed record NewTree(MkdirAction Root, IReadOnlyList<SyncAction> Membe
         var mixed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var action in plan)
         {
-            if (action is SkipAction || ReferenceEquals(action, roots.GetValueOrDefault(action.Path)) || RootOf(action.Path, roots) is not { } root)
+            if (ReferenceEquals(action, roots.GetValueOrDefault(action.Path)) || RootOf(action.Path, roots) is not { } root)
             {
                 continue;
             }
-            var creates = action switch
+            // Links keep their own operation (it sets their mtime); a name near rsync's limit
+            // (a skip says one is over it) gets the agents' mkdir, which has none.
+            var creates = Encoding.UTF8.GetByteCount(action.Path) <= Rsync.MaxPathBytes - 256 && action switch
             {
                 MkdirAction d => d.Target == target,
                 TransferAction t => t.Target == target && t.Expect.Check && !t.Expect.State.Exists,
-                SymlinkAction l => l.Target == target && l.Expect.Check && !l.Expect.State.Exists,
                 _ => false,
             };
             if (creates)

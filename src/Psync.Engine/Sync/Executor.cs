@@ -43,6 +43,8 @@ internal sealed class Executor
             _ctx.Journal.SetQueue([]);
             return;
         }
+        var planned = plan.OfType<TransferAction>().ToList();
+        _ctx.Journal.Progress.Plan(planned.Count, planned.Sum(t => t.Source.Size));
         foreach (var conflict in plan.OfType<ConflictAction>())
         {
             await _conflicts.CopyAsync(conflict, ct).ConfigureAwait(false);
@@ -71,11 +73,15 @@ internal sealed class Executor
             if (running.Count > 0)
             {
                 queue.Start(running);
+                var mark = _ctx.Journal.Progress.Mark();
                 await _transfers.RunAsync(side, transfers, trees[side], new Progress<int>(percent => queue.Progress(running, percent)), ct).ConfigureAwait(false);
+                var sent = running.OfType<TransferAction>().ToList();
+                _ctx.Journal.Progress.Settle(mark, sent.Count, sent.Sum(t => t.Source.Size));
                 queue.Finish(running);
             }
         }
         RecordAgreements(plan);
+        _ctx.Journal.SetTotals(_ctx.Index.Totals());
         _ctx.Journal.SetQueue([]);
     }
 

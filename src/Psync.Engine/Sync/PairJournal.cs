@@ -1,4 +1,5 @@
 using Psync.Engine.Conflicts;
+using Psync.Engine.Index;
 using Psync.Protocol;
 
 namespace Psync.Engine.Sync;
@@ -19,6 +20,36 @@ internal sealed class PairJournal(TimeProvider clock, int historySize = 2000)
     private long _nextConflictId;
     private ConflictStore? _store;
     private readonly OutOfSyncRegistry _outOfSync = new(clock);
+    private PairTotals? _totals;
+    private ProgressTracker? _progress;
+
+    /// <summary>The current run's progress; subscribers hear <see cref="PairNotification.Progress"/>.</summary>
+    public ProgressTracker Progress => LazyInitializer.EnsureInitialized(ref _progress, () => new ProgressTracker(clock, () => Notify(PairNotification.Progress)));
+
+    public PairTotals? Totals
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _totals;
+            }
+        }
+    }
+
+    /// <summary>The index's totals after a reconcile or a plan; subscribers hear <see cref="PairNotification.Progress"/> when they changed.</summary>
+    public void SetTotals(TreeTotals agreed)
+    {
+        lock (_lock)
+        {
+            if (_totals is { } t && t.Left == agreed)
+            {
+                return;
+            }
+            _totals = new PairTotals(agreed, agreed, clock.GetUtcNow());
+        }
+        Notify(PairNotification.Progress);
+    }
 
     public PairStatus Status
     {
@@ -127,6 +158,11 @@ internal sealed class PairJournal(TimeProvider clock, int historySize = 2000)
             }
             var lastSync = state == PairState.Idle && _status.State != PairState.Idle ? clock.GetUtcNow() : _status.LastSync;
             _status = new PairStatus(state, reason, clock.GetUtcNow(), lastSync, awaitsDeleteConfirmation, windowOpens);
+        }
+        if (state is not (PairState.Syncing or PairState.Reconciling or PairState.Starting))
+        {
+            // Idle, paused, waiting, failed or stopped: the run of plans is over.
+            Progress.Finish();
         }
         Notify(PairNotification.Status);
     }

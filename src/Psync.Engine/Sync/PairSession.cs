@@ -277,7 +277,9 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
         var why = ctx.Reconcile.TakeWhole() ?? "periodic";
         ctx.Journal.SetStatus(PairState.Reconciling);
         _lastReconcile = ctx.Clock.GetTimestamp();
-        if (await _reconciler.RunAsync(ct, why: why, drain: DrainAsync).ConfigureAwait(false) is { } reason)
+        var paused = await _reconciler.RunAsync(ct, why: why, drain: DrainAsync).ConfigureAwait(false);
+        ctx.Journal.SetTotals(ctx.Index.Totals());
+        if (paused is { } reason)
         {
             Pause(reason);
             return;

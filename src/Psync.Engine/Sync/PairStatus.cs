@@ -121,6 +121,9 @@ public enum PairNotification
 
     /// <summary><see cref="SyncPair.Conflicts"/> changed.</summary>
     Conflicts,
+
+    /// <summary><see cref="SyncPair.Progress"/> or <see cref="SyncPair.Totals"/> changed.</summary>
+    Progress,
 }
 
 /// <summary>A deleted or replaced version kept in one side's <c>.psync/trash/</c>.</summary>
@@ -142,3 +145,9 @@ public sealed record RestoreResult(Side Side, string TrashId, string OriginalPat
     /// <summary>True when the original path was taken and the version was restored beside it.</summary>
     public bool Renamed => RestoredPath != OriginalPath;
 }
+
+/// <summary>How big each side's tree is, per <see cref="SyncPair.Totals"/>.</summary>
+/// <param name="Left">The left tree: what the index holds, the paths both sides agree on.</param>
+/// <param name="Right">The right tree, likewise. Both read the same index; a change not synced yet counts once it is.</param>
+/// <param name="Time">When the figures were read.</param>
+public sealed record PairTotals(Index.TreeTotals Left, Index.TreeTotals Right, DateTimeOffset Time);

@@ -25,7 +25,7 @@ public sealed class PairRunner : IAsyncDisposable
         {
             switch (what)
             {
-                case PairNotification.Status:
+                case PairNotification.Status or PairNotification.Progress:
                     live.Publish(id, UpdateKind.Status);
                     break;
                 case PairNotification.Queue:

@@ -130,8 +130,12 @@ public sealed class PairRunners(
         }
         var status = runner.Pair.Status;
         var (name, reason) = runner.Failure is { } failure ? ("error", failure) : (status.State.ToString().ToLowerInvariant(), status.Reason);
-        return new PairStatusResource(name, reason, status.Since, status.LastSync, runner.Pair.Queue.Count, openConflicts, runner.BytesPerSecond, runner.Pair.Counters,
-            runner.Failure is null && status.AwaitsDeleteConfirmation, runner.Failure is null ? status.WindowOpens : null);
+        var progress = runner.Pair.Progress;
+        // Counters grow when a batch ends; during a long batch its commits are the throughput.
+        var rate = Math.Max(runner.BytesPerSecond, progress is { Finished: false } ? progress.BytesPerSecond : 0);
+        return new PairStatusResource(name, reason, status.Since, status.LastSync, runner.Pair.Queue.Count, openConflicts, rate, runner.Pair.Counters,
+            runner.Failure is null && status.AwaitsDeleteConfirmation, runner.Failure is null ? status.WindowOpens : null,
+            runner.Pair.Totals, progress is null ? null : ProgressResource.From(progress));
     }
 
     /// <summary>Samples throughput; pairs whose figure changed get a status update.</summary>

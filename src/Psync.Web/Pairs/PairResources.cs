@@ -42,6 +42,8 @@ public sealed record PairResource(
 /// <param name="Counters">Totals since the pair started.</param>
 /// <param name="AwaitsDeleteConfirmation">Paused by the delete guard: resume with <c>confirmDeletes=true</c> to let the held plan go ahead.</param>
 /// <param name="WindowOpens">While waiting: when its sync window opens.</param>
+/// <param name="Totals">How big each tree is (files, directories, symlinks, bytes), as the pair's state index knows it; null before its first start.</param>
+/// <param name="Progress">The current run of plans (or the last one, finished): files and bytes committed of those planned, rate, time left.</param>
 public sealed record PairStatusResource(
     string State,
     string? Reason,
@@ -52,7 +54,24 @@ public sealed record PairStatusResource(
     double BytesPerSecond,
     PairCounters Counters,
     bool AwaitsDeleteConfirmation = false,
-    DateTimeOffset? WindowOpens = null);
+    DateTimeOffset? WindowOpens = null,
+    PairTotals? Totals = null,
+    ProgressResource? Progress = null);
+
+/// <param name="Files">Files to send in this run.</param>
+/// <param name="FilesDone">Files committed so far.</param>
+/// <param name="Bytes">Their bytes.</param>
+/// <param name="BytesDone">The committed files' bytes.</param>
+/// <param name="Fraction">0 to 1, by bytes (by files when there are none).</param>
+/// <param name="BytesPerSecond">Bytes committed per second over the run.</param>
+/// <param name="SecondsLeft">Time left at that rate; null while unknown.</param>
+/// <param name="Started">When the run started.</param>
+/// <param name="Finished">The run is over (the pair went idle, paused or stopped).</param>
+public sealed record ProgressResource(long Files, long FilesDone, long Bytes, long BytesDone, double Fraction, double BytesPerSecond, double? SecondsLeft, DateTimeOffset Started, bool Finished)
+{
+    public static ProgressResource From(PlanProgress p) =>
+        new(p.Files, p.FilesDone, p.Bytes, p.BytesDone, p.Fraction, p.BytesPerSecond, p.Remaining?.TotalSeconds, p.Started, p.Finished);
+}
 
 /// <summary>What a pair's creation or edit carries; omitted options keep psync's defaults. The limits are the engine's (PairOptions).</summary>
 public sealed record PairRequest(

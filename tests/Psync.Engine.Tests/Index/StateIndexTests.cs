@@ -296,7 +296,9 @@ public sealed class StateIndexTests : IDisposable
         var entry = Assert.IsType<IndexEntry>(index.Get("a.txt"));
         Assert.Equal((FileState.NoOwner, FileState.NoOwner, 5L), (entry.Left.Uid, entry.Right.Gid, entry.Left.Size));
         Assert.True(entry.Left.SameOwner(entry.Left with { Uid = 1000, Gid = 1000 }));
-        Assert.Equal("2", index.GetMeta("schema_version"));
+        Assert.Equal("3", index.GetMeta("schema_version"));
+        // The totals table is filled from what the old file held.
+        Assert.Equal(new TreeTotals(1, 0, 0, 5), index.Totals());
     }
 
     [Fact]
@@ -324,7 +326,7 @@ public sealed class StateIndexTests : IDisposable
 
         // Act + Assert
         Assert.Throws<ArgumentException>(() => index.SetMeta("schema_version", "2"));
-        Assert.Equal("2", index.GetMeta("schema_version"));
+        Assert.Equal("3", index.GetMeta("schema_version"));
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class ConflictDetailTests : IAsyncLifetime
         Assert.Empty(left.QuerySelectorAll(".psync-newer"));
         Assert.Single(right.QuerySelectorAll(".psync-newer"));
         Assert.Equal("1.5 KiB (1,536 bytes)", left.QuerySelector(".psync-size")!.TextContent);
-        Assert.Equal(Format.TimeWithZone(Resources.Now), left.QuerySelector(".psync-modified")!.TextContent);
+        Assert.Equal(Format.Time(Resources.Now), left.QuerySelector(".psync-modified")!.TextContent);
         Assert.Contains("rw-r--r-- (644)", left.TextContent, StringComparison.Ordinal);
         Assert.Contains("uid 1000, gid 100", left.TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("ino", cut.Markup, StringComparison.Ordinal);

@@ -19,14 +19,4 @@ public sealed class FormatPermissionsTests
         // Assert
         Assert.Equal(expected, text);
     }
-
-    [Fact]
-    public void TimeWithZone_ShowsTheOffset()
-    {
-        // Act
-        var text = Format.TimeWithZone(new DateTimeOffset(2026, 5, 1, 8, 0, 0, TimeSpan.Zero));
-
-        // Assert
-        Assert.Matches(@"^2026-05-01 \d\d:00:00 [+-]\d\d:\d\d$", text);
-    }
 }

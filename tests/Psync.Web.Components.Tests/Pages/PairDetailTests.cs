@@ -133,6 +133,30 @@ public sealed class PairDetailTests : IAsyncLifetime
     }
 
     /// <summary>The pair page, with the popover provider its event log's filters (selects) need next to them.</summary>
+    [Fact]
+    public async Task Render_TabInTheQuery_OpensIt_AndAnotherTabGoesIntoTheAddress()
+    {
+        // Arrange: the page as a reload of /pairs/ID?tab=charts opens it.
+        var pair = await _host.CreateLocalPairAsync("tabbed");
+        var navigation = _host.Context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        navigation.NavigateTo($"/pairs/{pair.Id}?tab=charts");
+
+        // Act
+        var cut = _host.Context.Render(b =>
+        {
+            b.OpenComponent<MudPopoverProvider>(0);
+            b.CloseComponent();
+            b.OpenComponent<PairDetail>(1);
+            b.AddAttribute(2, nameof(PairDetail.Id), pair.Id);
+            b.CloseComponent();
+        });
+
+        // Assert: the charts show; a click on Events puts tab=events in the address (replacing it).
+        await cut.WaitForAssertionAsync(() => Assert.NotEmpty(cut.FindAll("#pair-charts")), PsyncTestHost.Deadline);
+        cut.FindAll(".mud-tab").First(t => t.TextContent.Trim() == "Events").Click();
+        await cut.WaitForAssertionAsync(() => Assert.EndsWith($"/pairs/{pair.Id}?tab=events", navigation.Uri, StringComparison.Ordinal), PsyncTestHost.Deadline);
+    }
+
     private IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> RenderDetail(int id) => _host.Context.Render(b =>
     {
         b.OpenComponent<MudPopoverProvider>(0);

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Psync.Web.Alerts;
 using Psync.Web.Audit;
 using Psync.Web.Auth;
+using Psync.Web.Charts;
 using Psync.Web.Data;
 using Psync.Web.Live;
 using Psync.Web.Pairs;
@@ -46,6 +47,7 @@ public sealed class PsyncTestHost : IAsyncDisposable
         services.AddPsyncEngine();
         services.AddPsyncAudit();
         services.AddPsyncAlerts();
+        services.AddPsyncCharts();
         services.RemoveAll<IHostedService>();
         services.AddOptions<AuthOptions>();
         services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<UserEntity>, Microsoft.AspNetCore.Identity.PasswordHasher<UserEntity>>();

@@ -32,6 +32,8 @@ public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
         { "GET", "/api/v1/pairs/{id}/events", "GetEvents" },
         { "GET", "/api/v1/pairs/{id}/conflicts", "GetConflicts" },
         { "GET", "/api/v1/pairs/{id}/trash", "GetTrash" },
+        { "GET", "/api/v1/pairs/{id}/totals", "GetPairTotals" },
+        { "GET", "/api/v1/pairs/{id}/series", "GetPairSeries" },
         { "POST", "/api/v1/pairs/{id}/trash/restore", "RestoreFromTrash" },
         { "GET", "/api/v1/pairs/{id}/out-of-sync", "GetOutOfSync" },
         { "POST", "/api/v1/pairs/{id}/out-of-sync/retry", "RetryOutOfSync" },

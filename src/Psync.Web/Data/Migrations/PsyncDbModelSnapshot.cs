@@ -204,6 +204,43 @@ namespace Psync.Web.Data.Migrations
                     b.ToTable("Audit", (string)null);
                 });
 
+            modelBuilder.Entity("Psync.Web.Charts.SampleEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Conflicts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Files")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PairId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Queue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Seconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PairId", "Seconds", "Start");
+
+                    b.ToTable("Samples", (string)null);
+                });
+
             modelBuilder.Entity("Psync.Web.Data.EventEntity", b =>
                 {
                     b.Property<long>("Id")
