@@ -53,7 +53,7 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, Str
                     case ListTrash l:
                         await SendTrashAsync(trash, l.RequestId, ct).ConfigureAwait(false);
                         break;
-                    case OpRequest { Op: not (StatOp or HashOp) } r when readOnly:
+                    case OpRequest { Op: not (StatOp or HashOp or ReadHeadOp) } r when readOnly:
                         await _output.SendAsync(new OpResult(r.RequestId, OpStatus.Error, FileState.Absent, "this agent is read-only", null), ct).ConfigureAwait(false);
                         break;
                     case OpRequest r when ops is not null:

@@ -56,6 +56,9 @@ internal sealed record CliOptions
     /// <summary>--mode: which way the pair syncs.</summary>
     public SyncMode Mode { get; init; }
 
+    /// <summary>--conflicts: how a two-way pair settles a file both sides changed.</summary>
+    public ConflictPolicy Conflicts { get; init; }
+
     /// <summary>The pair's own data folder (--data-dir, or the default one for this pair).</summary>
     public required string DataDir { get; init; }
 
@@ -94,6 +97,7 @@ internal sealed record CliOptions
             Durable = Durable,
             Xattrs = Xattrs,
             Mode = Mode,
+            Conflicts = Conflicts,
             SkipInitialSync = SkipInitialSync,
             AgentPath = AgentPath,
             Identity = Identity,

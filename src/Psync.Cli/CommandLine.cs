@@ -34,12 +34,13 @@ internal static class CommandLine
     public static readonly OptionSpec Acls = new('A', "acls", false);
     public static readonly OptionSpec BwLimit = new(null, "bwlimit", true);
     public static readonly OptionSpec Window = new(null, "window", true);
+    public static readonly OptionSpec Conflicts = new(null, "conflicts", true);
 
     public static readonly IReadOnlyList<OptionSpec> All =
     [
         Help, Version, RemoteHost, Debug, Tempfiles, Excludes, RsyncExcludes, Extra, Banned, Translate,
         DryRun, SyncOnly, SkipInitialSync, Force, Mode, DataDir, Hold, TrashDays, MaxDeleteShare, Agent, Identity, AcceptHostKey,
-        SshAgent, NoFsync, Xattrs, Acls, BwLimit, Window,
+        SshAgent, NoFsync, Xattrs, Acls, BwLimit, Window, Conflicts,
     ];
 
     private static readonly OptionParser Parser = new(All);
@@ -78,6 +79,7 @@ internal static class CommandLine
         TimeSpan? trash = null;
         double? share = null;
         var mode = SyncMode.TwoWay;
+        var conflicts = ConflictPolicy.Ask;
         var bwlimit = 0;
         var windows = new List<string>();
         var tempfiles = new List<string>();
@@ -115,6 +117,7 @@ internal static class CommandLine
                 case var o when o == SshAgent: sshAgent = true; break;
                 case var o when o == BwLimit: bwlimit = (int)Math.Clamp(OptionValues.WholeNumber(o, v), -1, int.MaxValue); break;
                 case var o when o == Window: windows.Add(v); break;
+                case var o when o == Conflicts: conflicts = OptionValues.Policy(o, v); break;
                 default: throw new UsageException($"option {option.Name} is not handled"); // a spec added to All but not here
             }
         }
@@ -169,6 +172,7 @@ internal static class CommandLine
             Durable = !noFsync,
             Xattrs = xattrs,
             Mode = mode,
+            Conflicts = conflicts,
             DataDir = dataDir ?? DataDirectory.ForPair(env, source, host, destination),
             DeleteHold = hold,
             TrashRetention = trash,
@@ -189,6 +193,7 @@ internal static class CommandLine
     private static OptionSpec OptionOf(string pairOption) => pairOption switch
     {
         nameof(PairOptions.Mode) => Mode,
+        nameof(PairOptions.Conflicts) => Conflicts,
         nameof(PairOptions.DeleteHold) => Hold,
         nameof(PairOptions.TrashRetention) => TrashDays,
         nameof(PairOptions.MaxDeleteShare) => MaxDeleteShare,

@@ -65,6 +65,9 @@ internal static class HelpText
                                              right, the right's own new or changed files are kept and listed as
                                              conflicts; mirror: the right becomes the left, its own changes go
                                              to its trash (in both, a file deleted on the right comes back)
+                  --conflicts=POLICY         when both sides changed a file: ask (default): keep both, the other
+                                             as a conflict copy, until you settle it; newer, left or right: that
+                                             version wins at once, the other goes to its side's trash (two-way only)
                   --data-dir=DIR             keep this pair's state index in DIR (default: a folder per pair in
                                              $PSYNC_DATA, else $XDG_STATE_HOME/psync, else ~/.local/state/psync)
                   --hold=MS                  hold deletes and moves MS milliseconds, so an editor's save dance

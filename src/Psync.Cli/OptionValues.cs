@@ -34,6 +34,11 @@ internal static class OptionValues
         Engine.SyncModes.TryParse(value, out var mode) ? mode
             : throw new UsageException($"option {option.Name}: '{value}' is not a mode; the modes are {Engine.SyncModes.Names}");
 
+    /// <summary>A <see cref="Engine.ConflictPolicy"/> by its name (<see cref="Engine.ConflictPolicies.Name"/>).</summary>
+    public static Engine.ConflictPolicy Policy(OptionSpec option, string value) =>
+        Engine.ConflictPolicies.TryParse(value, out var policy) ? policy
+            : throw new UsageException($"option {option.Name}: '{value}' is not a conflict policy; the policies are {Engine.ConflictPolicies.Names}");
+
     public static string NotEmpty(OptionSpec option, string value) =>
         value.Length > 0 ? value : throw new UsageException($"option {option.Name}: the value is empty");
 

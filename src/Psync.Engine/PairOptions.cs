@@ -80,6 +80,9 @@ public sealed record PairOptions
     /// <summary>psync --mode: which way the pair syncs (<see cref="SyncMode.TwoWay"/> by default).</summary>
     public SyncMode Mode { get; init; } = SyncMode.TwoWay;
 
+    /// <summary>psync --conflicts: how a two-way pair settles a file both sides changed (<see cref="ConflictPolicy.Ask"/>, a person, by default).</summary>
+    public ConflictPolicy Conflicts { get; init; } = ConflictPolicy.Ask;
+
     /// <summary>psync -n: plan and log, change nothing.</summary>
     public bool DryRun { get; init; }
 
@@ -158,6 +161,14 @@ public sealed record PairOptions
         if (!Enum.IsDefined(Mode))
         {
             Add(nameof(Mode), SyncModes.Invalid);
+        }
+        if (!Enum.IsDefined(Conflicts))
+        {
+            Add(nameof(Conflicts), ConflictPolicies.Invalid);
+        }
+        else if (Conflicts != ConflictPolicy.Ask && Mode != SyncMode.TwoWay)
+        {
+            Add(nameof(Conflicts), ConflictPolicies.OnlyTwoWay);
         }
         if (DeleteHold < TimeSpan.Zero || DeleteHold > MaxDeleteHold)
         {

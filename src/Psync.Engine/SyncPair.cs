@@ -279,6 +279,23 @@ public sealed class SyncPair : IAsyncDisposable
     }
 
     /// <summary>
+    /// The first <paramref name="maxBytes"/> bytes (at most <see cref="ReadHeadOp.Limit"/>) of the
+    /// regular file <paramref name="path"/> on <paramref name="side"/>, and its state, read by that
+    /// side's agent (confined to the root, no symlink followed): to show a person both versions of a conflict.
+    /// </summary>
+    /// <remarks>Asks the running session's agent directly, like <see cref="TrashAsync"/>; works while the pair is paused.</remarks>
+    /// <exception cref="PairNotRunningException">No session is running (stopped, starting, restarting).</exception>
+    /// <exception cref="InvalidOperationException">The path is not a regular file, or cannot be read; the message says why.</exception>
+    public async Task<(FileState State, byte[] Head)> ReadHeadAsync(Side side, string path, int maxBytes, CancellationToken ct)
+    {
+        var live = _live ?? throw NotRunning();
+        var result = await live.Agent(side).RunAsync(new ReadHeadOp(path, maxBytes), ct).ConfigureAwait(false);
+        return result.Status == OpStatus.Ok && result.Data is { } data
+            ? (result.State, Convert.FromBase64String(data))
+            : throw new InvalidOperationException(result.Message ?? $"{PathCodec.Display(path)} cannot be read");
+    }
+
+    /// <summary>
     /// Lists what <paramref name="side"/>'s trash (<c>.psync/trash/</c>) holds, newest first: the
     /// versions deleted or replaced there, kept for <see cref="PairOptions.TrashRetention"/>.
     /// </summary>

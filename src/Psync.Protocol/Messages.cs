@@ -8,8 +8,8 @@ public abstract record Message
 {
     /// <summary>Bumped on every incompatible change; the hello carries it.</summary>
     /// <remarks>2: <see cref="ListTrash"/>, <see cref="TrashEntries"/> and <see cref="RestoreOp"/>. 3: paged scans
-    /// (<see cref="Scan"/>'s After and Limit). 4: <see cref="OpResult.Reason"/>. 5: owners and the xattr digest in <see cref="FileState"/> and <see cref="SetAttrOp"/>, <see cref="SyncOp"/>, <see cref="GetXattrsOp"/>, <see cref="Configure.Xattrs"/>.</remarks>
-    public const int ProtocolVersion = 5;
+    /// (<see cref="Scan"/>'s After and Limit). 4: <see cref="OpResult.Reason"/>. 5: owners and the xattr digest in <see cref="FileState"/> and <see cref="SetAttrOp"/>, <see cref="SyncOp"/>, <see cref="GetXattrsOp"/>, <see cref="Configure.Xattrs"/>. 6: <see cref="ReadHeadOp"/>.</remarks>
+    public const int ProtocolVersion = 6;
 
     public abstract MessageType Type { get; }
 

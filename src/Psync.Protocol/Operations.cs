@@ -15,6 +15,7 @@ public enum OpCode : byte
     Restore = 11,
     Sync = 12,
     GetXattrs = 13,
+    ReadHead = 14,
 }
 
 /// <summary>
@@ -63,6 +64,7 @@ public abstract record Operation
             OpCode.Restore => new RestoreOp(r.Str(), r.OptStr()),
             OpCode.Sync => new SyncOp(),
             OpCode.GetXattrs => new GetXattrsOp(r.Str()),
+            OpCode.ReadHead => new ReadHeadOp(r.Str(), r.I32()),
             _ => throw new ProtocolException($"unknown operation {(byte)code}"),
         };
     }
@@ -255,4 +257,23 @@ public sealed record GetXattrsOp(string Path) : Operation
     public override OpCode Code => OpCode.GetXattrs;
 
     protected override void WriteBody(WireWriter w) => w.Str(Path);
+}
+
+/// <summary>
+/// The first <see cref="MaxBytes"/> bytes (at most <see cref="Limit"/>) of a regular file, base64 in
+/// <see cref="OpResult.Data"/>, with the file's state: what a person compares to settle a conflict.
+/// Symlinks are not followed; anything but a regular file is an error.
+/// </summary>
+public sealed record ReadHeadOp(string Path, int MaxBytes) : Operation
+{
+    /// <summary>The most a read returns, whatever is asked.</summary>
+    public const int Limit = 1024 * 1024;
+
+    public override OpCode Code => OpCode.ReadHead;
+
+    protected override void WriteBody(WireWriter w)
+    {
+        w.Str(Path);
+        w.I32(MaxBytes);
+    }
 }

@@ -456,6 +456,49 @@ public abstract class OperationTests<TLauncher> : IAsyncLifetime where TLauncher
     }
 
     [AgentFact(Under = Launch.All)]
+    public async Task ReadHead_File_ReturnsTheFirstBytesAndTheState()
+    {
+        var state = await WriteAsync("d/f.txt", "0123456789");
+
+        var head = await _agent.RunAsync(new ReadHeadOp("d/f.txt", 4));
+        var whole = await _agent.RunAsync(new ReadHeadOp("d/f.txt", 1000));
+
+        Assert.Equal(OpStatus.Ok, head.Status);
+        Assert.Equal("0123", System.Text.Encoding.ASCII.GetString(Convert.FromBase64String(head.Data!)));
+        Assert.Equal(state, head.State);
+        Assert.Equal("0123456789", System.Text.Encoding.ASCII.GetString(Convert.FromBase64String(whole.Data!)));
+    }
+
+    [AgentFact]
+    public async Task ReadHead_MoreThanTheLimit_ReturnsTheLimit()
+    {
+        await File.WriteAllBytesAsync(Full("big"), new byte[ReadHeadOp.Limit + 10]);
+
+        var result = await _agent.RunAsync(new ReadHeadOp("big", int.MaxValue));
+
+        Assert.Equal(ReadHeadOp.Limit, Convert.FromBase64String(result.Data!).Length);
+    }
+
+    [AgentFact]
+    public async Task ReadHead_OutsideTheRootOrNotAFile_IsRefused()
+    {
+        var outside = _agent.NewOutsideDirectory();
+        await File.WriteAllTextAsync(Path.Combine(outside, "secret"), "secret");
+        File.CreateSymbolicLink(Full("link"), _agent.SeenByAgent(Path.Combine(outside, "secret")));
+        Directory.CreateDirectory(Full("dir"));
+        await WriteAsync(".psync/trash/t", "own area");
+
+        foreach (var path in new[] { $"../{Path.GetFileName(outside)}/secret", "link", "dir", ".psync/trash/t", "missing" })
+        {
+            var result = await _agent.RunAsync(new ReadHeadOp(path, 100));
+
+            Assert.NotEqual(OpStatus.Ok, result.Status);
+            Assert.Null(result.Data);
+        }
+        Assert.Equal(OpStatus.Error, (await _agent.RunAsync(new ReadHeadOp("x", -1))).Status);
+    }
+
+    [AgentFact(Under = Launch.All)]
     public async Task RemoveStage_Batch_RemovesWhatIsLeft()
     {
         await WriteAsync(".psync/stage/b7/x/y", "left over");

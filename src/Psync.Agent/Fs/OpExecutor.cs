@@ -39,6 +39,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
                 RestoreOp o => Restore(id, o),
                 SyncOp => SyncFs(id),
                 GetXattrsOp o => GetXattrs(id, o),
+                ReadHeadOp o => ReadHead(id, o),
                 _ => Error(id, $"unsupported operation {op.Code}"),
             };
         }
@@ -340,6 +341,32 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
         {
             return Error(id, $"{PathCodec.Display(o.Path)} is not a regular file");
         }
+        using var stream = OpenFile(parent, o.Path);
+        var hash = Convert.ToHexStringLower(Sha256.HashData(stream));
+        return new OpResult(id, OpStatus.Ok, before, null, hash);
+    }
+
+    private OpResult ReadHead(int id, ReadHeadOp o)
+    {
+        if (o.MaxBytes < 0)
+        {
+            return Error(id, "a read needs a length of 0 or more");
+        }
+        using var parent = fs.OpenParent(o.Path);
+        var before = RootFs.Stat(parent.Fd, parent.Leaf);
+        if (before.Kind != EntryKind.File)
+        {
+            return Error(id, $"{PathCodec.Display(o.Path)} is not a regular file");
+        }
+        using var stream = OpenFile(parent, o.Path);
+        var buffer = new byte[(int)Math.Min(Math.Min(o.MaxBytes, ReadHeadOp.Limit), before.Size)];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        return new OpResult(id, OpStatus.Ok, before, null, Convert.ToBase64String(buffer, 0, read));
+    }
+
+    /// <summary>Opens a regular file for reading, never following a symlink.</summary>
+    private static FileStream OpenFile(in Parent parent, string path)
+    {
         int fd;
         fixed (byte* p = parent.Leaf)
         {
@@ -348,12 +375,9 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
         }
         if (fd < 0)
         {
-            throw new ErrnoException(Libc.Errno, $"open {PathCodec.Display(o.Path)}");
+            throw new ErrnoException(Libc.Errno, $"open {PathCodec.Display(path)}");
         }
-        using var handle = new SafeFileHandle(fd, ownsHandle: true);
-        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
-        var hash = Convert.ToHexStringLower(Sha256.HashData(stream));
-        return new OpResult(id, OpStatus.Ok, before, null, hash);
+        return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 0);
     }
 
     private OpResult Purge(int id, PurgeOp o)

@@ -19,6 +19,12 @@ internal sealed class ConflictCopier(PairContext ctx, ResultHandler results)
         {
             return;
         }
+        if (ctx.Options.Mode == SyncMode.TwoWay && conflict.Left.Kind != EntryKind.Directory && conflict.Right.Kind != EntryKind.Directory
+            && ctx.Options.Conflicts.Loser(conflict.Left.MtimeNs, conflict.Right.MtimeNs) is { } byPolicy)
+        {
+            await SettleByPolicyAsync(conflict, byPolicy, ct).ConfigureAwait(false);
+            return;
+        }
         var loser = conflict.Loser;
         var loserState = loser == Side.Left ? conflict.Left : conflict.Right;
         var now = ctx.Clock.GetUtcNow();
@@ -44,6 +50,30 @@ internal sealed class ConflictCopier(PairContext ctx, ResultHandler results)
             results.Handle(loser, conflict, result, (_, _) => { }, TimeSpan.Zero);
             return;
         }
+    }
+
+    /// <summary>
+    /// The pair's <see cref="PairOptions.Conflicts"/> policy settles it at once: the losing version
+    /// goes to its side's trash (compare-and-swap), the winner then syncs over the freed name as after
+    /// any delete beaten by a modification, and the conflict is listed as resolved by the policy.
+    /// </summary>
+    private async Task SettleByPolicyAsync(ConflictAction conflict, Side loser, CancellationToken ct)
+    {
+        var loserState = loser == Side.Left ? conflict.Left : conflict.Right;
+        var result = await ctx.Agent(loser).RunAsync(new DeleteOp(conflict.Path, Expect.Is(loserState), Recursive: false), ct).ConfigureAwait(false);
+        if (result.Status != OpStatus.Ok)
+        {
+            results.Handle(loser, conflict, result, (_, _) => { }, TimeSpan.Zero);
+            return;
+        }
+        ctx.Changes.Requeue(conflict.Work, TimeSpan.Zero);
+        ctx.Changes.NoteOwnWrite(loser, conflict.Path, result.Seq);
+        ctx.Changes.Report(loser, conflict.Path, FileState.Absent, result.Seq);
+        var policy = ctx.Options.Conflicts.Name();
+        var record = ctx.Journal.AddConflict(conflict.Path, conflict.Left, conflict.Right, loser, ConflictRecord.InTrash);
+        ctx.Journal.MarkResolved(record.Id);
+        ctx.Journal.Record(EventKind.Conflict, loser, conflict.Path, $"both sides changed; the {loser.Name()} version went to the {loser.Name()} trash (conflict policy: {policy})");
+        ctx.Journal.Record(EventKind.Resolved, loser, conflict.Path, $"conflict {record.Id}: the {loser.Other().Name()} version wins by the pair's conflict policy ({policy})");
     }
 
     /// <summary>

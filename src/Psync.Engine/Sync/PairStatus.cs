@@ -85,7 +85,14 @@ public sealed record ConflictRecord(
     Side Loser,
     string ConflictCopy,
     DateTimeOffset Time,
-    bool Resolved);
+    bool Resolved)
+{
+    /// <summary>The <see cref="ConflictCopy"/> of a conflict that the pair's policy settled: the loser went to its side's trash.</summary>
+    public const string InTrash = ".psync/trash";
+
+    /// <summary>Where each side's version lives now: the loser's in its conflict copy, the winner's at the name (null: in the trash).</summary>
+    public string? VersionPath(Side side) => side != Loser ? Path : ConflictCopy == InTrash ? null : ConflictCopy;
+}
 
 /// <summary>How a person settles a conflict.</summary>
 public enum ConflictResolution

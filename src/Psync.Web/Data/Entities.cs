@@ -41,6 +41,8 @@ public sealed class PairEntity
     public bool Force { get; set; }
     /// <summary>Which way the pair syncs; stored by its enum name (TwoWay, OneWaySafe, Mirror).</summary>
     public SyncMode Mode { get; set; }
+    /// <summary>How a two-way pair settles a file both sides changed; stored by its enum name (Ask, Newer, Left, Right).</summary>
+    public ConflictPolicy Conflicts { get; set; }
     public bool SkipInitialSync { get; set; }
     public int HoldMilliseconds { get; set; } = (int)PairOptions.DefaultDeleteHold.TotalMilliseconds;
     public int TrashDays { get; set; } = (int)PairOptions.DefaultTrashRetention.TotalDays;
@@ -147,6 +149,7 @@ internal sealed class PairConfiguration : IEntityTypeConfiguration<PairEntity>
         b.PrimitiveCollection(p => p.Tempfiles);
         b.PrimitiveCollection(p => p.RsyncExtra);
         b.Property(p => p.Mode).HasConversion<string>().HasMaxLength(20);
+        b.Property(p => p.Conflicts).HasConversion<string>().HasMaxLength(10);
         b.PrimitiveCollection(p => p.BandwidthWindows);
     }
 }

@@ -16,6 +16,7 @@ public static class EngineExtensions
         services.AddSingleton<HistoryWriter>();
         services.AddSingleton<PairRunners>();
         services.AddSingleton<PairService>();
+        services.AddSingleton<Conflicts.ConflictWorkbench>();
         services.AddSingleton<InspectService>();
         services.AddSingleton<RecentChanges>();
         services.AddSingleton<HostService>();

@@ -188,6 +188,7 @@ public sealed class PairRunners(
             DryRun = pair.DryRun,
             Force = pair.Force,
             Mode = pair.Mode,
+            Conflicts = pair.Conflicts,
             SkipInitialSync = pair.SkipInitialSync,
             DeleteHold = TimeSpan.FromMilliseconds(pair.HoldMilliseconds),
             TrashRetention = TimeSpan.FromDays(pair.TrashDays),

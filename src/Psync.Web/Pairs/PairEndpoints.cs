@@ -6,6 +6,7 @@ using Psync.Engine;
 using Psync.Engine.Sync;
 using Psync.Web.Api;
 using Psync.Web.Auth;
+using Psync.Web.Conflicts;
 
 namespace Psync.Web.Pairs;
 
@@ -107,6 +108,7 @@ public static class PairEndpoints
                 return await s.ResolveAsync(id, resolution, ct) is { } c ? TypedResults.Ok(c) : Problems.NotFound($"there is no conflict {id}");
             })
             .WithTags("Conflicts").RequiresRole(Role.Operator).WithName("ResolveConflict").WithSummary("Settles a conflict: keepLeft, keepRight or keepBoth");
+        api.MapConflictEndpoints();
         return api;
     }
 
@@ -117,6 +119,11 @@ public static class PairEndpoints
         {
             schema.Enum = [.. SyncModes.All.Select(m => (JsonNode)m.Name())];
             schema.Description = string.Join(" ", SyncModes.All.Select(m => $"{m.Name()}: {m.Describe()}"));
+        }
+        if (context.JsonPropertyInfo is { Name: "conflicts" } policy && (policy.DeclaringType == typeof(PairRequest) || policy.DeclaringType == typeof(PairResource)))
+        {
+            schema.Enum = [.. ConflictPolicies.All.Select(m => (JsonNode)m.Name())];
+            schema.Description = string.Join(" ", ConflictPolicies.All.Select(m => $"{m.Name()}: {m.Describe()}"));
         }
         return Task.CompletedTask;
     }

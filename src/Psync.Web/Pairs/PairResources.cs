@@ -29,7 +29,8 @@ public sealed record PairResource(
     IReadOnlyList<string>? BandwidthWindows = null,
     bool Xattrs = false,
     bool Acls = false,
-    bool Durable = true);
+    bool Durable = true,
+    string Conflicts = "ask");
 
 /// <param name="State">starting, reconciling, idle, syncing, paused, waiting (outside its sync window), error, stopped.</param>
 /// <param name="Reason">Why it is paused, waiting or failing.</param>
@@ -93,7 +94,8 @@ public sealed record PairRequest(
     [property: MaxLength(PairOptions.MaxBandwidthWindows)] IReadOnlyList<string>? BandwidthWindows = null,
     bool? Xattrs = null,
     bool? Acls = null,
-    bool? Durable = null);
+    bool? Durable = null,
+    string? Conflicts = null);
 
 /// <param name="Kind">transfer, delete, mkdir, move, symlink, attr, conflict.</param>
 /// <param name="Target">left or right: the side it changes.</param>

@@ -379,7 +379,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
 
     private PairResource ToResource(PairEntity p, int openConflicts) => new(
         p.Id, p.Name, p.LeftRoot, p.RightRoot, p.HostId, p.Excludes, p.Tempfiles, p.RsyncExtra, p.DryRun, p.Force, p.SkipInitialSync,
-        p.HoldMilliseconds, p.TrashDays, p.MaxDeleteShare, p.Paused, runners.StatusOf(p, openConflicts), p.Mode.Name(), p.BandwidthLimit, p.BandwidthWindows, p.Xattrs, p.Acls, p.Durable);
+        p.HoldMilliseconds, p.TrashDays, p.MaxDeleteShare, p.Paused, runners.StatusOf(p, openConflicts), p.Mode.Name(), p.BandwidthLimit, p.BandwidthWindows, p.Xattrs, p.Acls, p.Durable, p.Conflicts.Name());
 
     private static void Apply(PairRequest r, PairEntity p)
     {
@@ -398,6 +398,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         p.TrashDays = (int)options.TrashRetention.TotalDays;
         p.MaxDeleteShare = options.MaxDeleteShare;
         p.Mode = options.Mode;
+        p.Conflicts = options.Conflicts;
         p.Paused = r.Paused ?? p.Paused;
         p.BandwidthLimit = options.BandwidthLimit;
         p.BandwidthWindows = [.. options.BandwidthWindows.Select(w => w.Trim())];
@@ -422,6 +423,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
         Mode = r.Mode is null ? SyncMode.TwoWay : SyncModes.TryParse(r.Mode, out var mode) ? mode : (SyncMode)(-1),
         BandwidthLimit = r.BandwidthLimit ?? 0,
         BandwidthWindows = r.BandwidthWindows ?? [],
+        Conflicts = r.Conflicts is null ? ConflictPolicy.Ask : ConflictPolicies.TryParse(r.Conflicts, out var policy) ? policy : (ConflictPolicy)(-1),
     };
 }
 

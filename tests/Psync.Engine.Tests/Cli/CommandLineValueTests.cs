@@ -208,6 +208,35 @@ public sealed class CommandLineValueTests
         Assert.Equal($"option --mode: '{name}' is not a mode; the modes are two-way, one-way-safe, mirror", error);
     }
 
+    [Theory]
+    [InlineData(null, ConflictPolicy.Ask)]
+    [InlineData("ask", ConflictPolicy.Ask)]
+    [InlineData("newer", ConflictPolicy.Newer)]
+    [InlineData("left", ConflictPolicy.Left)]
+    [InlineData("right", ConflictPolicy.Right)]
+    public void Parse_Conflicts_MapsToPairOptions(string? name, ConflictPolicy policy)
+    {
+        var pair = (name is null ? Parsed("/a", "/b") : Parsed("--conflicts", name, "/a", "/b")).ToPairOptions();
+
+        Assert.Equal(policy, pair.Conflicts);
+    }
+
+    [Fact]
+    public void Parse_UnknownConflictPolicy_IsUsageErrorListingThePolicies()
+    {
+        var error = Error("--conflicts=newest", "/a", "/b");
+
+        Assert.Equal("option --conflicts: 'newest' is not a conflict policy; the policies are ask, newer, left, right", error);
+    }
+
+    [Fact]
+    public void Parse_ConflictPolicyInAOneWayMode_RefusedWithTheEnginesWords()
+    {
+        var error = Error("--conflicts=left", "--mode=mirror", "/a", "/b");
+
+        Assert.Equal($"option --conflicts: {ConflictPolicies.OnlyTwoWay}", error);
+    }
+
     [Fact]
     public void Parse_HoldOverAnHour_RefusedWithTheEnginesWords()
     {

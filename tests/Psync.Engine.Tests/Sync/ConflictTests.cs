@@ -1,4 +1,5 @@
 using Psync.Engine.Sync;
+using Psync.Protocol;
 
 namespace Psync.Engine.Tests.Sync;
 
@@ -59,6 +60,28 @@ public abstract class ConflictTestsBase : PairTestBase
 
         var contents = Names(Harness.Left).Select(n => File.ReadAllText(Path.Combine(Harness.Left, n))).Order();
         Assert.Equal(["left's 1", "right's2"], contents);
+    }
+
+    [Fact]
+    public async Task ReadHead_BothVersionsOfAConflict_ReadThroughEachSidesAgentConfinedToItsRoot()
+    {
+        await File.WriteAllTextAsync(Harness.L("doc.txt"), "original");
+        await Harness.WaitConvergedAsync();
+        await Harness.StopAsync();
+        await File.WriteAllTextAsync(Harness.L("doc.txt"), "left edit");
+        await File.WriteAllTextAsync(Harness.R("doc.txt"), "right edit, longer");
+        await Harness.RestartAsync();
+        await Harness.WaitConvergedAsync();
+        var conflict = Assert.Single(Harness.Pair.Conflicts);
+
+        var left = await Harness.Pair.ReadHeadAsync(Side.Left, conflict.VersionPath(Side.Left)!, 1000, CancellationToken.None);
+        var right = await Harness.Pair.ReadHeadAsync(Side.Right, conflict.VersionPath(Side.Right)!, 5, CancellationToken.None);
+
+        Assert.Equal("left edit", System.Text.Encoding.UTF8.GetString(left.Head));
+        Assert.Equal((9L, EntryKind.File), (left.State.Size, left.State.Kind));
+        Assert.Equal("right", System.Text.Encoding.UTF8.GetString(right.Head));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Harness.Pair.ReadHeadAsync(Side.Right, "../outside.txt", 10, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Harness.Pair.ReadHeadAsync(Side.Left, ".psync/conflicts.db", 10, CancellationToken.None));
     }
 
     [Fact]

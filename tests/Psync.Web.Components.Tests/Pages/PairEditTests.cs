@@ -162,6 +162,26 @@ public sealed class PairEditTests : IAsyncLifetime
         await cut.WaitForAssertionAsync(async () => Assert.Equal("one-way-safe", (await _host.Pairs.GetAsync(created!.Id))!.Mode), PsyncTestHost.Deadline);
     }
 
+    [Fact]
+    public async Task OptionsStep_ConflictPolicy_ShownWithWhatItDoesAndKeptOnSave()
+    {
+        // Arrange
+        var (created, _) = await _host.Pairs.CreateAsync(new Psync.Web.Pairs.PairRequest("docs", _host.NewFolder("left"), _host.NewFolder("right"), Conflicts: "newer"));
+        var cut = _host.Context.Render<PairEdit>(p => p.Add(c => c.Id, created!.Id));
+        await cut.WaitForAssertionAsync(() => Assert.Equal("docs", cut.Find("#pair-name-input").GetAttribute("value")), PsyncTestHost.Deadline);
+        await cut.Find("#step-2").ClickAsync(new());
+
+        // Act
+        await cut.Find("#save").ClickAsync(new());
+
+        // Assert
+        Assert.Contains(ConflictPolicy.Newer.Describe(), cut.Find("#conflicts").Closest(".mud-input-control")!.TextContent, StringComparison.Ordinal);
+        // Saved once the page moves on to the pair: the form sent the policy it loaded, not the default.
+        var navigation = _host.Context.Services.GetRequiredService<NavigationManager>();
+        await cut.WaitForAssertionAsync(() => Assert.EndsWith($"/pairs/{created!.Id}", navigation.Uri, StringComparison.Ordinal), PsyncTestHost.Deadline);
+        Assert.Equal("newer", (await _host.Pairs.GetAsync(created!.Id))!.Conflicts);
+    }
+
     /// <summary>The error text MudBlazor shows under the field whose input has this id, or null.</summary>
     private static string? ErrorOf(IRenderedComponent<PairEdit> cut, string inputSelector)
     {

@@ -2,6 +2,8 @@ using Bunit;
 using Psync.Engine.Sync;
 using Psync.Web.Components.Shared;
 using Psync.Web.Components.Tests.Support;
+using Psync.Protocol;
+using Psync.Web.Conflicts;
 using Psync.Web.Pairs;
 
 namespace Psync.Web.Components.Tests.Shared;
@@ -97,8 +99,9 @@ public sealed class ConflictListTests : IAsyncLifetime
         var cut = _context.Render<ConflictList>(p => p.Add(c => c.Conflicts, conflicts).Add(c => c.Busy, true));
 
         // Assert
+        Assert.Equal(3, cut.FindAll("tbody button").Count);
         var buttons = cut.FindAll("button");
-        Assert.Equal(3, buttons.Count);
+        Assert.Equal(6, buttons.Count); // the row's three and the bulk bar's three
         Assert.All(buttons, b => Assert.True(b.HasAttribute("disabled")));
     }
 
@@ -112,4 +115,101 @@ public sealed class ConflictListTests : IAsyncLifetime
         Assert.Contains("No conflicts.", cut.Markup, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("button"));
     }
+
+    [Fact]
+    public void Render_ReadOnly_NoSelectionNoBulkBar()
+    {
+        // Act
+        var cut = _context.Render<ConflictList>(p => p.Add(c => c.Conflicts, [Resources.Conflict(1, "a.txt")]).Add(c => c.ReadOnly, true));
+
+        // Assert
+        Assert.Empty(cut.FindAll(".psync-bulk-bar"));
+        Assert.Empty(cut.FindAll(".psync-select"));
+        Assert.Empty(cut.FindAll("button"));
+    }
+
+    [Fact]
+    public void BulkBar_SelectTwoThenKeepLeft_RaisesOnResolveManyWithThoseTwo()
+    {
+        // Arrange
+        ConflictResource[] conflicts = [Resources.Conflict(1, "a.txt"), Resources.Conflict(2, "b.txt"), Resources.Conflict(3, "c.txt"), Resources.Conflict(4, "done.txt", resolved: true)];
+        var raised = new List<(IReadOnlyList<ConflictResource> Conflicts, ConflictResolution Resolution)>();
+        var cut = _context.Render<ConflictList>(p => p
+            .Add(c => c.Conflicts, conflicts)
+            .Add(c => c.OnResolveMany, request => raised.Add(request)));
+        Assert.True(cut.Find("#bulk-keep-left").HasAttribute("disabled"));
+        Assert.Equal(3, cut.FindAll(".psync-select input").Count); // the resolved one cannot be selected
+
+        // Act
+        cut.Find(".psync-select input[data-path='a.txt']").Change(true);
+        cut.Find(".psync-select input[data-path='c.txt']").Change(true);
+        Assert.Equal("2 of 3 selected", cut.Find(".psync-selected-count").TextContent.Trim());
+        cut.Find("#bulk-keep-left").Click();
+
+        // Assert
+        var (chosen, resolution) = Assert.Single(raised);
+        Assert.Equal(["a.txt", "c.txt"], chosen.Select(c => c.Path));
+        Assert.Equal(ConflictResolution.KeepLeft, resolution);
+        Assert.Equal("0 of 3 selected", cut.Find(".psync-selected-count").TextContent.Trim());
+    }
+
+    [Fact]
+    public void BulkBar_SelectAll_SelectsEveryOpenConflict()
+    {
+        // Arrange
+        ConflictResource[] conflicts = [Resources.Conflict(1, "a.txt"), Resources.Conflict(2, "b.txt"), Resources.Conflict(3, "done.txt", resolved: true)];
+        var raised = new List<(IReadOnlyList<ConflictResource> Conflicts, ConflictResolution Resolution)>();
+        var cut = _context.Render<ConflictList>(p => p.Add(c => c.Conflicts, conflicts).Add(c => c.OnResolveMany, request => raised.Add(request)));
+
+        // Act
+        cut.Find(".psync-select-all input").Change(true);
+        cut.Find("#bulk-keep-both").Click();
+
+        // Assert
+        Assert.Equal(["a.txt", "b.txt"], Assert.Single(raised).Conflicts.Select(c => c.Path));
+    }
+
+    [Fact]
+    public void Compare_Click_ShowsTheWorkbenchForThatConflictAndHidesItAgain()
+    {
+        // Arrange
+        ConflictResource[] conflicts = [Resources.Conflict(1, "a.txt"), Resources.Conflict(2, "b.txt")];
+        var asked = new List<long>();
+        var cut = _context.Render<ConflictList>(p => p
+            .Add(c => c.Conflicts, conflicts)
+            .Add(c => c.LoadPreview, id =>
+            {
+                asked.Add(id);
+                return Task.FromResult<ConflictPreviewResource?>(Workbench(id));
+            }));
+
+        // Act
+        cut.FindAll("button.psync-compare")[1].Click();
+
+        // Assert
+        Assert.Equal([2L], asked);
+        Assert.Equal("2", cut.Find(".psync-conflict-detail").GetAttribute("data-conflict"));
+        Assert.Equal("Hide", cut.FindAll("button.psync-compare")[1].TextContent.Trim());
+        cut.FindAll("button.psync-compare")[1].Click();
+        Assert.Empty(cut.FindAll(".psync-conflict-detail"));
+    }
+
+    [Fact]
+    public void Render_SettledByPolicy_SaysTheLoserIsInItsTrash()
+    {
+        // Arrange
+        ConflictResource[] conflicts = [Resources.Conflict(1, "p.txt", resolved: true) with { ConflictCopy = ConflictRecord.InTrash }];
+
+        // Act
+        var cut = _context.Render<ConflictList>(p => p.Add(c => c.Conflicts, conflicts));
+
+        // Assert
+        Assert.Contains("in the right trash (settled by the pair's conflict policy)", cut.Find("tbody tr").TextContent, StringComparison.Ordinal);
+    }
+
+    private static ConflictPreviewResource Workbench(long id) => new(
+        id, 1, "b.txt", false, Resources.Now,
+        new ConflictVersion("left", "b.txt", EntryKind.File, 1, Resources.Now, "rw-r--r-- (644)", 0, 0, null, false, true, false, null),
+        new ConflictVersion("right", "b.copy", EntryKind.File, 2, Resources.Now, "rw-r--r-- (644)", 0, 0, null, false, false, false, null),
+        PreviewLayout.Diff, [], null);
 }

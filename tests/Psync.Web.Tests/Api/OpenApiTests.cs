@@ -40,6 +40,8 @@ public sealed class OpenApiTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
         { "GET", "/api/v1/pairs/{id}/inspect", "InspectPath" },
         { "GET", "/api/v1/pairs/{id}/browse", "BrowsePath" },
         { "POST", "/api/v1/conflicts/{id}/resolve", "ResolveConflict" },
+        { "GET", "/api/v1/pairs/{id}/conflicts/{cid}/preview", "PreviewConflict" },
+        { "POST", "/api/v1/pairs/{id}/conflicts/resolve", "ResolveConflicts" },
         { "GET", "/api/v1/hosts", "ListHosts" },
         { "POST", "/api/v1/hosts", "CreateHost" },
         { "GET", "/api/v1/hosts/{id}", "GetHost" },

@@ -95,6 +95,25 @@ public static class Format
         return $"{local.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture)} {Zone(local.Offset)}";
     }
 
+    /// <summary>Permission bits as <c>ls -l</c> shows them (setuid, setgid and sticky included), then the octal mode: <c>rw-r--r-- (644)</c>.</summary>
+    public static string Permissions(uint mode)
+    {
+        var bits = new char[9];
+        for (var i = 0; i < 9; i++)
+        {
+            bits[i] = (mode & (1u << (8 - i))) != 0 ? "rwx"[i % 3] : '-';
+        }
+        (int Bit, int At, char Set)[] special = [(0x800, 2, 's'), (0x400, 5, 's'), (0x200, 8, 't')];
+        foreach (var (bit, at, set) in special)
+        {
+            if ((mode & bit) != 0)
+            {
+                bits[at] = bits[at] == 'x' ? set : char.ToUpperInvariant(set);
+            }
+        }
+        return $"{new string(bits)} ({Convert.ToString(mode & 0xFFF, 8).PadLeft(3, '0')})";
+    }
+
     /// <summary>How long until <paramref name="time"/>: "in 4 s", "in 3 min", "now" once it has passed.</summary>
     public static string Until(DateTimeOffset time, DateTimeOffset now)
     {
