@@ -29,6 +29,8 @@ public sealed class SyncPair : IAsyncDisposable
     private int _generation;
     private volatile PairContext? _live;
 
+    private volatile IReadOnlyList<HeldDelete> _held = [];
+
     /// <summary>A person's pause and its reason: it outlasts a reconnect (every session starts paused while it is set).</summary>
     private volatile string? _pausedBy;
 
@@ -53,6 +55,13 @@ public sealed class SyncPair : IAsyncDisposable
 
     /// <summary>What the pair is doing now.</summary>
     public PairStatus Status => _journal.Status;
+
+    /// <summary>
+    /// While the delete guard holds a plan (<see cref="PairStatus.AwaitsDeleteConfirmation"/>): each delete it
+    /// holds, by path order, with the side that lost the path; empty otherwise. <see cref="ConfirmDeletes"/>
+    /// lets them go ahead, <see cref="RestoreHeldDeletesAsync"/> copies them back.
+    /// </summary>
+    public IReadOnlyList<HeldDelete> HeldDeletes => _held;
 
     /// <summary>Running totals since the pair was created.</summary>
     public PairCounters Counters => _journal.Counters;
@@ -194,6 +203,25 @@ public sealed class SyncPair : IAsyncDisposable
     {
         _pausedBy = null;
         Send(new ConfirmDeletesCommand());
+    }
+
+    /// <summary>
+    /// Undoes the deletes the delete guard holds (<see cref="HeldDeletes"/>): each path is copied back, from the
+    /// side that still has it, to the side that lost it (directories, files and symlinks, with their attributes),
+    /// and the pair goes on. Nothing is deleted. Runs on the pair's loop.
+    /// </summary>
+    /// <exception cref="PairNotRunningException">No session is running.</exception>
+    /// <exception cref="InvalidOperationException">The delete guard holds nothing now.</exception>
+    public async Task RestoreHeldDeletesAsync(CancellationToken ct)
+    {
+        if (_live is null)
+        {
+            throw NotRunning();
+        }
+        var command = new RestoreHeldCommand();
+        Send(command);
+        await command.Done.Task.WaitAsync(ct).ConfigureAwait(false);
+        _pausedBy = null;
     }
 
     /// <summary>
@@ -361,7 +389,8 @@ public sealed class SyncPair : IAsyncDisposable
                 await StartWatchAsync(left, Side.Left, generation, pumps, stop.Token).ConfigureAwait(false);
                 await StartWatchAsync(right, Side.Right, generation, pumps, stop.Token).ConfigureAwait(false);
             }
-            var session = new PairSession(context, _inbox.Reader, generation, _log) { IdleChanged = SetIdle, PausedBy = _pausedBy };
+            _held = [];
+            var session = new PairSession(context, _inbox.Reader, generation, _log) { IdleChanged = SetIdle, PausedBy = _pausedBy, HeldChanged = held => _held = held };
             _live = context;
             await session.RunAsync(reconcile, once, stop.Token).ConfigureAwait(false);
         }

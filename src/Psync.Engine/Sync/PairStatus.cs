@@ -135,3 +135,9 @@ public sealed record RestoreResult(Side Side, string TrashId, string OriginalPat
     /// <summary>True when the original path was taken and the version was restored beside it.</summary>
     public bool Renamed => RestoredPath != OriginalPath;
 }
+
+/// <summary>One delete the delete guard holds (see <see cref="SyncPair.HeldDeletes"/>).</summary>
+/// <param name="Lost">The side on which the path is gone; the held delete would remove it on the other side, which still has it.</param>
+/// <param name="Path">The relative path.</param>
+/// <param name="Kind">What the other side still has there (file, directory, symlink).</param>
+public sealed record HeldDelete(Side Lost, string Path, EntryKind Kind);
