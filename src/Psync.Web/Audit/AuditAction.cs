@@ -31,6 +31,7 @@ public enum AuditAction
     AlertChannelDeleted,
     AlertRuleSaved,
     AlertRuleDeleted,
+    HeldDeletesRestored,
 }
 
 public static partial class AuditActions

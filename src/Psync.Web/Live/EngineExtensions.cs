@@ -16,6 +16,7 @@ public static class EngineExtensions
         services.AddSingleton<HistoryWriter>();
         services.AddSingleton<PairRunners>();
         services.AddSingleton<PairService>();
+        services.AddSingleton<PairSafety>();
         services.AddSingleton<HostService>();
         // Hosted services stop in reverse order: the engine first, then the history writer drains.
         services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());

@@ -17,6 +17,8 @@ public static class RootOverlap
     /// <param name="root">The root asked for (already checked by <see cref="PairValidator.RootError"/>).</param>
     /// <param name="host">The host it is on; null for this appliance.</param>
     /// <param name="editing">The pair being edited, whose own roots do not count.</param>
+    /// <param name="db">The configuration, with the other pairs and their hosts.</param>
+    /// <param name="ct">Cancels the queries.</param>
     public static async Task<string?> FindAsync(string root, HostEntity? host, int? editing, PsyncDb db, CancellationToken ct)
     {
         var others = await db.Pairs.AsNoTracking().Where(p => p.Id != editing).Select(p => new { p.Name, p.LeftRoot, p.RightRoot, p.HostId }).ToListAsync(ct);
