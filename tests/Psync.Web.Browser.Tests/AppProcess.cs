@@ -45,7 +45,8 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<AppProcess> StartAsync()
+    /// <param name="settings">More command-line settings, e.g. <c>--Engine:AgentPath</c> and a path.</param>
+    public static async Task<AppProcess> StartAsync(params string[] settings)
     {
 #if DEBUG
         const string Configuration = "Debug";
@@ -58,7 +59,7 @@ public sealed class AppProcess : IAsyncDisposable
         var httpUrl = $"http://127.0.0.1:{FreePort()}";
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(dll)! };
         // The tests sign in more often than a person would: the per-address throttle is raised for them.
-        foreach (var arg in new[] { dll, "--urls", $"{url};{httpUrl}", "--data-dir", dataDir, "--Auth:SignInsPerMinute", "100" })
+        foreach (var arg in new[] { dll, "--urls", $"{url};{httpUrl}", "--data-dir", dataDir, "--Auth:SignInsPerMinute", "100" }.Concat(settings))
         {
             psi.ArgumentList.Add(arg);
         }
