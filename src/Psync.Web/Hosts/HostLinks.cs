@@ -7,7 +7,7 @@ namespace Psync.Web.Hosts;
 public sealed record HostPairResource(int Id, string Name);
 
 /// <summary>How a host is connected, from the running pairs that use it (their <see cref="Engine.SyncPair.Link"/>).</summary>
-/// <param name="State">connected (an agent there answers), unreachable (a pair lost its connection and cannot get it back), connecting (a pair is starting), or not used (no running pair uses it).</param>
+/// <param name="State">connected (an agent there answers), unreachable (a pair lost its connection and cannot get it back, or could not start there), connecting (a pair is starting), or not used (no running pair uses it).</param>
 /// <param name="Since">Since when it is connected (the earliest connection) or unreachable (the first failure).</param>
 /// <param name="AgentVersion">The agent version there, as its hello said.</param>
 /// <param name="Architecture">The agent build running there, e.g. linux-x64.</param>
@@ -39,8 +39,13 @@ public static class HostLinks
             var first = links.MinBy(l => l.Since)!;
             return new HostConnectionResource(Unreachable, first.Since, first.AgentVersion, first.Runtime, null, links.Sum(l => l.BytesSent), links.Sum(l => l.BytesReceived), first.Problem);
         }
-        return running.Count > 0
-            ? new HostConnectionResource(Connecting, null, null, null, null, 0, 0, null)
+        if (running.Count > 0)
+        {
+            return new HostConnectionResource(Connecting, null, null, null, null, 0, 0, null);
+        }
+        // A pair that could not start for good (a changed host key, no agent for the host's CPU) says why.
+        return pairs.Select(p => runners.Get(p.Id)?.Failure).FirstOrDefault(f => f is not null) is { } failure
+            ? new HostConnectionResource(Unreachable, null, null, null, null, 0, 0, failure)
             : new HostConnectionResource(NotUsed, null, null, null, null, 0, 0, null);
     }
 }
