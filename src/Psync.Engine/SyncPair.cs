@@ -29,6 +29,13 @@ public sealed class SyncPair : IAsyncDisposable
     private int _generation;
     private volatile PairContext? _live;
 
+    private volatile IReadOnlyList<HeldDelete> _held = [];
+    private volatile RemoteLink? _link;
+    private volatile TrafficCounter? _traffic;
+
+    /// <summary>How often a remote pair's agent is asked for the round-trip time, and how long it may take to answer before the link counts as down.</summary>
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(5), ProbeTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>A person's pause and its reason: it outlasts a reconnect (every session starts paused while it is set).</summary>
     private volatile string? _pausedBy;
 
@@ -53,6 +60,22 @@ public sealed class SyncPair : IAsyncDisposable
 
     /// <summary>What the pair is doing now.</summary>
     public PairStatus Status => _journal.Status;
+
+    /// <summary>
+    /// While the delete guard holds a plan (<see cref="PairStatus.AwaitsDeleteConfirmation"/>): each delete it
+    /// holds, by path order, with the side that lost the path; empty otherwise. <see cref="ConfirmDeletes"/>
+    /// lets them go ahead, <see cref="RestoreHeldDeletesAsync"/> copies them back.
+    /// </summary>
+    public IReadOnlyList<HeldDelete> HeldDeletes => _held;
+
+    /// <summary>
+    /// For a remote pair, its connection to the right host: connected or not and since when, the agent's
+    /// version and build, the last round-trip time and the bytes on the agent's channel; null for a local
+    /// pair, and before the first attempt to connect.
+    /// </summary>
+    public RemoteLink? Link => _link is { Connected: true } link && _traffic is { } traffic
+        ? link with { BytesSent = traffic.Sent, BytesReceived = traffic.Received }
+        : _link;
 
     /// <summary>Running totals since the pair was created.</summary>
     public PairCounters Counters => _journal.Counters;
@@ -180,6 +203,7 @@ public sealed class SyncPair : IAsyncDisposable
                 attempt++;
                 var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(attempt, 7))));
                 _journal.Record(EventKind.Error, null, "", e.Message);
+                LinkDown(e.Message);
                 var again = Options.RemoteHost is null ? "restarting" : "reconnecting";
                 _journal.SetStatus(PairState.Error, $"{again} (attempt {attempt}, next in {delay.TotalSeconds:F1}s): {e.Message}");
                 await Task.Delay(delay, _clock, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -253,6 +277,25 @@ public sealed class SyncPair : IAsyncDisposable
     {
         _pausedBy = null;
         Send(new ConfirmDeletesCommand());
+    }
+
+    /// <summary>
+    /// Undoes the deletes the delete guard holds (<see cref="HeldDeletes"/>): each path is copied back, from the
+    /// side that still has it, to the side that lost it (directories, files and symlinks, with their attributes),
+    /// and the pair goes on. Nothing is deleted. Runs on the pair's loop.
+    /// </summary>
+    /// <exception cref="PairNotRunningException">No session is running.</exception>
+    /// <exception cref="InvalidOperationException">The delete guard holds nothing now.</exception>
+    public async Task RestoreHeldDeletesAsync(CancellationToken ct)
+    {
+        if (_live is null)
+        {
+            throw NotRunning();
+        }
+        var command = new RestoreHeldCommand();
+        Send(command);
+        await command.Done.Task.WaitAsync(ct).ConfigureAwait(false);
+        _pausedBy = null;
     }
 
     /// <summary>
@@ -404,6 +447,11 @@ public sealed class SyncPair : IAsyncDisposable
         foreach (var (side, agent) in new[] { (Side.Left, left), (Side.Right, right) })
         {
             var hello = await agent.HelloAsync(HelloTimeout, ct).ConfigureAwait(false);
+            if (side == Side.Right && remote is not null)
+            {
+                _traffic = remote.Traffic;
+                _link = new RemoteLink(true, _clock.GetUtcNow(), hello.AgentVersion, remote.Runtime, null, 0, 0);
+            }
             if (hello.Protocol != Message.ProtocolVersion)
             {
                 throw new PairException($"the {side.Name()} agent speaks protocol {hello.Protocol}, this engine {Message.ProtocolVersion}");
@@ -439,7 +487,12 @@ public sealed class SyncPair : IAsyncDisposable
                 await StartWatchAsync(left, Side.Left, generation, pumps, stop.Token).ConfigureAwait(false);
                 await StartWatchAsync(right, Side.Right, generation, pumps, stop.Token).ConfigureAwait(false);
             }
-            var session = new PairSession(context, _inbox.Reader, generation, _log) { IdleChanged = SetIdle, PausedBy = _pausedBy };
+            _held = [];
+            if (remote is not null)
+            {
+                pumps.Add(ProbeAsync(remote.Agent, stop.Token));
+            }
+            var session = new PairSession(context, _inbox.Reader, generation, _log) { IdleChanged = SetIdle, PausedBy = _pausedBy, HeldChanged = held => _held = held };
             _live = context;
             await session.RunAsync(reconcile, once, stop.Token).ConfigureAwait(false);
         }
@@ -452,7 +505,58 @@ public sealed class SyncPair : IAsyncDisposable
             _live = null;
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(pumps).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (remote is not null)
+            {
+                LinkDown(ct.IsCancellationRequested ? "the pair stopped" : "the connection ended");
+            }
         }
+    }
+
+    /// <summary>Asks the remote agent for a stat of its root now and then: the answer's delay is the round-trip time, and no answer in time marks the link down until one comes.</summary>
+    private async Task ProbeAsync(AgentConnection agent, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var start = _clock.GetTimestamp();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(ProbeTimeout);
+            try
+            {
+                await agent.RunAsync(new StatOp(""), timeout.Token).ConfigureAwait(false);
+                var roundTrip = _clock.GetElapsedTime(start);
+                if (_link is { } link)
+                {
+                    _link = link.Connected ? link with { RoundTrip = roundTrip } : link with { Connected = true, Since = _clock.GetUtcNow(), RoundTrip = roundTrip, Problem = null };
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                LinkDown($"the agent did not answer within {ProbeTimeout.TotalSeconds:0} s");
+            }
+            catch (Exception e) when (e is AgentException or IOException or ChannelClosedException)
+            {
+                return; // the session ends on its own, and says why
+            }
+            await Task.Delay(ProbeInterval, _clock, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>The link is down for <paramref name="problem"/>: since the first moment it was (a retry that fails again keeps that time), with the traffic of the connection that ended.</summary>
+    private void LinkDown(string problem)
+    {
+        if (Options.RemoteHost is null)
+        {
+            return;
+        }
+        var link = Link;
+        _traffic = null;
+        _link = link is { Connected: false }
+            ? link with { Problem = problem }
+            : new RemoteLink(false, _clock.GetUtcNow(), link?.AgentVersion, link?.Runtime, link?.RoundTrip, link?.BytesSent ?? 0, link?.BytesReceived ?? 0, problem);
     }
 
     private AgentConnection Start(string agentPath, string root, Side side) =>

@@ -65,7 +65,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().ExcludeFromDescription();
 app.MapOpenApi();
 app.MapApiReference();
-app.MapGroup("/api/v1").MapAuthEndpoints().MapUserEndpoints().MapPairEndpoints().MapInspectEndpoints().MapHostEndpoints().MapSettingsEndpoints().MapAlertEndpoints().MapAuditEndpoints().MapChartEndpoints();
+app.MapGroup("/api/v1").MapAuthEndpoints().MapUserEndpoints().MapPairEndpoints().MapInspectEndpoints().MapPairSafetyEndpoints().MapHostEndpoints().MapSettingsEndpoints().MapAlertEndpoints().MapAuditEndpoints().MapChartEndpoints();
 app.MapMetrics();
 app.MapHub<EventsHub>("/hubs/events");
 app.MapAccountEndpoints();

@@ -45,8 +45,13 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts the app with more command-line <paramref name="settings"/>, e.g. <c>--Engine:AgentPath</c> and a path.</summary>
+    public static Task<AppProcess> StartAsync(params string[] settings) => StartAsync(null, settings);
+
     /// <summary>Starts the app; <paramref name="launcher"/>, when given, runs it (e.g. setpriv dropping capabilities).</summary>
-    public static async Task<AppProcess> StartAsync(IReadOnlyList<string>? launcher = null)
+    /// <param name="launcher">The program and its arguments that run the app.</param>
+    /// <param name="settings">More command-line settings.</param>
+    public static async Task<AppProcess> StartAsync(IReadOnlyList<string>? launcher, params string[] settings)
     {
 #if DEBUG
         const string Configuration = "Debug";
@@ -61,7 +66,7 @@ public sealed class AppProcess : IAsyncDisposable
         // The tests sign in more often than a person would: the per-address throttle is raised for them.
         // setpriv and the like exec what follows them: dotnet, with the same pid.
         string[] prefix = launcher is { Count: > 0 } ? [.. launcher.Skip(1), "dotnet"] : [];
-        foreach (var arg in prefix.Concat([dll, "--urls", $"{url};{httpUrl}", "--data-dir", dataDir, "--Auth:SignInsPerMinute", "100"]))
+        foreach (var arg in prefix.Concat([dll, "--urls", $"{url};{httpUrl}", "--data-dir", dataDir, "--Auth:SignInsPerMinute", "100", .. settings]))
         {
             psi.ArgumentList.Add(arg);
         }

@@ -24,12 +24,18 @@ public class BrowserFixture : IAsyncLifetime
     {
         App = await AppProcess.StartAsync(_launcher.Count == 0 ? null : _launcher);
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        Browser = await LaunchAsync(_playwright);
     }
+
+    /// <summary>A fixture over an app and a browser that another fixture owns (it disposes them, not this one).</summary>
+    internal static BrowserFixture Of(AppProcess app, IBrowser browser) => new() { App = app, Browser = browser };
+
+    /// <summary>The headless Chromium every browser test uses.</summary>
+    internal static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
+    {
+        ExecutablePath = "/usr/bin/chromium",
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
 
     public async Task DisposeAsync()
     {

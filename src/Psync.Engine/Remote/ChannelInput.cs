@@ -9,7 +9,8 @@ namespace Psync.Engine.Remote;
 /// </summary>
 /// <param name="inner">SSH.NET's input stream (<c>SshCommand.CreateInputStream()</c>).</param>
 /// <param name="ended">Completes when the channel is gone; writes fail from then on (SSH.NET drops data sent on a closed channel without a word).</param>
-internal sealed class ChannelInput(Stream inner, Task ended) : Stream
+/// <param name="traffic">Counts the bytes written, when given.</param>
+internal sealed class ChannelInput(Stream inner, Task ended, TrafficCounter? traffic = null) : Stream
 {
     public override bool CanRead => false;
 
@@ -31,6 +32,7 @@ internal sealed class ChannelInput(Stream inner, Task ended) : Stream
         try
         {
             inner.Write(buffer, offset, count);
+            traffic?.AddSent(count);
         }
         catch (SshException e)
         {
@@ -47,6 +49,7 @@ internal sealed class ChannelInput(Stream inner, Task ended) : Stream
         try
         {
             await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            traffic?.AddSent(buffer.Length);
         }
         catch (SshException e)
         {

@@ -19,12 +19,15 @@ internal sealed class ChannelOutput : Stream
     private readonly Stream _inner;
     // Unbounded like the SSH.NET buffer it drains: flow control is the SSH channel's window, not ours.
     private readonly Channel<byte[]> _chunks = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly TrafficCounter? _traffic;
     private ReadOnlyMemory<byte> _current;
 
     /// <param name="inner">SSH.NET's output stream (<c>SshCommand.OutputStream</c>); disposed with this stream.</param>
-    public ChannelOutput(Stream inner)
+    /// <param name="traffic">Counts the bytes read, when given.</param>
+    public ChannelOutput(Stream inner, TrafficCounter? traffic = null)
     {
         _inner = inner;
+        _traffic = traffic;
         Pump = Task.Factory.StartNew(PumpLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
@@ -114,6 +117,7 @@ internal sealed class ChannelOutput : Stream
                     _chunks.Writer.TryComplete();
                     return;
                 }
+                _traffic?.AddReceived(n);
                 _chunks.Writer.TryWrite(n == buffer.Length ? buffer : buffer[..n]);
             }
         }

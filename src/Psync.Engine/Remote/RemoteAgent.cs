@@ -17,6 +17,9 @@ public static class RemoteAgent
     /// <remarks>The connection completes when the agent exits or the SSH connection drops; disposing it ends the agent.</remarks>
     /// <exception cref="RemoteException">The channel could not be opened.</exception>
     public static async Task<AgentConnection> StartAsync(SshSession session, string agentPath, string root, Action<string>? onStderr = null, bool readOnly = false, CancellationToken ct = default)
+        => await StartCountedAsync(session, agentPath, root, onStderr, readOnly, null, ct).ConfigureAwait(false);
+
+    internal static async Task<AgentConnection> StartCountedAsync(SshSession session, string agentPath, string root, Action<string>? onStderr, bool readOnly, TrafficCounter? traffic, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentException.ThrowIfNullOrEmpty(agentPath);
@@ -43,7 +46,7 @@ public static class RemoteAgent
             command.Dispose();
             throw;
         }
-        var stdout = new ChannelOutput(command.OutputStream);
+        var stdout = new ChannelOutput(command.OutputStream, traffic);
         var stderr = new ChannelOutput(command.ExtendedOutputStream);
         var sessionGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // A dropped connection does not always end the channel's output streams: end them here, so readers see end of stream.
@@ -59,7 +62,7 @@ public static class RemoteAgent
         // The agent is gone once its output ended, even before SSH.NET reports the channel closed: a
         // request written in between would be dropped without an error and never answered.
         var ended = Task.WhenAny(execution, sessionGone.Task, stdout.Pump);
-        var stdin = new ChannelInput(input, ended);
+        var stdin = new ChannelInput(input, ended, traffic);
         return new AgentConnection(stdin, stdout, new ChannelOwner(command, stdin, [stdout, stderr], ended, logging, closed));
     }
 

@@ -16,9 +16,11 @@ internal sealed class RemoteSide : IAsyncDisposable
     private readonly SshSession _session;
     private readonly PrivateSshAgent? _keyAgent;
 
-    private RemoteSide(SshSession session, AgentConnection agent, RsyncEndpoint endpoint, PrivateSshAgent? keyAgent)
+    private RemoteSide(SshSession session, AgentConnection agent, RsyncEndpoint endpoint, PrivateSshAgent? keyAgent, string runtime, TrafficCounter traffic)
     {
         _session = session;
+        Runtime = runtime;
+        Traffic = traffic;
         _keyAgent = keyAgent;
         Agent = agent;
         Endpoint = endpoint;
@@ -27,6 +29,12 @@ internal sealed class RemoteSide : IAsyncDisposable
     public AgentConnection Agent { get; }
 
     public RsyncEndpoint Endpoint { get; }
+
+    /// <summary>The agent build running there, e.g. linux-x64.</summary>
+    public string Runtime { get; }
+
+    /// <summary>Bytes through the agent's channel.</summary>
+    public TrafficCounter Traffic { get; }
 
     /// <exception cref="PairException">Nothing will change by retrying: no key given, the host key is unknown or changed, no agent to upload, or the host cannot run it.</exception>
     /// <exception cref="AgentException">The host could not be reached or set up now; retry later.</exception>
@@ -60,10 +68,11 @@ internal sealed class RemoteSide : IAsyncDisposable
             var sshKnownHosts = Path.Combine(options.DataDir, "known_hosts");
             knownHosts.WriteOpenSshKnownHosts(sshKnownHosts);
             var transport = new OpenSshTransport(address, identity is null ? null : Path.GetFullPath(identity), sshKnownHosts, run, pinned.KeyType) { IdentityAgent = agentSocket };
-            var agent = await RemoteAgent.StartAsync(session, deployment.AgentPath, options.RightRoot, onStderr, ct: ct).ConfigureAwait(false);
+            var traffic = new TrafficCounter();
+            var agent = await RemoteAgent.StartCountedAsync(session, deployment.AgentPath, options.RightRoot, onStderr, readOnly: false, traffic, ct).ConfigureAwait(false);
             // A failure here shows again, with rsync's words, at the first transfer.
             await RunSshAsync(transport, transport.StartMasterArguments(), ct).ConfigureAwait(false);
-            return new RemoteSide(session, agent, new RsyncEndpoint(options.RightRoot, transport), keyAgent);
+            return new RemoteSide(session, agent, new RsyncEndpoint(options.RightRoot, transport), keyAgent, deployment.Runtime, traffic);
         }
         catch (HostKeyException e)
         {

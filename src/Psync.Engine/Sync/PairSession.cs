@@ -39,6 +39,9 @@ internal sealed record RetryCommand(string? Path) : PairCommand;
 /// <summary>Let a plan the delete guard holds go ahead.</summary>
 internal sealed record ConfirmDeletesCommand : PairCommand;
 
+/// <summary>Undo the deletes the delete guard holds: copy each held path back from the side that still has it.</summary>
+internal sealed record RestoreHeldCommand : PairCommand;
+
 /// <summary>Settle a conflict.</summary>
 internal sealed record ResolveCommand(long ConflictId, ConflictResolution Resolution) : PairCommand;
 
@@ -61,6 +64,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
     private bool _paused;
     private bool _pausedByPerson;
     private bool _deletesConfirmed;
+    private bool _restoreHeld;
     private bool _restartOnResume;
     private long _lastReconcile;
 
@@ -69,6 +73,9 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
 
     /// <summary>Set while nothing is pending or running.</summary>
     public Action<bool>? IdleChanged { get; init; }
+
+    /// <summary>Told the deletes the delete guard holds when it pauses, and an empty list once they are confirmed, restored or resumed.</summary>
+    public Action<IReadOnlyList<HeldDelete>>? HeldChanged { get; init; }
 
     /// <summary>A person's pause in force when the session starts: it starts paused, before any reconcile.</summary>
     public string? PausedBy { get; init; }
@@ -184,12 +191,20 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
                 ctx.Journal.Converged(work.Path);
             }
         }
-        if (DeleteGuard(plan) is { } reason)
+        if (_restoreHeld)
+        {
+            _restoreHeld = false; // a restore answers one held plan, as a confirmation does
+            plan = RestorePlan(plan);
+        }
+        else if (DeleteGuard(plan) is { } reason)
         {
             foreach (var work in paths)
             {
                 ctx.Changes.Requeue(work, TimeSpan.Zero);
             }
+            HeldChanged?.Invoke([.. plan.OfType<DeleteAction>()
+                .Select(d => new HeldDelete(d.Target.Other(), d.Path, d.Expect.State.Kind))
+                .OrderBy(h => h.Path, PathOrder.Instance)]);
             Pause(reason, awaitsDeleteConfirmation: true);
             return true;
         }
@@ -359,6 +374,40 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
         return extra.Count == 0 ? plan : [.. plan, .. extra];
     }
 
+    /// <summary>
+    /// The held plan with each plain delete turned around: the path is gone on one side and unchanged
+    /// on the other, so the other side's version (the state the delete expected there) is copied back
+    /// to the side that lost it, a directory before what it holds. A delete that is part of a
+    /// replacement (a file that became a directory) is not a loss and goes ahead with its plan.
+    /// </summary>
+    private static List<SyncAction> RestorePlan(List<SyncAction> plan)
+    {
+        var replaced = plan.Where(a => a is not DeleteAction).Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
+        var restored = new List<SyncAction>(plan.Count);
+        foreach (var action in plan)
+        {
+            if (action is not DeleteAction delete || replaced.Contains(delete.Path) || delete.Work.Get(delete.Target.Other())?.State.Exists == true)
+            {
+                restored.Add(action);
+                continue;
+            }
+            var lost = delete.Target.Other();
+            var version = delete.Expect.State;
+            SyncAction? back = version.Kind switch
+            {
+                EntryKind.File => new TransferAction(delete.Work, lost, version, Expect.Absent),
+                EntryKind.Directory => new MkdirAction(delete.Work, lost, version),
+                EntryKind.Symlink => new SymlinkAction(delete.Work, lost, version, Expect.Absent),
+                _ => null,
+            };
+            if (back is not null)
+            {
+                restored.Add(back);
+            }
+        }
+        return restored;
+    }
+
     private string? DeleteGuard(List<SyncAction> plan)
     {
         var deletes = plan.Count(a => a is DeleteAction);
@@ -472,6 +521,7 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
                 command.Done.TrySetResult();
                 throw new SessionRestart();
             case ResumeCommand:
+                HeldChanged?.Invoke([]);
                 _paused = false;
                 _pausedByPerson = false;
                 ctx.Reconcile.RequestWhole("resumed");
@@ -497,7 +547,18 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
                 }
                 ctx.Journal.Record(EventKind.Rescan, null, retry.Path ?? "", retry.Path is null ? "retrying every out-of-sync path now" : "retrying now");
                 break;
+            case RestoreHeldCommand when !ctx.Journal.Status.AwaitsDeleteConfirmation:
+                command.Done.TrySetException(new InvalidOperationException("the delete guard holds no deletes of this pair"));
+                return;
+            case RestoreHeldCommand:
+                HeldChanged?.Invoke([]);
+                _restoreHeld = true;
+                _paused = false;
+                _pausedByPerson = false;
+                ctx.Journal.Record(EventKind.Resume, null, "", "held deletes restored from the other side");
+                break;
             case ConfirmDeletesCommand:
+                HeldChanged?.Invoke([]);
                 _deletesConfirmed = true;
                 _paused = false;
                 _pausedByPerson = false;

@@ -151,3 +151,9 @@ public sealed record RestoreResult(Side Side, string TrashId, string OriginalPat
 /// <param name="Right">The right tree, likewise. Both read the same index; a change not synced yet counts once it is.</param>
 /// <param name="Time">When the figures were read.</param>
 public sealed record PairTotals(Index.TreeTotals Left, Index.TreeTotals Right, DateTimeOffset Time);
+
+/// <summary>One delete the delete guard holds (see <see cref="SyncPair.HeldDeletes"/>).</summary>
+/// <param name="Lost">The side on which the path is gone; the held delete would remove it on the other side, which still has it.</param>
+/// <param name="Path">The relative path.</param>
+/// <param name="Kind">What the other side still has there (file, directory, symlink).</param>
+public sealed record HeldDelete(Side Lost, string Path, EntryKind Kind);

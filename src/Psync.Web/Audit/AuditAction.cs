@@ -33,6 +33,7 @@ public enum AuditAction
     AlertChannelDeleted,
     AlertRuleSaved,
     AlertRuleDeleted,
+    HeldDeletesRestored,
 }
 
 public static partial class AuditActions

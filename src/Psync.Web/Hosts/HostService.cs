@@ -9,7 +9,19 @@ using Psync.Web.Pairs;
 
 namespace Psync.Web.Hosts;
 
-public sealed record HostResource(int Id, string Name, string Address, int Port, string User, string? PublicKey, bool HasKey, string? PinnedFingerprint, bool HasPassphrase = false);
+/// <param name="Id">Its id.</param>
+/// <param name="Name">A short name.</param>
+/// <param name="Address">Host name or address.</param>
+/// <param name="Port">The SSH port.</param>
+/// <param name="User">The login there.</param>
+/// <param name="PublicKey">The public half of a generated key, for the login's authorized_keys.</param>
+/// <param name="HasKey">A private key is stored (encrypted).</param>
+/// <param name="PinnedFingerprint">The SHA-256 fingerprint of the host key pinned for its address and port (whichever host entry trusted it), exactly as <c>ssh-keygen -lf</c> prints it; null until one is.</param>
+/// <param name="HasPassphrase">The stored key has a passphrase (stored encrypted).</param>
+/// <param name="Connection">How it is connected now, from the running pairs that use it.</param>
+/// <param name="Pairs">The pairs that use it.</param>
+public sealed record HostResource(int Id, string Name, string Address, int Port, string User, string? PublicKey, bool HasKey, string? PinnedFingerprint, bool HasPassphrase = false,
+    HostConnectionResource? Connection = null, IReadOnlyList<HostPairResource>? Pairs = null);
 
 /// <param name="Name">A short name.</param>
 /// <param name="Address">Host name or address.</param>
@@ -32,21 +44,29 @@ public sealed record HostTestResult(bool Reachable, bool Trusted, string? Finger
 public sealed record TrustRequest(string? Fingerprint);
 
 /// <summary>Right hosts: stored with their key encrypted, tested, trusted (host key pinned) and given the agent.</summary>
-public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, DataFolder data, IOptions<EngineOptions> engine, TimeProvider clock, AuditLog audit)
+public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, DataFolder data, IOptions<EngineOptions> engine, TimeProvider clock, AuditLog audit, PairRunners runners)
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
     public async Task<IReadOnlyList<HostResource>> ListAsync(CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return [.. (await db.Hosts.AsNoTracking().OrderBy(h => h.Name).ToListAsync(ct)).Select(ToResource)];
+        var hosts = await db.Hosts.AsNoTracking().OrderBy(h => h.Name).ToListAsync(ct);
+        var pairs = await PairsUsingAsync(db, null, ct);
+        return [.. hosts.Select(h => ToResource(h, pairs[h.Id]))];
     }
 
     public async Task<HostResource?> GetAsync(int id, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return await db.Hosts.FindAsync([id], ct) is { } h ? ToResource(h) : null;
+        return await db.Hosts.FindAsync([id], ct) is { } h ? ToResource(h, (await PairsUsingAsync(db, id, ct))[id]) : null;
     }
+
+    /// <summary>The pairs that use each host (or the one host <paramref name="hostId"/>), by name.</summary>
+    private static async Task<ILookup<int, HostPairResource>> PairsUsingAsync(PsyncDb db, int? hostId, CancellationToken ct) =>
+        (await db.Pairs.AsNoTracking().Where(p => p.HostId != null && (hostId == null || p.HostId == hostId)).OrderBy(p => p.Name)
+            .Select(p => new { HostId = p.HostId!.Value, p.Id, p.Name }).ToListAsync(ct))
+        .ToLookup(p => p.HostId, p => new HostPairResource(p.Id, p.Name));
 
     public async Task<(HostResource? Host, Dictionary<string, string[]> Errors)> SaveAsync(int? id, HostRequest request, CancellationToken ct = default)
     {
@@ -96,16 +116,16 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(id is null ? AuditAction.HostCreated : AuditAction.HostEdited, Target(host),
             $"{host.User}@{host.Address}:{host.Port}{(request.GenerateKey ? ", key generated" : !string.IsNullOrWhiteSpace(request.PrivateKey) ? ", key pasted" : "")}");
-        return (ToResource(host), errors);
+        return (ToResource(host, (await PairsUsingAsync(db, host.Id, ct))[host.Id]), errors);
     }
 
     /// <exception cref="PairOperationException">A pair still uses the host.</exception>
     public async Task<bool> DeleteAsync(int id, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if (await db.Pairs.AnyAsync(p => p.HostId == id, ct))
+        if ((await PairsUsingAsync(db, id, ct))[id].ToList() is { Count: > 0 } users)
         {
-            throw new PairOperationException("pairs still use this host: remove them first");
+            throw new PairOperationException($"{(users.Count == 1 ? "the pair" : "the pairs")} {string.Join(", ", users.Select(p => $"'{p.Name}' (pair {p.Id})"))} {(users.Count == 1 ? "uses" : "use")} this host: delete {(users.Count == 1 ? "it" : "them")} or give {(users.Count == 1 ? "it" : "them")} another host first");
         }
         var name = await db.Hosts.Where(h => h.Id == id).Select(h => h.Name).SingleOrDefaultAsync(ct);
         var deleted = await db.Hosts.Where(h => h.Id == id).ExecuteDeleteAsync(ct) > 0;
@@ -295,5 +315,14 @@ public sealed class HostService(IDbContextFactory<PsyncDb> dbs, KeyVault keys, D
 
     private static string Target(HostEntity host) => $"host {host.Id} ({host.Name})";
 
-    private static HostResource ToResource(HostEntity h) => new(h.Id, h.Name, h.Address, h.Port, h.User, h.PublicKey, h.ProtectedPrivateKey is not null, h.PinnedFingerprint, h.ProtectedPassphrase is not null);
+    /// <summary>
+    /// The host as the API shows it. Its pinned fingerprint is the one key pinned for its address and port: a
+    /// second entry for the same sshd is trusted by the first one's pin (SSH.NET and rsync check that one pin).
+    /// </summary>
+    private HostResource ToResource(HostEntity h, IEnumerable<HostPairResource> pairs)
+    {
+        var users = pairs.ToList();
+        return new(h.Id, h.Name, h.Address, h.Port, h.User, h.PublicKey, h.ProtectedPrivateKey is not null, new KnownHosts(data.KnownHosts).Get(h.Address, h.Port)?.Fingerprint,
+            h.ProtectedPassphrase is not null, HostLinks.Of(users, runners), users);
+    }
 }

@@ -19,6 +19,7 @@ public static class EngineExtensions
         services.AddSingleton<Conflicts.ConflictWorkbench>();
         services.AddSingleton<InspectService>();
         services.AddSingleton<RecentChanges>();
+        services.AddSingleton<PairSafety>();
         services.AddSingleton<HostService>();
         // Hosted services stop in reverse order: the engine first, then the history writer drains.
         services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());

@@ -369,7 +369,7 @@ public sealed class PairService(IDbContextFactory<PsyncDb> dbs, PairRunners runn
     }
 
     /// <summary>Keeps the person's pause for the next start of the app; false when there is no such pair.</summary>
-    private async Task<bool> StorePausedAsync(int id, bool paused, CancellationToken ct)
+    internal async Task<bool> StorePausedAsync(int id, bool paused, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         return await db.Pairs.Where(p => p.Id == id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Paused, paused), ct) > 0;

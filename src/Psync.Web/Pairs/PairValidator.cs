@@ -56,15 +56,14 @@ public static class PairValidator
         {
             Add("rightRoot", "The roots must not be the same folder or lie one inside the other.");
         }
-        if (leftError is null && rightError is null && (request.HostId is null || host is not null))
+        // A root of another pair on the same machine, in either direction and on either side, names that pair.
+        if (leftError is null && await RootOverlap.FindAsync(request.LeftRoot!, null, editing, db, ct) is { } leftOverlap)
         {
-            var left = Normalize(request.LeftRoot!);
-            var right = Normalize(request.RightRoot!);
-            var duplicate = await db.Pairs.Where(p => p.Id != editing && p.HostId == request.HostId).Select(p => new { p.Name, p.LeftRoot, p.RightRoot }).ToListAsync(ct);
-            if (duplicate.FirstOrDefault(p => (Normalize(p.LeftRoot), Normalize(p.RightRoot)) is var (l, r) && (l == left && r == right || l == right && r == left)) is { } same)
-            {
-                Add("rightRoot", $"The pair '{same.Name}' already syncs these roots.");
-            }
+            Add("leftRoot", leftOverlap);
+        }
+        if (rightError is null && (request.HostId is null || host is not null) && await RootOverlap.FindAsync(request.RightRoot!, host, editing, db, ct) is { } rightOverlap)
+        {
+            Add("rightRoot", rightOverlap);
         }
         // Patterns, rsync options and the limits are the engine's rules (PairOptions.Validate), as for psync.
         foreach (var (field, messages) in PairService.ToOptionsForCheck(request).Validate())
@@ -122,6 +121,4 @@ public static class PairValidator
         }
         return Directory.Exists(root) ? null : $"{root} does not exist.";
     }
-
-    private static string Normalize(string root) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
 }

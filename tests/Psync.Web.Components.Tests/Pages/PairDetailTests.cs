@@ -96,6 +96,10 @@ public sealed class PairDetailTests : IAsyncLifetime
         // Assert
         await cut.WaitForAssertionAsync(() => Assert.Single(cut.FindAll("#confirm-deletes")), PsyncTestHost.Deadline);
         Assert.Equal(120, Directory.GetFiles(pair.RightRoot).Length);
+        // A resume would only hold the same plan again: the panel says what the left lost and offers the two ways on.
+        Assert.Empty(cut.FindAll("#resume"));
+        Assert.Single(cut.FindAll("#restore-held"));
+        Assert.Contains("110 paths gone on the left", cut.Find("#held-deletes").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,7 +17,8 @@ public sealed class HostTests(PsyncAppFactory app) : IClassFixture<PsyncAppFacto
         Assert.StartsWith("ssh-ed25519 ", host.PublicKey, StringComparison.Ordinal);
         Assert.Equal((true, 22, "backup.example.org", "psync", null), (host.HasKey, host.Port, host.Address, host.User, host.PinnedFingerprint));
         var got = await app.Client.GetFromJsonAsync<HostResource>($"/api/v1/hosts/{host.Id}");
-        Assert.Equal(host, got);
+        Assert.Equal(host with { Pairs = null }, got! with { Pairs = null });
+        Assert.Empty(got.Pairs!);
         Assert.Contains((await app.Client.GetFromJsonAsync<List<HostResource>>("/api/v1/hosts"))!, h => h.Id == host.Id);
         var stored = await Database.CellsAsync(app.Database, "Hosts");
         Assert.Contains(stored, cell => cell.Column == "ProtectedPrivateKey" && cell.Value.Length > 100);
