@@ -117,6 +117,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         var placed = await ReadTreesAsync(target, trees, answers[rest.Count..], ct).ConfigureAwait(false);
         var done = committed.Select(r => r!).ToArray();
         await results.RefreshFailedSourcesAsync(target, transfers, done, ct).ConfigureAwait(false);
+        await RefreshMissingAsync(target, trees, answers[rest.Count..], placed, ct).ConfigureAwait(false);
         var applied = Record(target, transfers, done, rsync, watch.Elapsed) + RecordTrees(target, trees, answers[rest.Count..], placed, rsync, watch.Elapsed);
         var files = transfers.Count + trees.Sum(t => t.Entries.Count(e => e is TransferAction));
         ctx.Journal.CountTransfer(applied, rsync.LiteralBytes);
@@ -143,6 +144,21 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
             }
         }
         return found;
+    }
+
+    /// <summary>
+    /// Entries of a tree that did not arrive (rsync found them gone, or the whole tree was not
+    /// staged) are read again on the source, as a failed commit's are, so their retry plans from
+    /// what is there now.
+    /// </summary>
+    private async Task RefreshMissingAsync(Side target, List<NewTree> trees, OpResult[] answers, Dictionary<string, ScanEntry> placed, CancellationToken ct)
+    {
+        var missing = trees.Where((_, k) => answers[k].Status == OpStatus.Error)
+            .SelectMany(t => t.Entries)
+            .Concat(trees.Where((_, k) => answers[k].Status == OpStatus.Ok).SelectMany(t => t.Entries).Where(e => !placed.ContainsKey(e.Path)))
+            .ToList();
+        var failed = missing.Select(_ => new OpResult(0, OpStatus.Error, FileState.Absent, null, null)).ToArray();
+        await results.RefreshFailedSourcesAsync(target, missing, failed, ct).ConfigureAwait(false);
     }
 
     /// <summary>
