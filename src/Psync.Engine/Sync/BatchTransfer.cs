@@ -117,8 +117,8 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         var placed = await ReadTreesAsync(target, trees, answers[rest.Count..], ct).ConfigureAwait(false);
         var done = committed.Select(r => r!).ToArray();
         await results.RefreshFailedSourcesAsync(target, transfers, done, ct).ConfigureAwait(false);
-        await RefreshMissingAsync(target, trees, answers[rest.Count..], placed, ct).ConfigureAwait(false);
-        var applied = Record(target, transfers, done, rsync, watch.Elapsed) + RecordTrees(target, trees, answers[rest.Count..], placed, rsync, watch.Elapsed);
+        var gone = await RefreshMissingAsync(target, trees, answers[rest.Count..], placed, ct).ConfigureAwait(false);
+        var applied = Record(target, transfers, done, rsync, watch.Elapsed) + RecordTrees(target, trees, answers[rest.Count..], placed, gone, rsync, watch.Elapsed);
         var files = transfers.Count + trees.Sum(t => t.Entries.Count(e => e is TransferAction));
         ctx.Journal.CountTransfer(applied, rsync.LiteralBytes);
         ctx.Journal.Record(EventKind.Batch, target, "", $"{applied} of {files} file(s){(trees.Count > 0 ? $" ({trees.Count} new folder(s) placed whole)" : "")}, {rsync.LiteralBytes} bytes of data: rsync {rsyncTime.TotalMilliseconds:F0} ms, commit {(watch.Elapsed - rsyncTime).TotalMilliseconds:F0} ms", watch.Elapsed);
@@ -149,9 +149,9 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     /// <summary>
     /// Entries of a tree that did not arrive (rsync found them gone, or the whole tree was not
     /// staged) are read again on the source, as a failed commit's are, so their retry plans from
-    /// what is there now.
+    /// what is there now. Returns the roots of trees not staged because the source no longer has them.
     /// </summary>
-    private async Task RefreshMissingAsync(Side target, List<NewTree> trees, OpResult[] answers, Dictionary<string, ScanEntry> placed, CancellationToken ct)
+    private async Task<HashSet<string>> RefreshMissingAsync(Side target, List<NewTree> trees, OpResult[] answers, Dictionary<string, ScanEntry> placed, CancellationToken ct)
     {
         var missing = trees.Where((_, k) => answers[k].Status == OpStatus.Error)
             .SelectMany(t => t.Entries)
@@ -159,15 +159,23 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
             .ToList();
         var failed = missing.Select(_ => new OpResult(0, OpStatus.Error, FileState.Absent, null, null)).ToArray();
         await results.RefreshFailedSourcesAsync(target, missing, failed, ct).ConfigureAwait(false);
+        var roots = trees.Where((_, k) => answers[k].Status == OpStatus.Error).Select(t => t.Root.Path).ToList();
+        var gone = new HashSet<string>(StringComparer.Ordinal);
+        if (roots.Count > 0)
+        {
+            var stats = await ctx.Agent(target.Other()).RunManyAsync([.. roots.Select(r => new StatOp(r))], ct).ConfigureAwait(false);
+            gone.UnionWith(roots.Where((_, i) => stats[i].Status == OpStatus.Ok && !stats[i].State.Exists));
+        }
+        return gone;
     }
 
     /// <summary>
     /// The trees' entries into the index (in the caller's transaction): each planned entry found
     /// in place, of its kind, agrees; one missing (rsync could not read it, or it went away) is
-    /// retried on its own. A tree whose name was taken meanwhile is planned again, entry by entry:
-    /// nothing was overwritten. Returns how many files were committed.
+    /// retried on its own. A tree whose name was taken meanwhile, or whose source went away, is
+    /// planned again, entry by entry: nothing was overwritten. Returns how many files were committed.
     /// </summary>
-    private int RecordTrees(Side target, List<NewTree> trees, OpResult[] answers, Dictionary<string, ScanEntry> placed, RsyncResult rsync, TimeSpan elapsed)
+    private int RecordTrees(Side target, List<NewTree> trees, OpResult[] answers, Dictionary<string, ScanEntry> placed, HashSet<string> gone, RsyncResult rsync, TimeSpan elapsed)
     {
         if (trees.Count == 0)
         {
@@ -184,7 +192,12 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
             {
                 if (answer.Status != OpStatus.Ok)
                 {
-                    if (entry == trees[k].Root)
+                    if (gone.Contains(trees[k].Root.Path))
+                    {
+                        // The folder went away on the source before rsync read it: nothing failed, plan it again.
+                        ctx.Changes.Requeue(entry.Work, TimeSpan.Zero);
+                    }
+                    else if (entry == trees[k].Root)
                     {
                         results.Handle(target, entry, answer, (_, _) => { }, elapsed);
                     }
