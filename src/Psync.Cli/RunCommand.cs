@@ -9,7 +9,6 @@ namespace Psync.Cli;
 internal sealed class RunCommand(CliOptions options, ILoggerFactory loggers, TextWriter stdout, TextWriter stderr)
 {
     private readonly Lock _gate = new();
-    private HistoryEvent? _lastPrinted;
     private (PairState, string?)? _lastReported;
 
     public static async Task<int> MainAsync(IReadOnlyList<string> args)
@@ -101,10 +100,13 @@ internal sealed class RunCommand(CliOptions options, ILoggerFactory loggers, Tex
         var pair = new SyncPair(options.ToPairOptions(), loggers);
         try
         {
+            // Each event as it is recorded: reading the pair's history on every event would copy it each time.
+            pair.Recorded += Print;
             using (pair.Subscribe(n => OnChange(pair, n)))
             {
                 code = await RunPairAsync(pair, stop.Token).ConfigureAwait(false);
             }
+            pair.Recorded -= Print;
             if (options.DebugLevel >= 1)
             {
                 PrintCounters(pair.Counters);
@@ -176,40 +178,18 @@ internal sealed class RunCommand(CliOptions options, ILoggerFactory loggers, Tex
     {
         switch (notification)
         {
-            case PairNotification.History:
-                PrintNewHistory(pair.History);
-                break;
             case PairNotification.Status:
                 ReportStatus(pair.Status);
                 break;
         }
     }
 
-    /// <summary>Prints the events after the last one printed (the pair keeps only the most recent ones).</summary>
-    private void PrintNewHistory(IReadOnlyList<HistoryEvent> history)
+    /// <summary>Prints one event, in the order the pair recorded them.</summary>
+    private void Print(HistoryEvent e)
     {
         lock (_gate)
         {
-            var start = 0;
-            if (_lastPrinted is not null)
-            {
-                for (var i = history.Count - 1; i >= 0; i--)
-                {
-                    if (ReferenceEquals(history[i], _lastPrinted) || history[i] == _lastPrinted)
-                    {
-                        start = i + 1;
-                        break;
-                    }
-                }
-            }
-            for (var i = start; i < history.Count; i++)
-            {
-                stdout.WriteLine(history[i].ToString());
-            }
-            if (history.Count > 0)
-            {
-                _lastPrinted = history[^1];
-            }
+            stdout.WriteLine(e.ToString());
         }
     }
 

@@ -157,7 +157,8 @@ public sealed class PairDetailTests : IAsyncLifetime
 
         // Assert: the charts show; a click on Events puts tab=events in the address (replacing it).
         await cut.WaitForAssertionAsync(() => Assert.NotEmpty(cut.FindAll("#pair-charts")), PsyncTestHost.Deadline);
-        cut.FindAll(".mud-tab").First(t => t.TextContent.Trim() == "Events").Click();
+        // Found and clicked in one step: a live update may render the page in between.
+        await cut.InvokeAsync(() => cut.FindAll(".mud-tab").First(t => t.TextContent.Trim() == "Events").Click());
         await cut.WaitForAssertionAsync(() => Assert.EndsWith($"/pairs/{pair.Id}?tab=events", navigation.Uri, StringComparison.Ordinal), PsyncTestHost.Deadline);
     }
 

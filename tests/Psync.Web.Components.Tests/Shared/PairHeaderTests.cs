@@ -54,6 +54,16 @@ public sealed class PairHeaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Render_IdleWithAPathOutOfSync_DoesNotSayInSync()
+    {
+        // Act: idle, nothing queued, but one path (an open conflict, say) has not converged.
+        var cut = _context.Render<PairHeader>(p => p.Add(c => c.Pair, With("idle")).Add(c => c.Now, Resources.Now).Add(c => c.OutOfSync, 1));
+
+        // Assert
+        Assert.Empty(cut.FindAll("#in-sync"));
+    }
+
+    [Fact]
     public void Render_SyncingABurst_OneActivityLineWithABarAndNoStaleLastSync()
     {
         // Arrange: 1,730 of 2,000 files, 6.8 of 7.8 MiB at 3.1 MiB/s.
