@@ -6,6 +6,7 @@ namespace Psync.Web.Browser.Tests;
 public class BrowserFixture : IAsyncLifetime
 {
     private readonly IReadOnlyList<string> _launcher;
+    private readonly string[] _settings;
     private IPlaywright? _playwright;
 
     public BrowserFixture()
@@ -14,30 +15,28 @@ public class BrowserFixture : IAsyncLifetime
     }
 
     /// <param name="launcher">What runs the app (empty: dotnet itself).</param>
-    protected BrowserFixture(IReadOnlyList<string> launcher) => _launcher = launcher;
+    /// <param name="settings">More command-line settings for the app.</param>
+    protected BrowserFixture(IReadOnlyList<string> launcher, params string[] settings) => (_launcher, _settings) = (launcher, settings);
 
     public AppProcess App { get; private set; } = default!;
 
     public IBrowser Browser { get; private set; } = default!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
-        App = await AppProcess.StartAsync(_launcher.Count == 0 ? null : _launcher);
+        App = await AppProcess.StartAsync(_launcher.Count == 0 ? null : _launcher, _settings);
         _playwright = await Playwright.CreateAsync();
         Browser = await LaunchAsync(_playwright);
     }
 
-    /// <summary>A fixture over an app and a browser that another fixture owns (it disposes them, not this one).</summary>
-    internal static BrowserFixture Of(AppProcess app, IBrowser browser) => new() { App = app, Browser = browser };
-
     /// <summary>The headless Chromium every browser test uses.</summary>
-    internal static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
     {
         ExecutablePath = "/usr/bin/chromium",
         Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     });
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {

@@ -17,7 +17,7 @@ public sealed class HostsUiTests(RemoteBrowserFixture remote) : IClassFixture<Re
         Assert.True(trust.IsSuccessStatusCode, await trust.Content.ReadAsStringAsync());
         var pair = await api.PostAsJsonAsync("/api/v1/pairs", new { name = "remote docs", leftRoot = Ui.TempTree("remote-left"), rightRoot = Ui.TempTree("remote-right"), hostId });
         Assert.True(pair.IsSuccessStatusCode, await pair.Content.ReadAsStringAsync());
-        var page = await Ui.SignInAsync(remote.AsBrowserFixture(), "/hosts");
+        var page = await Ui.SignInAsync(remote, "/hosts");
         var row = page.Locator(".psync-hosts tr", new() { Has = page.Locator(".psync-host-name", new() { HasText = "nas" }) });
 
         await Expect(row.Locator(".psync-host-state")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
@@ -63,7 +63,7 @@ public sealed class HostTrustUiTests(RemoteBrowserFixture remote) : IClassFixtur
         using var api = await remote.App.ApiAsync();
         var hostId = await HostsUiTests.CreateHostAsync(api, remote, "fresh");
         var expected = await SshKeygenFingerprintAsync(remote.Sshd.HostKeyFile + ".pub");
-        var page = await Ui.SignInAsync(remote.AsBrowserFixture(), "/hosts");
+        var page = await Ui.SignInAsync(remote, "/hosts");
 
         await page.Locator(".psync-host-name", new() { HasText = "fresh" }).ClickAsync();
         await page.ClickAsync("#host-test");
