@@ -153,20 +153,11 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     /// </summary>
     private async Task<HashSet<string>> RefreshMissingAsync(Side target, List<NewTree> trees, OpResult[] answers, Dictionary<string, ScanEntry> placed, CancellationToken ct)
     {
-        var missing = trees.Where((_, k) => answers[k].Status == OpStatus.Error)
-            .SelectMany(t => t.Entries)
-            .Concat(trees.Where((_, k) => answers[k].Status == OpStatus.Ok).SelectMany(t => t.Entries).Where(e => !placed.ContainsKey(e.Path)))
-            .ToList();
-        var failed = missing.Select(_ => new OpResult(0, OpStatus.Error, FileState.Absent, null, null)).ToArray();
-        await results.RefreshFailedSourcesAsync(target, missing, failed, ct).ConfigureAwait(false);
-        var roots = trees.Where((_, k) => answers[k].Status == OpStatus.Error).Select(t => t.Root.Path).ToList();
-        var gone = new HashSet<string>(StringComparer.Ordinal);
-        if (roots.Count > 0)
-        {
-            var stats = await ctx.Agent(target.Other()).RunManyAsync([.. roots.Select(r => new StatOp(r))], ct).ConfigureAwait(false);
-            gone.UnionWith(roots.Where((_, i) => stats[i].Status == OpStatus.Ok && !stats[i].State.Exists));
-        }
-        return gone;
+        var notStaged = trees.Where((_, k) => answers[k].Status == OpStatus.Error).ToList();
+        List<string> missing = [.. notStaged.SelectMany(t => t.Entries).Select(e => e.Path),
+            .. trees.Where((_, k) => answers[k].Status == OpStatus.Ok).SelectMany(t => t.Entries).Select(e => e.Path).Where(p => !placed.ContainsKey(p))];
+        var read = await results.RefreshSourcesAsync(target, missing, ct).ConfigureAwait(false);
+        return notStaged.Select(t => t.Root.Path).Where(root => read.TryGetValue(root, out var state) && !state.Exists).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>

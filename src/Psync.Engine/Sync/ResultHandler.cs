@@ -123,22 +123,31 @@ internal sealed class ResultHandler(PairContext ctx)
     /// (a file gone with its directory reports nothing of its own): read the source again, so the
     /// retry plans from the truth instead of repeating the failure.
     /// </summary>
-    public async Task RefreshFailedSourcesAsync<T>(Side target, List<T> actions, OpResult[] results, CancellationToken ct)
-        where T : SyncAction
+    public Task RefreshFailedSourcesAsync<T>(Side target, List<T> actions, OpResult[] results, CancellationToken ct)
+        where T : SyncAction =>
+        RefreshSourcesAsync(target, [.. actions.Where((_, i) => results[i].Status == OpStatus.Error).Select(a => a.Path)], ct);
+
+    /// <summary>
+    /// Reads <paramref name="paths"/> again on the source of <paramref name="target"/> and reports
+    /// them to the change set; returns what it read (a path it could not read is left out).
+    /// </summary>
+    public async Task<Dictionary<string, FileState>> RefreshSourcesAsync(Side target, IReadOnlyList<string> paths, CancellationToken ct)
     {
-        var failed = actions.Where((_, i) => results[i].Status == OpStatus.Error).Select(a => a.Path).ToList();
-        if (failed.Count == 0)
+        var read = new Dictionary<string, FileState>(StringComparer.Ordinal);
+        if (paths.Count == 0)
         {
-            return;
+            return read;
         }
         var source = target.Other();
-        var stats = await ctx.Agent(source).RunManyAsync([.. failed.Select(p => new StatOp(p))], ct).ConfigureAwait(false);
-        for (var i = 0; i < failed.Count; i++)
+        var stats = await ctx.Agent(source).RunManyAsync([.. paths.Select(p => new StatOp(p))], ct).ConfigureAwait(false);
+        for (var i = 0; i < paths.Count; i++)
         {
             if (stats[i].Status == OpStatus.Ok)
             {
-                ctx.Changes.Report(source, failed[i], stats[i].State, stats[i].Seq);
+                ctx.Changes.Report(source, paths[i], stats[i].State, stats[i].Seq);
+                read[paths[i]] = stats[i].State;
             }
         }
+        return read;
     }
 }
