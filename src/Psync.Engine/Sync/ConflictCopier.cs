@@ -71,9 +71,9 @@ internal sealed class ConflictCopier(PairContext ctx, ResultHandler results)
         ctx.Changes.Report(loser, conflict.Path, FileState.Absent, result.Seq);
         var policy = ctx.Options.Conflicts.Name();
         var record = ctx.Journal.AddConflict(conflict.Path, conflict.Left, conflict.Right, loser, ConflictRecord.InTrash);
-        ctx.Journal.MarkResolved(record.Id);
         ctx.Journal.Record(EventKind.Conflict, loser, conflict.Path, $"both sides changed; the {loser.Name()} version went to the {loser.Name()} trash (conflict policy: {policy})");
         ctx.Journal.Record(EventKind.Resolved, loser, conflict.Path, $"conflict {record.Id}: the {loser.Other().Name()} version wins by the pair's conflict policy ({policy})");
+        ctx.Journal.MarkResolved(record.Id); // last: whoever sees it resolved also finds its events
     }
 
     /// <summary>

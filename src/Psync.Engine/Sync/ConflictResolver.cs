@@ -35,8 +35,8 @@ internal sealed class ConflictResolver(PairContext ctx)
                 await DeleteCopyAsync(copy, ct).ConfigureAwait(false);
             }
         }
-        ctx.Journal.MarkResolved(id);
         ctx.Journal.Record(EventKind.Resolved, null, conflict.Path, $"conflict {id}: {resolution}");
+        ctx.Journal.MarkResolved(id); // last: whoever sees it resolved also finds its event
     }
 
     /// <summary>
