@@ -7,7 +7,7 @@ namespace Psync.Agent;
 
 /// <summary>One agent session: hello, then requests from the engine until it hangs up.</summary>
 /// <remarks>With readOnly it scans, stats and hashes only: it creates no <c>.psync/</c> and refuses every change (for psync check).</remarks>
-internal sealed class AgentHost(string root, string cinotify, bool readOnly, Stream input, Stream outputStream)
+internal sealed class AgentHost(string root, string cinotify, bool readOnly, bool serveRsync, Stream input, Stream outputStream)
 {
     private readonly FrameWriter _output = new(outputStream);
     private readonly Sequence _seq = new();
@@ -20,15 +20,22 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, Str
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         RootFs? fs = null;
+        RsyncServer? rsync = null;
         try
         {
             fs = TryOpenRoot();
             var writable = fs is not null && !readOnly && TryPrepareOwnArea(fs);
+            Action<string> warn = text => _ = _output.SendAsync(new Log(LogLevel.Warning, text), cts.Token);
+            rsync = serveRsync ? RsyncServer.TryStart(warn) : null;
             await _output.SendAsync(new Hello(
                 Version, Message.ProtocolVersion, root, fs is not null, writable, RsyncVersion(),
                 ReadLimit("max_user_watches"), ReadLimit("max_queued_events"), ReadLimit("max_user_instances"),
-                File.Exists(cinotify)), ct).ConfigureAwait(false);
+                File.Exists(cinotify), rsync?.SocketPath), ct).ConfigureAwait(false);
             var background = new List<Task>();
+            if (rsync is not null)
+            {
+                background.Add(Task.Run(() => rsync.RunAsync(warn, cts.Token), cts.Token));
+            }
             var trash = fs is null ? null : new Trash(fs, TimeProvider.System);
             var ops = fs is null || trash is null ? null : new OpExecutor(fs, trash, _seq);
             while (await Frames.ReadAsync(input, ct).ConfigureAwait(false) is { } message)
@@ -37,7 +44,7 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, Str
                 {
                     case Configure c:
                         Xattrs.Scope = c.Xattrs;
-                        _filter = new PathFilter(c.Excludes, c.Tempfiles, text => _ = _output.SendAsync(new Log(LogLevel.Warning, text), cts.Token));
+                        _filter = new PathFilter(c.Excludes, c.Tempfiles, warn);
                         break;
                     case Watch when fs is not null:
                         var watcher = new Watcher(fs, () => _filter, _output, cinotify, _seq);
@@ -79,6 +86,7 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, Str
         finally
         {
             await cts.CancelAsync().ConfigureAwait(false);
+            rsync?.Dispose();
             fs?.Dispose();
         }
     }

@@ -1,15 +1,23 @@
 using Psync.Agent;
 
-// psync-agent --root DIR [--cinotify PATH] [--read-only]
-//   Serves one tree to the Psync engine over stdin/stdout (framed protocol, see Psync.Protocol).
+// psync-agent --root DIR [--cinotify PATH] [--read-only] [--serve-rsync]
+//   Serves one tree to the Psync engine over stdin/stdout (framed protocol, see Psync.Protocol);
+//   with --serve-rsync it also starts rsync's remote end for the engine (see RsyncServer).
 // psync-agent --rsync-shell DIR HOST rsync --server ...
 //   rsync's "remote shell" for a local pair (see RsyncShell).
+// psync-agent --rsync-stream SOCKET N SSH-WORDS... HOST rsync --server ...
+//   rsync's "remote shell" for a remote pair, through the agent there (see RsyncStream).
 if (args is ["--rsync-shell", ..])
 {
     return RsyncShell.Exec(args[1..]);
 }
+if (args is ["--rsync-stream", ..])
+{
+    return await RsyncStream.RunAsync(args[1..]);
+}
 string? root = null;
 var readOnly = false;
+var serveRsync = false;
 var cinotify = Environment.GetEnvironmentVariable("PSYNC_CINOTIFY") ?? Path.Combine(AppContext.BaseDirectory, "cinotify");
 for (var i = 0; i < args.Length; i++)
 {
@@ -27,19 +35,22 @@ for (var i = 0; i < args.Length; i++)
         case "--read-only":
             readOnly = true;
             break;
+        case "--serve-rsync":
+            serveRsync = true;
+            break;
         default:
-            await Console.Error.WriteLineAsync($"psync-agent: unknown argument '{args[i]}'\nusage: psync-agent --root DIR [--cinotify PATH] [--read-only] | --version");
+            await Console.Error.WriteLineAsync($"psync-agent: unknown argument '{args[i]}'\nusage: psync-agent --root DIR [--cinotify PATH] [--read-only] [--serve-rsync] | --version");
             return 2;
     }
 }
 if (root is null)
 {
-    await Console.Error.WriteLineAsync("usage: psync-agent --root DIR [--cinotify PATH] [--read-only] | --version");
+    await Console.Error.WriteLineAsync("usage: psync-agent --root DIR [--cinotify PATH] [--read-only] [--serve-rsync] | --version");
     return 2;
 }
 
 // A Ctrl-C in the terminal reaches the whole process group: the engine decides when its agents
 // stop (it closes their input), so the agent ignores SIGINT rather than die under it.
 Console.CancelKeyPress += (_, e) => e.Cancel = true;
-var host = new AgentHost(Path.GetFullPath(root), cinotify, readOnly, Console.OpenStandardInput(), Console.OpenStandardOutput());
+var host = new AgentHost(Path.GetFullPath(root), cinotify, readOnly, serveRsync, Console.OpenStandardInput(), Console.OpenStandardOutput());
 return await host.RunAsync(CancellationToken.None);

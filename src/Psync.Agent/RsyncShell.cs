@@ -29,7 +29,12 @@ internal static unsafe class RsyncShell
             Console.Error.WriteLine($"psync-agent: cannot change to {args[0]}: {e.Message}");
             return 2;
         }
-        var command = args[2..];
+        return ExecVp(args[2..]);
+    }
+
+    /// <summary>Becomes <paramref name="command"/> (found on PATH, no shell); returns only on failure.</summary>
+    public static int ExecVp(string[] command)
+    {
         var strings = command.Select(a => Marshal.StringToCoTaskMemUTF8(a)).ToArray();
         var argv = stackalloc nint[strings.Length + 1];
         for (var i = 0; i < strings.Length; i++)
@@ -38,7 +43,7 @@ internal static unsafe class RsyncShell
         }
         argv[strings.Length] = 0;
         Libc.execvp((byte*)strings[0], (byte**)argv);
-        Console.Error.WriteLine($"psync-agent: cannot run rsync: {Libc.Describe(Libc.Errno)}");
+        Console.Error.WriteLine($"psync-agent: cannot run {command[0]}: {Libc.Describe(Libc.Errno)}");
         return 127;
     }
 }

@@ -8,8 +8,8 @@ public abstract record Message
 {
     /// <summary>Bumped on every incompatible change; the hello carries it.</summary>
     /// <remarks>2: <see cref="ListTrash"/>, <see cref="TrashEntries"/> and <see cref="RestoreOp"/>. 3: paged scans
-    /// (<see cref="Scan"/>'s After and Limit). 4: <see cref="OpResult.Reason"/>. 5: owners and the xattr digest in <see cref="FileState"/> and <see cref="SetAttrOp"/>, <see cref="SyncOp"/>, <see cref="GetXattrsOp"/>, <see cref="Configure.Xattrs"/>. 6: <see cref="ReadHeadOp"/>.</remarks>
-    public const int ProtocolVersion = 6;
+    /// (<see cref="Scan"/>'s After and Limit). 4: <see cref="OpResult.Reason"/>. 5: owners and the xattr digest in <see cref="FileState"/> and <see cref="SetAttrOp"/>, <see cref="SyncOp"/>, <see cref="GetXattrsOp"/>, <see cref="Configure.Xattrs"/>. 6: <see cref="ReadHeadOp"/>. 7: Hello.RsyncSocket.</remarks>
+    public const int ProtocolVersion = 7;
 
     public abstract MessageType Type { get; }
 
@@ -65,6 +65,7 @@ public enum MessageType : byte
 }
 
 /// <summary>The agent's first message: who it is and what it found on its host.</summary>
+/// <remarks>RsyncSocket: with <c>--serve-rsync</c>, the unix socket where the agent starts rsync's remote end (see psync-agent's RsyncServer); null otherwise.</remarks>
 public sealed record Hello(
     string AgentVersion,
     int Protocol,
@@ -75,7 +76,8 @@ public sealed record Hello(
     long MaxUserWatches,
     long MaxQueuedEvents,
     long MaxUserInstances,
-    bool CinotifyFound) : Message
+    bool CinotifyFound,
+    string? RsyncSocket = null) : Message
 {
     public override MessageType Type => MessageType.Hello;
 
@@ -91,10 +93,11 @@ public sealed record Hello(
         w.I64(MaxQueuedEvents);
         w.I64(MaxUserInstances);
         w.Bool(CinotifyFound);
+        w.OptStr(RsyncSocket);
     }
 
     internal static Hello Read(ref WireReader r) =>
-        new(r.Str(), r.I32(), r.Str(), r.Bool(), r.Bool(), r.OptStr(), r.I64(), r.I64(), r.I64(), r.Bool());
+        new(r.Str(), r.I32(), r.Str(), r.Bool(), r.Bool(), r.OptStr(), r.I64(), r.I64(), r.I64(), r.Bool(), r.AtEnd ? null : r.OptStr()); // an older agent's hello ends before it: the engine names its protocol
 }
 
 public enum ChangeKind : byte

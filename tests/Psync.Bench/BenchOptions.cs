@@ -33,15 +33,20 @@ internal sealed record BenchOptions
 
     public bool InstallPeers { get; init; } = true;
 
+    /// <summary>What the ssh host's <c>.bashrc</c> sleeps, in ms: a login shell that does real work, as real hosts have.</summary>
+    public int LoginShellMs { get; init; } = 300;
+
     public IReadOnlySet<string> Skip { get; init; } = new HashSet<string>();
 
     public const string Usage = """
         usage: Psync.Bench [--quick] [--tmpfs] [--out FILE] [--charts DIR] [--runs N] [--files N] [--rename-files N]
-                           [--bigtree-files N[,N...]] [--repeats N] [--no-install] [--skip ssh,peers,bigtree,rename,manypairs,durability]
+                           [--bigtree-files N[,N...]] [--repeats N] [--no-install] [--login-shell-ms N]
+                           [--skip ssh,peers,bigtree,rename,manypairs,durability]
           --quick   latency 15 runs, burst and rename 2,000 files, big tree 20,000, durable commits 10,000, 2 repeats, 20 pairs for 10 s (< 5 min);
                     the full mode has big trees of 100,000 and 1,000,000 files (about 45 min in all)
           --tmpfs   every workload on a private tmpfs (as root), so no disk is measured; the big tree is 50,000 files
                     and the report goes to docs/BENCHMARKS-tmpfs.md, charts to docs/benchmarks/tmpfs (unless given)
+          --login-shell-ms  what the ssh host's .bashrc sleeps (default 300; 0 writes no .bashrc)
         """;
 
     public bool Runs(string workload) => !Skip.Contains(workload);
@@ -74,6 +79,7 @@ internal sealed record BenchOptions
                 case "--out": o = o with { Output = args[++i] }; break;
                 case "--charts": o = o with { Charts = args[++i] }; break;
                 case "--no-install": o = o with { InstallPeers = false }; break;
+                case "--login-shell-ms": o = o with { LoginShellMs = Next() }; break;
                 case "--skip": o = o with { Skip = args[++i].Split(',').ToHashSet() }; break;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]}");

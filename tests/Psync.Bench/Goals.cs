@@ -28,6 +28,13 @@ internal static class Goals
             var againstP99 = psync is not null && rsync is { P99: > 0 } ? $"; ÷ rsync p99: {X(psync.P99 / rsync.P99)}" : "";
             Ratio($"Latency p99 ≤ 3× one-file rsync ({where})", psync?.P99, rsync?.Median, 3, $"psync p99 ÷ rsync median{againstP99}");
         }
+        if (Results.Find(r.SshLatency, "psync") is { } sshLatency && Results.Find(r.Latency, "psync") is { } localLatency)
+        {
+            var allowed = 1.5 * localLatency.Median + r.SshRoundTripMs;
+            goals.Add(new Goal($"Lone file over ssh ≤ 1.5× local + one round trip, whatever the login shell (.bashrc sleeps {r.LoginShellMs} ms)",
+                string.Create(CultureInfo.InvariantCulture, $"{sshLatency.Median:F1} ms against {allowed:F1} ms (1.5 × {localLatency.Median:F1} + {r.SshRoundTripMs:F2}), medians"),
+                sshLatency.Median <= allowed));
+        }
         foreach (var (rows, where) in new[] { (r.Burst, "local"), (r.SshBurst, "ssh") })
         {
             Ratio($"Burst ≤ 1.3× one rsync -a ({where})", Results.Find(rows, "psync-after")?.Median, Results.Find(rows, "rsync")?.Median, 1.3, "psync last write to last file ÷ rsync -a, medians");

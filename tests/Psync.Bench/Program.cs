@@ -67,7 +67,9 @@ foreach (var peer in peers)
 
 if (o.Runs("ssh"))
 {
-    using var sshd = await Sshd.StartAsync();
+    using var sshd = await Sshd.StartAsync(o.LoginShellMs);
+    results.LoginShellMs = o.LoginShellMs;
+    results.SshRoundTripMs = sshd.RoundTripMs();
     PairOptions Remote(PairOptions p) => p with { RemoteHost = sshd.Address, Identity = sshd.ClientKey, AcceptHostKey = sshd.HostKeyFingerprint };
     results.SshLatency.Add(new Row("psync", "psync (ssh pair)", await LatencyBench.PsyncAsync(o.LatencyRuns, Remote)));
     results.SshLatency.Add(new Row("rsync", "rsync -a of that one file over the same multiplexed ssh (reference)", LatencyBench.RsyncOneFile(o.LatencyRuns, sshd)));

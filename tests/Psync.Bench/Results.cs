@@ -21,6 +21,12 @@ internal sealed class Results
 
     public List<string> Notes { get; } = [];
 
+    /// <summary>What the ssh host's .bashrc slept, in ms.</summary>
+    public int LoginShellMs { get; set; }
+
+    /// <summary>One round trip to the ssh host, in ms.</summary>
+    public double SshRoundTripMs { get; set; }
+
     /// <summary>What the workloads' folders are on (<see cref="ScratchFs.Kind"/>).</summary>
     public string WorkFileSystem { get; set; } = "the temp folder's file system";
 

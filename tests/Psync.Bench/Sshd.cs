@@ -27,13 +27,18 @@ internal sealed class Sshd : IDisposable
 
     public string Address => $"{Environment.UserName}@127.0.0.1:{Port}";
 
-    public static async Task<Sshd> StartAsync()
+    /// <summary>Starts sshd; its sessions' <c>.bashrc</c> sleeps <paramref name="loginShellMs"/> (none if 0), as a login shell that does real work.</summary>
+    public static async Task<Sshd> StartAsync(int loginShellMs)
     {
         var dir = Directory.CreateTempSubdirectory("psync-bench-sshd-").FullName;
         Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(dir, "host_ed25519"));
         Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(dir, "id_ed25519"));
         File.Copy(Path.Combine(dir, "id_ed25519.pub"), Path.Combine(dir, "authorized_keys"));
         var home = Directory.CreateDirectory(Path.Combine(dir, "home")).FullName;
+        if (loginShellMs > 0)
+        {
+            await File.WriteAllTextAsync(Path.Combine(home, ".bashrc"), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"sleep {loginShellMs / 1000.0:0.###}\n"));
+        }
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -68,6 +73,21 @@ internal sealed class Sshd : IDisposable
             }
         }
         return new Sshd(dir, port, process);
+    }
+
+    /// <summary>One network round trip to sshd in ms (median TCP connect: SYN, SYN-ACK).</summary>
+    public double RoundTripMs()
+    {
+        var samples = new List<double>();
+        for (var i = 0; i < 21; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var probe = new TcpClient();
+            probe.Connect(IPAddress.Loopback, Port);
+            samples.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        samples.Sort();
+        return samples[samples.Count / 2];
     }
 
     private static void Run(string file, params string[] args)

@@ -31,6 +31,12 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>A command that starts sshd (its arguments follow), such as setpriv to drop capabilities from every session; null starts sshd itself.</summary>
     public IReadOnlyList<string>? Launcher { get; init; }
 
+    /// <summary>More sshd_config lines, such as <c>AllowStreamLocalForwarding no</c>.</summary>
+    public IReadOnlyList<string> ExtraConfig { get; init; } = [];
+
+    /// <summary>The sessions' <c>~/.bashrc</c> (bash reads it for every command sshd runs, as on real hosts); null writes none.</summary>
+    public string? Bashrc { get; init; }
+
     public string Directory { get; }
 
     public int Port { get; private set; }
@@ -175,6 +181,11 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
         // Sessions get a HOME of their own, so "~/.cache/psync/agent" lands in the temp folder, not in the real home.
         System.IO.Directory.CreateDirectory(Home);
         lines.Add(PathOverride is null ? $"SetEnv \"HOME={Home}\"" : $"SetEnv \"HOME={Home}\" \"PATH={PathOverride}\"");
+        lines.AddRange(ExtraConfig);
+        if (Bashrc is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(Home, ".bashrc"), Bashrc + "\n");
+        }
         await File.WriteAllTextAsync(config, string.Join('\n', lines) + "\n");
 
         lock (_log)

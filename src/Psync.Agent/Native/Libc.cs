@@ -59,6 +59,31 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int execvp(byte* file, byte** argv);
 
+    [LibraryImport("libc")]
+    public static partial int posix_spawn_file_actions_init(void* actions);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawn_file_actions_adddup2(void* actions, int fd, int newfd);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawn_file_actions_destroy(void* actions);
+
+    /// <summary>Returns an errno value (0 on success), not -1.</summary>
+    [LibraryImport("libc")]
+    public static partial int posix_spawnp(int* pid, byte* file, void* actions, void* attributes, byte** argv, byte** envp);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int waitpid(int pid, int* status, int options);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int getsockopt(int fd, int level, int name, void* value, uint* length);
+
+    [LibraryImport("libc")]
+    public static partial uint geteuid();
+
+    public const int SolSocket = 1;
+    public const int SoPeerCred = 17;
+
     [LibraryImport("libc", SetLastError = true)]
     public static partial int fchownat(int dirfd, byte* path, uint owner, uint group, int flags);
 

@@ -25,7 +25,8 @@ public static class RemoteAgent
         ArgumentException.ThrowIfNullOrEmpty(agentPath);
         ArgumentException.ThrowIfNullOrEmpty(root);
         // exec: the agent replaces the shell, so a signal or the channel's end reaches it directly.
-        var text = "exec " + ShellQuote.Join(readOnly ? [agentPath, "--root", root, "--read-only"] : [agentPath, "--root", root]);
+        // --serve-rsync: the agent starts rsync's remote end for the pair's transfers (RsyncForward).
+        var text = "exec " + ShellQuote.Join(readOnly ? [agentPath, "--root", root, "--read-only"] : [agentPath, "--root", root, "--serve-rsync"]);
         var command = session.CreateCommand(text);
         Task execution;
         Stream input;

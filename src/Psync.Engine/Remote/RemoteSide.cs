@@ -15,10 +15,12 @@ internal sealed class RemoteSide : IAsyncDisposable
 {
     private readonly SshSession _session;
     private readonly PrivateSshAgent? _keyAgent;
+    private readonly RsyncForward? _forward;
 
-    private RemoteSide(SshSession session, AgentConnection agent, RsyncEndpoint endpoint, PrivateSshAgent? keyAgent, string runtime, TrafficCounter traffic)
+    private RemoteSide(SshSession session, AgentConnection agent, RsyncEndpoint endpoint, PrivateSshAgent? keyAgent, RsyncForward? forward, string runtime, TrafficCounter traffic)
     {
         _session = session;
+        _forward = forward;
         Runtime = runtime;
         Traffic = traffic;
         _keyAgent = keyAgent;
@@ -72,7 +74,16 @@ internal sealed class RemoteSide : IAsyncDisposable
             var agent = await RemoteAgent.StartCountedAsync(session, deployment.AgentPath, options.RightRoot, onStderr, readOnly: false, traffic, ct).ConfigureAwait(false);
             // A failure here shows again, with rsync's words, at the first transfer.
             await RunSshAsync(transport, transport.StartMasterArguments(), ct).ConfigureAwait(false);
-            return new RemoteSide(session, agent, new RsyncEndpoint(options.RightRoot, transport), keyAgent, deployment.Runtime, traffic);
+            // The pair checks the hello itself (protocol, root); here only its rsync socket matters.
+            var hello = await agent.HelloAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+            var forward = hello is { Protocol: Psync.Protocol.Message.ProtocolVersion, RsyncSocket: { } socket }
+                ? await RsyncForward.StartAsync(transport, socket, progress, ct).ConfigureAwait(false)
+                : null;
+            var endpoint = new RsyncEndpoint(options.RightRoot, transport)
+            {
+                Stream = forward is null ? null : new RsyncStreamRoute(Path.GetFullPath(agentPath), forward.LocalSocket),
+            };
+            return new RemoteSide(session, agent, endpoint, keyAgent, forward, deployment.Runtime, traffic);
         }
         catch (HostKeyException e)
         {
@@ -129,6 +140,10 @@ internal sealed class RemoteSide : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_forward is not null)
+        {
+            await _forward.DisposeAsync().ConfigureAwait(false);
+        }
         await Agent.DisposeAsync().ConfigureAwait(false);
         await _session.DisposeAsync().ConfigureAwait(false);
         if (Endpoint.Ssh is { } ssh)

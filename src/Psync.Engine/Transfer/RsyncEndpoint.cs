@@ -12,6 +12,13 @@ public sealed record RsyncEndpoint(string Root, OpenSshTransport? Ssh = null)
     /// </summary>
     public string? Shell { get; init; }
 
+    /// <summary>
+    /// For a remote folder: the local agent program and the local end of the pair's forward to the
+    /// remote agent (<see cref="RsyncForward"/>), through which the agent there starts rsync's remote
+    /// end without a login shell; null starts it with ssh's remote command.
+    /// </summary>
+    public RsyncStreamRoute? Stream { get; init; }
+
     /// <summary>The rsync argument for <paramref name="relative"/> below the root, with a trailing slash ("the folder's contents").</summary>
     public string Folder(string relative = "")
     {
@@ -19,3 +26,6 @@ public sealed record RsyncEndpoint(string Root, OpenSshTransport? Ssh = null)
         return Ssh is null ? path : Ssh.RsyncRemote(path);
     }
 }
+
+/// <summary>How rsync reaches a remote agent's rsync server: <c>-e 'Program --rsync-stream Socket …'</c>.</summary>
+public sealed record RsyncStreamRoute(string Program, string Socket);

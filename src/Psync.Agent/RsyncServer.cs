@@ -1,0 +1,201 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using Psync.Agent.Native;
+
+namespace Psync.Agent;
+
+/// <summary>
+/// rsync's remote end, started by the agent instead of by a login shell (<c>psync-agent --serve-rsync</c>).
+/// The agent listens on a unix socket in a private folder; the engine forwards a local socket to it
+/// over its pinned ssh connection, and rsync's "remote shell" is <c>psync-agent --rsync-stream</c>
+/// (<see cref="RsyncStream"/>). Each connection names the command (<see cref="RsyncStream.WriteHeaderAsync"/>),
+/// and the agent starts it with the connection as its input and output. So a batch costs one ssh
+/// channel, not a session whose shell reads the user's <c>.bashrc</c> before rsync can start.
+/// </summary>
+/// <remarks>
+/// Only the agent's own user may connect (the folder is mode 0700, and the peer's uid is checked),
+/// only <c>rsync --server …</c> is run, and never through a shell: with <c>-s</c> no file name is in the command at all.
+/// </remarks>
+internal sealed class RsyncServer : IDisposable
+{
+    private readonly string _dir;
+    private readonly Socket _listener;
+
+    private RsyncServer(string dir, Socket listener)
+    {
+        _dir = dir;
+        _listener = listener;
+    }
+
+    /// <summary>The socket's path, for the engine to forward to.</summary>
+    public string SocketPath => Path.Combine(_dir, "s");
+
+    /// <summary>Listens in a new private folder (under $XDG_RUNTIME_DIR if there is one, else the temp folder); null if it cannot.</summary>
+    public static RsyncServer? TryStart(Action<string> warn)
+    {
+        string? dir = null;
+        try
+        {
+            var runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+            var parent = runtime is { Length: > 0 } && Directory.Exists(runtime) ? runtime : Path.GetTempPath();
+            // Mode 0700 and a name nobody can guess: nobody else can reach a socket inside it.
+            dir = Path.Combine(parent, "psync-rsync-" + Convert.ToHexStringLower(RandomBytes(8)));
+            if (Encoding.UTF8.GetByteCount(dir) > 100)
+            {
+                throw new IOException($"{dir} is too long for a socket path");
+            }
+            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            listener.Bind(new UnixDomainSocketEndPoint(Path.Combine(dir, "s")));
+            listener.Listen(16);
+            return new RsyncServer(dir, listener);
+        }
+        catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException or ArgumentException)
+        {
+            warn($"cannot listen for rsync ({e.Message}); each transfer will start rsync through a login shell");
+            if (dir is not null)
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            return null;
+        }
+    }
+
+    /// <summary>From the kernel (not .NET's generator: it loads libssl, which a host need not have).</summary>
+    private static byte[] RandomBytes(int count)
+    {
+        var bytes = new byte[count];
+        using var random = File.OpenRead("/dev/urandom");
+        random.ReadExactly(bytes);
+        return bytes;
+    }
+
+    /// <summary>Serves connections until <paramref name="ct"/> is cancelled.</summary>
+    public async Task RunAsync(Action<string> warn, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            Socket connection;
+            try
+            {
+                connection = await _listener.AcceptAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            _ = Task.Run(() => ServeAsync(connection, warn, ct), CancellationToken.None);
+        }
+    }
+
+    private static async Task ServeAsync(Socket connection, Action<string> warn, CancellationToken ct)
+    {
+        using (connection)
+        {
+            if (PeerUid(connection) != Libc.geteuid())
+            {
+                warn("refused an rsync connection from another user");
+                return;
+            }
+            string[] argv;
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(TimeSpan.FromSeconds(30));
+                argv = await RsyncStream.ReadHeaderAsync(connection, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or InvalidDataException)
+            {
+                warn($"an rsync connection sent no valid command: {e.Message}");
+                return;
+            }
+            if (argv.Length == 0)
+            {
+                // A probe: the engine checks that its forward reaches us.
+                await connection.SendAsync(new byte[] { RsyncStream.Ready }, SocketFlags.None, ct).ConfigureAwait(false);
+                return;
+            }
+            if (argv.Length < 2 || argv[1] != "--server")
+            {
+                warn($"refused to run '{string.Join(' ', argv.Take(2))}' for an rsync connection: only rsync --server is served");
+                return;
+            }
+            // Ready goes first: rsync speaks as soon as it starts, and the stream must not interleave.
+            await connection.SendAsync(new byte[] { RsyncStream.Ready }, SocketFlags.None, ct).ConfigureAwait(false);
+            var pid = Spawn(argv, (int)connection.Handle, out var error);
+            if (pid < 0)
+            {
+                warn($"cannot run {argv[0]}: {error}");
+                return;
+            }
+            _ = Task.Factory.StartNew(() => Reap(pid, argv[0], warn), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Starts <paramref name="argv"/> (found on PATH, no shell) with <paramref name="fd"/> as its standard input and output.</summary>
+    private static unsafe int Spawn(string[] argv, int fd, out string error)
+    {
+        var strings = argv.Select(Marshal.StringToCoTaskMemUTF8).ToArray();
+        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => Marshal.StringToCoTaskMemUTF8($"{e.Key}={e.Value}")).ToArray();
+        var actions = stackalloc byte[256]; // larger than glibc's and musl's posix_spawn_file_actions_t
+        try
+        {
+            var args = stackalloc nint[strings.Length + 1];
+            var env = stackalloc nint[environment.Length + 1];
+            strings.CopyTo(new Span<nint>(args, strings.Length));
+            environment.CopyTo(new Span<nint>(env, environment.Length));
+            args[strings.Length] = 0;
+            env[environment.Length] = 0;
+            Libc.posix_spawn_file_actions_init(actions);
+            Libc.posix_spawn_file_actions_adddup2(actions, fd, 0);
+            Libc.posix_spawn_file_actions_adddup2(actions, fd, 1);
+            int pid;
+            var status = Libc.posix_spawnp(&pid, (byte*)strings[0], actions, null, (byte**)args, (byte**)env);
+            Libc.posix_spawn_file_actions_destroy(actions);
+            error = status == 0 ? "" : Libc.Describe(status);
+            return status == 0 ? pid : -1;
+        }
+        finally
+        {
+            foreach (var p in strings.Concat(environment))
+            {
+                Marshal.FreeCoTaskMem(p);
+            }
+        }
+    }
+
+    private static unsafe void Reap(int pid, string program, Action<string> warn)
+    {
+        int status;
+        while (Libc.waitpid(pid, &status, 0) < 0 && Libc.Errno == 4 /* EINTR */)
+        {
+        }
+        if (status != 0)
+        {
+            // rsync tells its client what went wrong over the stream; this is for the agent's log.
+            var code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+            warn($"{program} --server exited with status {code}");
+        }
+    }
+
+    private static unsafe uint PeerUid(Socket socket)
+    {
+        var credentials = stackalloc uint[3]; // struct ucred: pid, uid, gid
+        var length = 12u;
+        return Libc.getsockopt((int)socket.Handle, Libc.SolSocket, Libc.SoPeerCred, credentials, &length) == 0 ? credentials[1] : uint.MaxValue;
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
