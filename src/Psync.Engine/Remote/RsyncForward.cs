@@ -5,8 +5,8 @@ using System.Text;
 namespace Psync.Engine.Remote;
 
 /// <summary>
-/// An OpenSSH connection of the pair's own (pinned host key, no remote command, so no login shell)
-/// that forwards a local unix socket to the remote agent's rsync socket (<c>ssh -N -L</c>). rsync's
+/// An OpenSSH connection of the pair's own (pinned host key) that forwards a local unix socket to
+/// the remote agent's rsync socket (<c>ssh -L</c>). rsync's
 /// "remote shell" (<c>psync-agent --rsync-stream</c>) connects to the local end, and the agent there
 /// starts rsync's remote end: a batch costs one channel on this connection instead of a session
 /// whose shell reads the user's <c>.bashrc</c> before rsync starts.
@@ -14,6 +14,9 @@ namespace Psync.Engine.Remote;
 internal sealed class RsyncForward : IAsyncDisposable
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>What the forward's session prints once its shell has started.</summary>
+    private const string Ready = "psync-forward-ready";
 
     private readonly Process _ssh;
 
@@ -37,13 +40,24 @@ internal sealed class RsyncForward : IAsyncDisposable
         File.Delete(local);
         var psi = new ProcessStartInfo(ssh.SshProgram) { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         // Options are first-wins: a connection of its own, not a client of the multiplexing master (whose life is ControlPersist's).
+        // A session, not -N: only a session makes both ends set TCP_NODELAY, and without it the
+        // channel's small writes wait out delayed ACKs (40 ms each, twice per transfer). Its shell
+        // starts once, here; `cat` then waits on the input the engine holds open.
         foreach (var arg in (string[])["-o", "ControlMaster=no", "-o", "ControlPath=none", .. ssh.Arguments(),
-            "-N", "-o", "ExitOnForwardFailure=yes", "-o", "StreamLocalBindUnlink=yes", "-L", $"{local}:{remoteSocket}", ssh.Host])
+            "-o", "ExitOnForwardFailure=yes", "-o", "StreamLocalBindUnlink=yes", "-L", $"{local}:{remoteSocket}", ssh.Host, $"echo {Ready}; cat"])
         {
             psi.ArgumentList.Add(arg);
         }
         var process = Process.Start(psi) ?? throw new IOException($"cannot start {ssh.SshProgram}");
-        process.StandardInput.Close();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data == Ready)
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.BeginOutputReadLine();
         var errors = new StringBuilder();
         process.ErrorDataReceived += (_, e) =>
         {
@@ -56,7 +70,7 @@ internal sealed class RsyncForward : IAsyncDisposable
         var forward = new RsyncForward(process, local);
         try
         {
-            if (await forward.ProbeAsync(ssh.ConnectTimeout + ProbeTimeout, ct).ConfigureAwait(false) is { } problem)
+            if (await forward.ProbeAsync(ready.Task, ssh.ConnectTimeout + ProbeTimeout, ct).ConfigureAwait(false) is { } problem)
             {
                 string text;
                 lock (errors)
@@ -76,14 +90,14 @@ internal sealed class RsyncForward : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for the local end, then asks the agent through it to answer; null when it did, else what went wrong.</summary>
-    private async Task<string?> ProbeAsync(TimeSpan timeout, CancellationToken ct)
+    /// <summary>Waits for the session and the local end, then asks the agent through it to answer; null when it did, else what went wrong.</summary>
+    private async Task<string?> ProbeAsync(Task sessionReady, TimeSpan timeout, CancellationToken ct)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
         try
         {
-            while (!File.Exists(LocalSocket))
+            while (!sessionReady.IsCompleted || !File.Exists(LocalSocket))
             {
                 if (_ssh.HasExited)
                 {
