@@ -22,6 +22,9 @@ internal sealed class RsyncServer : IDisposable
     private readonly string _dir;
     private readonly Socket _listener;
 
+    /// <summary>Connections that will carry a command's standard error, by the token they were given.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Socket> _stderr = new(StringComparer.Ordinal);
+
     private RsyncServer(string dir, Socket listener)
     {
         _dir = dir;
@@ -89,52 +92,102 @@ internal sealed class RsyncServer : IDisposable
         }
     }
 
-    private static async Task ServeAsync(Socket connection, Action<string> warn, CancellationToken ct)
+    private async Task ServeAsync(Socket connection, Action<string> warn, CancellationToken ct)
     {
-        using (connection)
+        var kept = false;
+        try
         {
-            if (PeerUid(connection) != Libc.geteuid())
+            kept = await ServeOrKeepAsync(connection, warn, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The other end went away.
+        }
+        finally
+        {
+            if (!kept)
             {
-                warn("refused an rsync connection from another user");
-                return;
+                connection.Dispose();
             }
-            string[] argv;
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(TimeSpan.FromSeconds(30));
-                argv = await RsyncStream.ReadHeaderAsync(connection, timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or InvalidDataException)
-            {
-                warn($"an rsync connection sent no valid command: {e.Message}");
-                return;
-            }
-            if (argv.Length == 0)
-            {
-                // A probe: the engine checks that its forward reaches us.
-                await connection.SendAsync(new byte[] { RsyncStream.Ready }, SocketFlags.None, ct).ConfigureAwait(false);
-                return;
-            }
-            if (argv.Length < 2 || argv[1] != "--server")
-            {
-                warn($"refused to run '{string.Join(' ', argv.Take(2))}' for an rsync connection: only rsync --server is served");
-                return;
-            }
-            // Ready goes first: rsync speaks as soon as it starts, and the stream must not interleave.
-            await connection.SendAsync(new byte[] { RsyncStream.Ready }, SocketFlags.None, ct).ConfigureAwait(false);
-            var pid = Spawn(argv, (int)connection.Handle, out var error);
-            if (pid < 0)
-            {
-                warn($"cannot run {argv[0]}: {error}");
-                return;
-            }
-            _ = Task.Factory.StartNew(() => Reap(pid, argv[0], warn), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
     }
 
-    /// <summary>Starts <paramref name="argv"/> (found on PATH, no shell) with <paramref name="fd"/> as its standard input and output.</summary>
-    private static unsafe int Spawn(string[] argv, int fd, out string error)
+    /// <summary>Answers one connection; true when it is kept for a command's standard error.</summary>
+    private async Task<bool> ServeOrKeepAsync(Socket connection, Action<string> warn, CancellationToken ct)
+    {
+        if (PeerUid(connection) != Libc.geteuid())
+        {
+            warn("refused an rsync connection from another user");
+            return false;
+        }
+        string[] argv;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            argv = await RsyncStream.ReadHeaderAsync(connection, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or InvalidDataException)
+        {
+            warn($"an rsync connection sent no valid command: {e.Message}");
+            return false;
+        }
+        if (argv.Length == 0)
+        {
+            // A probe: the engine checks that its forward reaches us.
+            await connection.SendAsync(new byte[] { RsyncStream.Ready }, SocketFlags.None, ct).ConfigureAwait(false);
+            return false;
+        }
+        if (argv is [RsyncStream.StderrRequest])
+        {
+            await KeepForStderrAsync(connection, ct).ConfigureAwait(false);
+            return true;
+        }
+        Socket? stderr = null;
+        if (argv[0].StartsWith(RsyncStream.StderrPrefix, StringComparison.Ordinal))
+        {
+            _stderr.TryRemove(argv[0][RsyncStream.StderrPrefix.Length..], out stderr);
+            argv = argv[1..];
+        }
+        using var stderrOwner = stderr;
+        if (argv.Length < 2 || argv[1] != "--server")
+        {
+            warn($"refused to run '{string.Join(' ', argv.Take(2))}' for an rsync connection: only rsync --server is served");
+            return false;
+        }
+        // Ready goes first: rsync speaks as soon as it starts, and the stream must not interleave.
+        await connection.SendAsync(new byte[] { RsyncStream.Ready }, SocketFlags.None, ct).ConfigureAwait(false);
+        var pid = Spawn(argv, (int)connection.Handle, stderr is null ? 2 : (int)stderr.Handle, out var error);
+        if (pid < 0)
+        {
+            warn($"cannot run {argv[0]}: {error}");
+            return false;
+        }
+        _ = Task.Factory.StartNew(() => Reap(pid, argv[0], warn), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return false;
+    }
+
+    /// <summary>
+    /// Keeps a connection for a command's standard error (rsync's server says what went wrong
+    /// there, "Permission denied", "No space left on device"): the answer is ready and a token,
+    /// which the command's header then names. Dropped if no command claims it within a minute.
+    /// </summary>
+    private async Task KeepForStderrAsync(Socket connection, CancellationToken ct)
+    {
+        var token = Convert.ToHexStringLower(RandomBytes(16));
+        _stderr[token] = connection;
+        await connection.SendAsync(Encoding.ASCII.GetBytes($"\0{token}"), SocketFlags.None, ct).ConfigureAwait(false);
+        _ = Task.Delay(TimeSpan.FromMinutes(1), CancellationToken.None).ContinueWith(_ =>
+        {
+            if (_stderr.TryRemove(new KeyValuePair<string, Socket>(token, connection)))
+            {
+                connection.Dispose();
+            }
+        }, TaskScheduler.Default);
+    }
+
+    /// <summary>Starts <paramref name="argv"/> (found on PATH, no shell) with <paramref name="fd"/> as its standard input and output, <paramref name="errorFd"/> as its standard error.</summary>
+    private static unsafe int Spawn(string[] argv, int fd, int errorFd, out string error)
     {
         var strings = argv.Select(Marshal.StringToCoTaskMemUTF8).ToArray();
         var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
@@ -151,6 +204,7 @@ internal sealed class RsyncServer : IDisposable
             Libc.posix_spawn_file_actions_init(actions);
             Libc.posix_spawn_file_actions_adddup2(actions, fd, 0);
             Libc.posix_spawn_file_actions_adddup2(actions, fd, 1);
+            Libc.posix_spawn_file_actions_adddup2(actions, errorFd, 2);
             int pid;
             var status = Libc.posix_spawnp(&pid, (byte*)strings[0], actions, null, (byte**)args, (byte**)env);
             Libc.posix_spawn_file_actions_destroy(actions);

@@ -15,6 +15,12 @@ internal static class RsyncStream
     /// <summary>The agent's answer when it has taken the command; rsync's own bytes follow.</summary>
     public const byte Ready = 0;
 
+    /// <summary>A header of this one word asks for a connection to carry a command's standard error; the answer is <see cref="Ready"/> and a token of 32 hex digits.</summary>
+    public const string StderrRequest = "psync-stderr";
+
+    /// <summary>A command's first word <c>psync-stderr=TOKEN</c> names the connection for its standard error.</summary>
+    public const string StderrPrefix = "psync-stderr=";
+
     private const int MaxHeader = 64 * 1024;
     private const int Buffer = 256 * 1024;
 
@@ -28,14 +34,21 @@ internal static class RsyncStream
         }
         var ssh = args[2..];
         var command = args[(2 + count + 1)..];
-        var socket = await ConnectAsync(args[0], command).ConfigureAwait(false);
-        if (socket is null)
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        // First a connection for rsync's standard error (its messages name what failed), then the command.
+        var (errors, answer) = await ConnectAsync(args[0], [StderrRequest], 33, timeout.Token).ConfigureAwait(false);
+        var (socket, _) = errors is null ? (null, null) : await ConnectAsync(args[0], [StderrPrefix + Encoding.ASCII.GetString(answer, 1, 32), .. command], 1, timeout.Token).ConfigureAwait(false);
+        if (errors is null || socket is null)
         {
+            errors?.Dispose();
             return RsyncShell.ExecVp(ssh);
         }
         using var stream = new NetworkStream(socket, ownsSocket: true);
+        using var errorStream = new NetworkStream(errors, ownsSocket: true);
         using var input = Console.OpenStandardInput(Buffer);
         using var output = Console.OpenStandardOutput(Buffer);
+        using var error = Console.OpenStandardError();
+        var relayErrors = errorStream.CopyToAsync(error);
         _ = Task.Run(async () =>
         {
             await input.CopyToAsync(stream, Buffer).ConfigureAwait(false);
@@ -43,29 +56,36 @@ internal static class RsyncStream
         });
         await stream.CopyToAsync(output, Buffer).ConfigureAwait(false);
         await output.FlushAsync().ConfigureAwait(false);
+        // rsync has exited there: what it said ends with it.
+        await relayErrors.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return 0;
     }
 
-    /// <summary>The connection with the command taken, or null when there is no agent to take it.</summary>
-    private static async Task<Socket?> ConnectAsync(string path, string[] command)
+    /// <summary>A connection with <paramref name="header"/> taken and the agent's answer (<paramref name="answerLength"/> bytes, the first <see cref="Ready"/>), or nulls when there is no agent to take it.</summary>
+    private static async Task<(Socket?, byte[])> ConnectAsync(string path, string[] header, int answerLength, CancellationToken ct)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token).ConfigureAwait(false);
-            await WriteHeaderAsync(socket, command, timeout.Token).ConfigureAwait(false);
-            var answer = new byte[1];
-            if (await socket.ReceiveAsync(answer, SocketFlags.None, timeout.Token).ConfigureAwait(false) == 1 && answer[0] == Ready)
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), ct).ConfigureAwait(false);
+            await WriteHeaderAsync(socket, header, ct).ConfigureAwait(false);
+            var answer = new byte[answerLength];
+            var length = 0;
+            int read;
+            while (length < answerLength && (read = await socket.ReceiveAsync(answer.AsMemory(length), SocketFlags.None, ct).ConfigureAwait(false)) > 0)
             {
-                return socket;
+                length += read;
+            }
+            if (length == answerLength && answer[0] == Ready)
+            {
+                return (socket, answer);
             }
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or IOException)
         {
         }
         socket.Dispose();
-        return null;
+        return (null, []);
     }
 
     /// <summary>The command: each word NUL-terminated, then an empty word. No words is a probe.</summary>

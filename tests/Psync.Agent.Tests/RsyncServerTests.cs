@@ -78,6 +78,27 @@ public sealed class RsyncServerTests : IAsyncDisposable
         Assert.InRange(BitConverter.ToInt32(received, 1), 27, 40);
     }
 
+    [Fact]
+    public async Task StderrConnection_CarriesWhatRsyncSaysThere()
+    {
+        // Arrange
+        await using var agent = Start();
+        var socket = (await agent.HelloAsync(Deadline)).RsyncSocket!;
+        using var errors = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await errors.ConnectAsync(new UnixDomainSocketEndPoint(socket));
+        await errors.SendAsync(Header(["psync-stderr"]));
+        var answer = await ReceiveAsync(errors, 33);
+        Assert.Equal(0, answer[0]);
+
+        // Act: a command rsync refuses at once, on its standard error.
+        var ready = await SendAsync(socket, [$"psync-stderr={Encoding.ASCII.GetString(answer, 1, 32)}", "rsync", "--server", "--no-such-option"]);
+        var said = Encoding.UTF8.GetString(await ReceiveAsync(errors, 4096));
+
+        // Assert
+        Assert.Equal([0], ready);
+        Assert.Contains("no-such-option", said);
+    }
+
     private Psync.Engine.Agents.AgentConnection Start() =>
         AgentProcess.Start(new ProcessStartInfo(RepoFiles.PublishedAgent(), ["--root", _root, "--serve-rsync"]), null, null, TimeSpan.FromSeconds(2));
 
