@@ -23,7 +23,7 @@ internal sealed class RsyncServer : IDisposable
     private readonly Socket _listener;
 
     /// <summary>Connections that will carry a command's standard error, by the token they were given.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Socket> _stderr = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<Socket>> _stderr = new(StringComparer.Ordinal);
 
     private RsyncServer(string dir, Socket listener)
     {
@@ -66,7 +66,7 @@ internal sealed class RsyncServer : IDisposable
     }
 
     /// <summary>From the kernel (not .NET's generator: it loads libssl, which a host need not have).</summary>
-    private static byte[] RandomBytes(int count)
+    internal static byte[] RandomBytes(int count)
     {
         var bytes = new byte[count];
         using var random = File.OpenRead("/dev/urandom");
@@ -138,15 +138,15 @@ internal sealed class RsyncServer : IDisposable
             await connection.SendAsync(new byte[] { RsyncStream.Ready }, SocketFlags.None, ct).ConfigureAwait(false);
             return false;
         }
-        if (argv is [RsyncStream.StderrRequest])
+        if (argv is [RsyncStream.StderrRequest, var token])
         {
-            await KeepForStderrAsync(connection, ct).ConfigureAwait(false);
+            KeepForStderr(token, connection);
             return true;
         }
         Socket? stderr = null;
         if (argv[0].StartsWith(RsyncStream.StderrPrefix, StringComparison.Ordinal))
         {
-            _stderr.TryRemove(argv[0][RsyncStream.StderrPrefix.Length..], out stderr);
+            stderr = await ClaimStderrAsync(argv[0][RsyncStream.StderrPrefix.Length..]).ConfigureAwait(false);
             argv = argv[1..];
         }
         using var stderrOwner = stderr;
@@ -168,22 +168,44 @@ internal sealed class RsyncServer : IDisposable
     }
 
     /// <summary>
-    /// Keeps a connection for a command's standard error (rsync's server says what went wrong
-    /// there, "Permission denied", "No space left on device"): the answer is ready and a token,
-    /// which the command's header then names. Dropped if no command claims it within a minute.
+    /// Keeps a connection for the standard error of the command that names its token (rsync's
+    /// server says what went wrong there: "Permission denied", "No space left on device"). The
+    /// two connections are opened at once, so either may come first; one no command claims
+    /// within a minute is dropped.
     /// </summary>
-    private async Task KeepForStderrAsync(Socket connection, CancellationToken ct)
+    private void KeepForStderr(string token, Socket connection)
     {
-        var token = Convert.ToHexStringLower(RandomBytes(16));
-        _stderr[token] = connection;
-        await connection.SendAsync(Encoding.ASCII.GetBytes($"\0{token}"), SocketFlags.None, ct).ConfigureAwait(false);
+        var slot = _stderr.GetOrAdd(token, _ => new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!slot.TrySetResult(connection))
+        {
+            connection.Dispose();
+            return;
+        }
         _ = Task.Delay(TimeSpan.FromMinutes(1), CancellationToken.None).ContinueWith(_ =>
         {
-            if (_stderr.TryRemove(new KeyValuePair<string, Socket>(token, connection)))
+            if (_stderr.TryRemove(new KeyValuePair<string, TaskCompletionSource<Socket>>(token, slot)))
             {
                 connection.Dispose();
             }
         }, TaskScheduler.Default);
+    }
+
+    /// <summary>The connection kept for <paramref name="token"/>, waiting a little for it; null (the agent's own stderr) if it does not come.</summary>
+    private async Task<Socket?> ClaimStderrAsync(string token)
+    {
+        var slot = _stderr.GetOrAdd(token, _ => new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            return await slot.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+        finally
+        {
+            _stderr.TryRemove(new KeyValuePair<string, TaskCompletionSource<Socket>>(token, slot));
+        }
     }
 
     /// <summary>Starts <paramref name="argv"/> (found on PATH, no shell) with <paramref name="fd"/> as its standard input and output, <paramref name="errorFd"/> as its standard error.</summary>

@@ -15,7 +15,7 @@ internal static class RsyncStream
     /// <summary>The agent's answer when it has taken the command; rsync's own bytes follow.</summary>
     public const byte Ready = 0;
 
-    /// <summary>A header of this one word asks for a connection to carry a command's standard error; the answer is <see cref="Ready"/> and a token of 32 hex digits.</summary>
+    /// <summary>A header of this word and a token (no answer) gives the connection to carry the standard error of the command that names the token.</summary>
     public const string StderrRequest = "psync-stderr";
 
     /// <summary>A command's first word <c>psync-stderr=TOKEN</c> names the connection for its standard error.</summary>
@@ -35,12 +35,15 @@ internal static class RsyncStream
         var ssh = args[2..];
         var command = args[(2 + count + 1)..];
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        // First a connection for rsync's standard error (its messages name what failed), then the command.
-        var (errors, answer) = await ConnectAsync(args[0], [StderrRequest], 33, timeout.Token).ConfigureAwait(false);
-        var (socket, _) = errors is null ? (null, null) : await ConnectAsync(args[0], [StderrPrefix + Encoding.ASCII.GetString(answer, 1, 32), .. command], 1, timeout.Token).ConfigureAwait(false);
+        // Two connections at once: the command, and one for rsync's standard error (its messages name what failed).
+        var token = Convert.ToHexStringLower(RsyncServer.RandomBytes(16));
+        var errorsTask = ConnectAsync(args[0], [StderrRequest, token], answer: false, timeout.Token);
+        var socket = await ConnectAsync(args[0], [StderrPrefix + token, .. command], answer: true, timeout.Token).ConfigureAwait(false);
+        var errors = await errorsTask.ConfigureAwait(false);
         if (errors is null || socket is null)
         {
             errors?.Dispose();
+            socket?.Dispose();
             return RsyncShell.ExecVp(ssh);
         }
         using var stream = new NetworkStream(socket, ownsSocket: true);
@@ -61,31 +64,25 @@ internal static class RsyncStream
         return 0;
     }
 
-    /// <summary>A connection with <paramref name="header"/> taken and the agent's answer (<paramref name="answerLength"/> bytes, the first <see cref="Ready"/>), or nulls when there is no agent to take it.</summary>
-    private static async Task<(Socket?, byte[])> ConnectAsync(string path, string[] header, int answerLength, CancellationToken ct)
+    /// <summary>A connection with <paramref name="header"/> sent (and, with <paramref name="answer"/>, taken: <see cref="Ready"/> came back), or null when there is no agent to take it.</summary>
+    private static async Task<Socket?> ConnectAsync(string path, string[] header, bool answer, CancellationToken ct)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), ct).ConfigureAwait(false);
             await WriteHeaderAsync(socket, header, ct).ConfigureAwait(false);
-            var answer = new byte[answerLength];
-            var length = 0;
-            int read;
-            while (length < answerLength && (read = await socket.ReceiveAsync(answer.AsMemory(length), SocketFlags.None, ct).ConfigureAwait(false)) > 0)
+            var ready = new byte[1];
+            if (!answer || (await socket.ReceiveAsync(ready, SocketFlags.None, ct).ConfigureAwait(false) == 1 && ready[0] == Ready))
             {
-                length += read;
-            }
-            if (length == answerLength && answer[0] == Ready)
-            {
-                return (socket, answer);
+                return socket;
             }
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or IOException)
         {
         }
         socket.Dispose();
-        return (null, []);
+        return null;
     }
 
     /// <summary>The command: each word NUL-terminated, then an empty word. No words is a probe.</summary>

@@ -85,17 +85,15 @@ public sealed class RsyncServerTests : IAsyncDisposable
         await using var agent = Start();
         var socket = (await agent.HelloAsync(Deadline)).RsyncSocket!;
         using var errors = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await errors.ConnectAsync(new UnixDomainSocketEndPoint(socket));
-        await errors.SendAsync(Header(["psync-stderr"]));
-        var answer = await ReceiveAsync(errors, 33);
-        Assert.Equal(0, answer[0]);
 
-        // Act: a command rsync refuses at once, on its standard error.
-        var ready = await SendAsync(socket, [$"psync-stderr={Encoding.ASCII.GetString(answer, 1, 32)}", "rsync", "--server", "--no-such-option"]);
+        // Act: the command first (either may come first), one rsync refuses at once, on its standard error.
+        var ready = SendAsync(socket, ["psync-stderr=0123abcd", "rsync", "--server", "--no-such-option"]);
+        await errors.ConnectAsync(new UnixDomainSocketEndPoint(socket));
+        await errors.SendAsync(Header(["psync-stderr", "0123abcd"]));
         var said = Encoding.UTF8.GetString(await ReceiveAsync(errors, 4096));
 
         // Assert
-        Assert.Equal([0], ready);
+        Assert.Equal([0], await ready);
         Assert.Contains("no-such-option", said);
     }
 
