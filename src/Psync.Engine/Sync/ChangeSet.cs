@@ -88,6 +88,20 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
         }
     }
 
+    /// <summary>
+    /// A reconcile's observation of a path the index has no entry for. An absence there deletes
+    /// nothing: it is recorded only to replace a state reported before, so that a page of
+    /// creations is planned at once instead of waiting out the hold that deletes wait for.
+    /// </summary>
+    public void ReportUnindexed(Side side, string path, FileState state, long seq)
+    {
+        if (!state.Exists && (!_paths.TryGetValue(path, out var work) || work.Get(side) is null))
+        {
+            return;
+        }
+        Report(side, path, state, seq);
+    }
+
     /// <summary>Puts back what a batch could not finish, to be planned again (after <paramref name="delay"/>).</summary>
     public void Requeue(PathWork work, TimeSpan delay)
     {

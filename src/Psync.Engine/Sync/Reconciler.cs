@@ -69,9 +69,10 @@ internal sealed class Reconciler(PairContext ctx)
             }
             else
             {
+                // No entry of this page is gone on a side: every absence in it is of a path the index never had.
                 foreach (var report in reports)
                 {
-                    ctx.Changes.Report(report.Side, report.Path, report.State, report.Seq);
+                    ctx.Changes.ReportUnindexed(report.Side, report.Path, report.State, report.Seq);
                 }
                 if (!await drain!(ct).ConfigureAwait(false))
                 {

@@ -38,6 +38,30 @@ public sealed class ChangeSetTests
     }
 
     [Fact]
+    public void ReportUnindexed_AbsenceBesideACreation_IsNotHeld()
+    {
+        // A reconcile page: the left has a new file, the right has nothing, the index has no entry.
+        _changes.ReportUnindexed(Side.Left, "new", File1, 1);
+        _changes.ReportUnindexed(Side.Right, "new", FileState.Absent, 1);
+
+        var work = Assert.Single(_changes.TakeReady().Paths);
+
+        Assert.Equal((File1, null), (work.Left?.State, work.Right?.State));
+    }
+
+    [Fact]
+    public void ReportUnindexed_AbsenceAfterAReportedState_ReplacesItAndIsHeld()
+    {
+        _changes.Report(Side.Right, "gone", File1, 1);
+        _changes.ReportUnindexed(Side.Right, "gone", FileState.Absent, 2);
+
+        Assert.Empty(_changes.TakeReady().Paths);
+        _clock.Advance(TimeSpan.FromMilliseconds(200));
+
+        Assert.Equal(FileState.Absent, Assert.Single(_changes.TakeReady().Paths).Right?.State);
+    }
+
+    [Fact]
     public void TakeReady_BurstOfDeletes_IsTakenTogetherAfterAQuietHold()
     {
         _changes.Report(Side.Left, "a", FileState.Absent, 1);
