@@ -15,7 +15,8 @@ namespace Psync.Agent;
 /// </summary>
 /// <remarks>
 /// Only the agent's own user may connect (the folder is mode 0700, and the peer's uid is checked),
-/// only <c>rsync --server …</c> is run, and never through a shell: with <c>-s</c> no file name is in the command at all.
+/// only <c>rsync --server …</c> is run (rsync found on the agent's PATH, as a login shell would find
+/// it), and never through a shell: with <c>-s</c> no file name is in the command at all.
 /// </remarks>
 internal sealed class RsyncServer : IDisposable
 {
@@ -150,7 +151,7 @@ internal sealed class RsyncServer : IDisposable
             argv = argv[1..];
         }
         using var stderrOwner = stderr;
-        if (argv.Length < 2 || argv[1] != "--server")
+        if (argv is not ["rsync", "--server", ..])
         {
             warn($"refused to run '{string.Join(' ', argv.Take(2))}' for an rsync connection: only rsync --server is served");
             return false;

@@ -53,9 +53,10 @@ public sealed class RsyncServerTests : IAsyncDisposable
         // Act
         var answer = await SendAsync(socket, ["touch", marker]);
         var asShellArgument = await SendAsync(socket, ["sh", "-c", $"touch {marker}"]);
+        var otherProgramAsServer = await SendAsync(socket, ["touch", "--server", marker]);
 
         // Assert: the connection closes without the ready byte, and nothing ran.
-        Assert.Equal(([], []), (answer, asShellArgument));
+        Assert.Equal(([], [], []), (answer, asShellArgument, otherProgramAsServer));
         Assert.False(File.Exists(marker));
     }
 
