@@ -75,7 +75,7 @@ internal sealed class RemoteSide : IAsyncDisposable
             // A failure here shows again, with rsync's words, at the first transfer.
             await RunSshAsync(transport, transport.StartMasterArguments(), ct).ConfigureAwait(false);
             // The pair checks the hello itself (protocol, root); here only its rsync socket matters.
-            var hello = await agent.HelloAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+            var hello = await agent.HelloAsync(TimeSpan.FromSeconds(15), ct).ConfigureAwait(false); // as SyncPair waits for it
             var forward = hello is { Protocol: Psync.Protocol.Message.ProtocolVersion, RsyncSocket: { } socket }
                 ? await RsyncForward.StartAsync(transport, socket, progress, ct).ConfigureAwait(false)
                 : null;
