@@ -83,6 +83,9 @@ internal static class StateIndexSchema
         UPDATE meta SET value = '2' WHERE key = 'schema_version';
         """;
 
+    /// <summary>The upgrade from version N at index N − 1, up to <see cref="Version"/>.</summary>
+    private static readonly string[] Upgrades = [UpgradeFrom1Sql, UpgradeFrom2Sql];
+
     /// <summary>The columns every read selects, in the order <see cref="StateIndex"/> reads them.</summary>
     public const string Columns =
         "path, kind, size, link_target, l_mtime_ns, l_mode, l_ino, l_ctime_ns, r_mtime_ns, r_mode, r_ino, r_ctime_ns, l_uid, l_gid, r_uid, r_gid, l_xattr, r_xattr";
@@ -126,21 +129,17 @@ internal static class StateIndexSchema
         read.CommandText = "SELECT value FROM meta WHERE key = $key";
         read.Parameters.AddWithValue("$key", VersionKey);
         var found = read.ExecuteScalar() as string;
-        if (found == "1")
+        // One step at a time: each upgrade sets the version it reaches.
+        for (var from = 1; from <= Upgrades.Length; from++)
         {
-            using var upgrade = connection.CreateCommand();
-            upgrade.Transaction = transaction;
-            upgrade.CommandText = UpgradeFrom1Sql;
-            upgrade.ExecuteNonQuery();
-            found = "2";
-        }
-        if (found == "2")
-        {
-            using var upgrade = connection.CreateCommand();
-            upgrade.Transaction = transaction;
-            upgrade.CommandText = UpgradeFrom2Sql;
-            upgrade.ExecuteNonQuery();
-            found = "3";
+            if (found == from.ToString(CultureInfo.InvariantCulture))
+            {
+                using var upgrade = connection.CreateCommand();
+                upgrade.Transaction = transaction;
+                upgrade.CommandText = Upgrades[from - 1];
+                upgrade.ExecuteNonQuery();
+                found = (from + 1).ToString(CultureInfo.InvariantCulture);
+            }
         }
         if (found != Version.ToString(CultureInfo.InvariantCulture))
         {
