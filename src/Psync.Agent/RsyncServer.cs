@@ -245,11 +245,12 @@ internal sealed class RsyncServer : IDisposable
 
     private static unsafe void Reap(int pid, string program, Action<string> warn)
     {
-        int status;
-        while (Libc.waitpid(pid, &status, 0) < 0 && Libc.Errno == 4 /* EINTR */)
+        var status = 0;
+        int reaped;
+        while ((reaped = Libc.waitpid(pid, &status, 0)) < 0 && Libc.Errno == 4 /* EINTR */)
         {
         }
-        if (status != 0)
+        if (reaped == pid && status != 0)
         {
             // rsync tells its client what went wrong over the stream; this is for the agent's log.
             var code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
