@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Psync.Web.Browser.Tests;
@@ -16,7 +17,7 @@ public sealed class ConflictWorkbenchUiTests(BrowserFixture fixture) : IClassFix
         var (left, right) = Trees("wb-text", ("notes.txt", LeftText, RightText));
         var id = await CreatePairAsync("workbench-text", left, right);
         var page = await Ui.SignInAsync(fixture, $"/pairs/{id}");
-        await page.Locator(".mud-tab", new() { HasText = "Conflicts" }).ClickAsync();
+        await OpenConflictsTabAsync(page, 1);
         var row = page.Locator(".psync-conflicts tbody tr", new() { HasText = "notes.txt" });
 
         await row.Locator(".psync-compare").ClickAsync();
@@ -52,7 +53,7 @@ public sealed class ConflictWorkbenchUiTests(BrowserFixture fixture) : IClassFix
         // Keeping the left version moves its conflict copy back over the name: the copies must have synced first.
         await Ui.UntilAsync(() => new[] { left, right }.All(root => Directory.GetFiles(root, "*.psync-conflict-*").Length == 3), "the three conflict copies on both sides");
         await Expect(page.Locator(".psync-status").First).ToHaveTextAsync("idle");
-        await page.Locator(".mud-tab", new() { HasText = "Conflicts" }).ClickAsync();
+        await OpenConflictsTabAsync(page, 3);
         await Expect(page.Locator(".psync-selected-count")).ToHaveTextAsync("0 of 3 selected");
 
         foreach (var name in names)
@@ -86,7 +87,7 @@ public sealed class ConflictWorkbenchUiTests(BrowserFixture fixture) : IClassFix
         var id = await CreatePairAsync("workbench-narrow", left, right);
         var page = await Ui.SignInAsync(fixture, $"/pairs/{id}");
         await page.SetViewportSizeAsync(400, 800);
-        await page.Locator(".mud-tab", new() { HasText = "Conflicts" }).ClickAsync();
+        await OpenConflictsTabAsync(page, 1);
 
         await page.Locator(".psync-compare").ClickAsync();
         await Expect(page.Locator(".psync-diff-summary")).ToBeVisibleAsync();
@@ -134,5 +135,16 @@ public sealed class ConflictWorkbenchUiTests(BrowserFixture fixture) : IClassFix
         var response = await api.PostAsJsonAsync("/api/v1/pairs", new { name, leftRoot = left, rightRoot = right });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+    }
+
+    /// <summary>
+    /// Clicks the Conflicts tab once its label counts <paramref name="open"/>: the live update
+    /// that changes the label re-renders the tabs, and a click during it is lost (a CI flake).
+    /// </summary>
+    private static async Task OpenConflictsTabAsync(IPage page, int open)
+    {
+        var tab = page.Locator(".mud-tab", new() { HasText = $"Conflicts ({open})" });
+        await Expect(tab).ToBeVisibleAsync();
+        await tab.ClickAsync();
     }
 }
