@@ -119,6 +119,12 @@ public sealed record PairOptions
     /// </summary>
     public int ReconcilePage { get; init; } = 20_000;
 
+    /// <summary>
+    /// One rsync run sends at most this many entries (a new folder is never split); a bigger batch
+    /// runs as several, and each run's commits overlap the next run's transfer.
+    /// </summary>
+    public int TransferRun { get; init; } = 10_000;
+
     /// <summary>How long deleted and replaced versions stay in <c>.psync/trash/</c> on each side.</summary>
     public TimeSpan TrashRetention { get; init; } = DefaultTrashRetention;
 
@@ -177,6 +183,10 @@ public sealed record PairOptions
         if (TrashRetention < TimeSpan.Zero || TrashRetention > MaxTrashRetention)
         {
             Add(nameof(TrashRetention), string.Create(CultureInfo.InvariantCulture, $"Trash is kept 0 to {MaxTrashRetention.TotalDays:0} days."));
+        }
+        if (TransferRun < 1)
+        {
+            Add(nameof(TransferRun), "An rsync run sends at least one entry.");
         }
         if (double.IsNaN(MaxDeleteShare) || MaxDeleteShare is <= 0 or > 1)
         {

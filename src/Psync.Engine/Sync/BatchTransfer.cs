@@ -37,26 +37,78 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     /// and commits them; what fails goes back to the change set. Files the target does not have
     /// and files it has go in separate rsync runs: a new file has no basis to look for, so its run
     /// skips the delta basis and the quick-check override. A new tree is staged whole in the new
-    /// files' run and put in place with one rename.
+    /// files' run and put in place with one rename. A big batch runs as several rsync runs of at
+    /// most <see cref="PairOptions.TransferRun"/> entries, and each run's commits overlap the next
+    /// run's transfer: the runs commit one at a time, in order, and only what their own rsync staged.
     /// </summary>
     public async Task RunAsync(Side target, List<TransferAction> transfers, List<NewTree> trees, IProgress<int> progress, CancellationToken ct)
     {
-        var added = transfers.Where(IsNew).ToList();
-        var changed = transfers.Where(t => !IsNew(t)).ToList();
-        if (added.Count > 0 || trees.Count > 0)
+        List<Run> runs = [.. Runs(transfers.Where(IsNew), trees, basis: false), .. Runs(transfers.Where(t => !IsNew(t)), [], basis: true)];
+        var total = runs.Sum(r => r.Size);
+        var before = 0;
+        var committing = Task.CompletedTask;
+        try
         {
-            await RunBatchAsync(target, added, trees, basis: false, progress, ct).ConfigureAwait(false);
+            foreach (var run in runs)
+            {
+                var done = before;
+                var share = new Relay(percent => progress.Report((int)((done * 100L + (long)percent * run.Size) / total)));
+                var staged = await StageAsync(target, run, share, ct).ConfigureAwait(false);
+                before += run.Size;
+                await committing.ConfigureAwait(false);
+                committing = CommitAsync(target, staged, ct);
+            }
         }
-        if (changed.Count > 0)
+        finally
         {
-            await RunBatchAsync(target, changed, [], basis: true, progress, ct).ConfigureAwait(false);
+            await committing.ConfigureAwait(false);
         }
     }
 
     private static bool IsNew(TransferAction t) => t.Expect.Check && !t.Expect.State.Exists;
 
-    private async Task RunBatchAsync(Side target, List<TransferAction> transfers, List<NewTree> trees, bool basis, IProgress<int> progress, CancellationToken ct)
+    /// <summary>One rsync run's share of a batch; <see cref="Size"/> counts its entries.</summary>
+    private sealed record Run(List<TransferAction> Transfers, List<NewTree> Trees, bool Basis)
     {
+        public int Size => Transfers.Count + Trees.Sum(t => t.Entries.Count);
+    }
+
+    /// <summary>The files and trees cut into runs of at most <see cref="PairOptions.TransferRun"/> entries; a tree is never cut (a bigger one runs alone).</summary>
+    private IEnumerable<Run> Runs(IEnumerable<TransferAction> transfers, List<NewTree> trees, bool basis)
+    {
+        var limit = ctx.Options.TransferRun;
+        var run = new Run([], [], basis);
+        foreach (var tree in trees)
+        {
+            if (run.Size > 0 && run.Size + tree.Entries.Count > limit)
+            {
+                yield return run;
+                run = new Run([], [], basis);
+            }
+            run.Trees.Add(tree);
+        }
+        foreach (var transfer in transfers)
+        {
+            if (run.Size >= limit)
+            {
+                yield return run;
+                run = new Run([], [], basis);
+            }
+            run.Transfers.Add(transfer);
+        }
+        if (run.Size > 0)
+        {
+            yield return run;
+        }
+    }
+
+    /// <summary>What one run's rsync staged: the files its early commits put in place, and how rsync ended.</summary>
+    private sealed record Staged(string Batch, List<TransferAction> Transfers, List<NewTree> Trees, OpResult?[] Committed, RsyncResult Rsync, Stopwatch Watch, TimeSpan RsyncTime);
+
+    /// <summary>rsync stages the run in a folder of its own on the target; its files are committed as they arrive (trees after).</summary>
+    private async Task<Staged> StageAsync(Side target, Run run, IProgress<int> progress, CancellationToken ct)
+    {
+        var (transfers, trees) = (run.Transfers, run.Trees);
         var source = target.Other();
         var batch = $"{ctx.Clock.GetUtcNow():yyyyMMddHHmmss}-{Environment.ProcessId}-{Interlocked.Increment(ref _batch)}";
         var stage = Rsync.StagePath(batch);
@@ -70,9 +122,9 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         var report = whole.Count == 0 ? progress : new Relay(percent =>
         {
             progress.Report(percent);
-            ctx.Journal.Progress.Staged(wholeFiles * percent / 100, wholeBytes * percent / 100);
+            ctx.Journal.Progress.Staged(batch, wholeFiles * percent / 100, wholeBytes * percent / 100);
         });
-        var transfer = Rsync.TransferAsync(from, ctx.Endpoint(target), batch, paths, extra, report, ct, basis);
+        var transfer = Rsync.TransferAsync(from, ctx.Endpoint(target), batch, paths, extra, report, ct, run.Basis);
         var committed = new OpResult?[transfers.Count];
         await CommitWhileStagingAsync(target, stage, transfers, committed, transfer, ct).ConfigureAwait(false);
         RsyncResult rsync;
@@ -84,11 +136,22 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         {
             rsync = new RsyncResult(-1, 0, 0, e.Message);
         }
-        var rsyncTime = watch.Elapsed;
+        return new Staged(batch, transfers, trees, committed, rsync, watch, watch.Elapsed);
+    }
+
+    /// <summary>
+    /// Commits what the run's rsync staged and records it. A run whose rsync failed commits
+    /// nothing more (only what its early commits had put in place, whole files all): the rest is retried.
+    /// </summary>
+    private async Task CommitAsync(Side target, Staged staged, CancellationToken ct)
+    {
+        var (batch, transfers, trees, committed, rsync, watch, rsyncTime) = staged;
+        var stage = Rsync.StagePath(batch);
+        var commitTime = Stopwatch.StartNew();
         var rest = Enumerable.Range(0, transfers.Count).Where(i => committed[i] is null).ToList();
         if (!rsync.Usable)
         {
-            ctx.Journal.Progress.Staged(0, 0);
+            ctx.Journal.Progress.Staged(batch, 0, 0);
             var failed = rest.Select(i => transfers[i].Work).Concat(trees.SelectMany(t => t.Entries).Select(e => e.Work)).ToList();
             foreach (var work in failed)
             {
@@ -118,10 +181,10 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         var done = committed.Select(r => r!).ToArray();
         await results.RefreshFailedSourcesAsync(target, transfers, done, ct).ConfigureAwait(false);
         var gone = await RefreshMissingAsync(target, trees, answers[rest.Count..], placed, ct).ConfigureAwait(false);
-        var applied = Record(target, transfers, done, rsync, watch.Elapsed) + RecordTrees(target, trees, answers[rest.Count..], placed, gone, rsync, watch.Elapsed);
+        var applied = Record(target, transfers, done, rsync, watch.Elapsed) + RecordTrees(target, batch, trees, answers[rest.Count..], placed, gone, rsync, watch.Elapsed);
         var files = transfers.Count + trees.Sum(t => t.Entries.Count(e => e is TransferAction));
         ctx.Journal.CountTransfer(applied, rsync.LiteralBytes);
-        ctx.Journal.Record(EventKind.Batch, target, "", $"{applied} of {files} file(s){(trees.Count > 0 ? $" ({trees.Count} new folder(s) placed whole)" : "")}, {rsync.LiteralBytes} bytes of data: rsync {rsyncTime.TotalMilliseconds:F0} ms, commit {(watch.Elapsed - rsyncTime).TotalMilliseconds:F0} ms", watch.Elapsed);
+        ctx.Journal.Record(EventKind.Batch, target, "", $"{applied} of {files} file(s){(trees.Count > 0 ? $" ({trees.Count} new folder(s) placed whole)" : "")}, {rsync.LiteralBytes} bytes of data: rsync {rsyncTime.TotalMilliseconds:F0} ms, commit {commitTime.Elapsed.TotalMilliseconds:F0} ms", watch.Elapsed);
         await RemoveStageAsync(target, batch, ct).ConfigureAwait(false);
     }
 
@@ -166,11 +229,11 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     /// retried on its own. A tree whose name was taken meanwhile, or whose source went away, is
     /// planned again, entry by entry: nothing was overwritten. Returns how many files were committed.
     /// </summary>
-    private int RecordTrees(Side target, List<NewTree> trees, OpResult[] answers, Dictionary<string, ScanEntry> placed, HashSet<string> gone, RsyncResult rsync, TimeSpan elapsed)
+    private int RecordTrees(Side target, string batch, List<NewTree> trees, OpResult[] answers, Dictionary<string, ScanEntry> placed, HashSet<string> gone, RsyncResult rsync, TimeSpan elapsed)
     {
         if (trees.Count == 0)
         {
-            ctx.Journal.Progress.Staged(0, 0);
+            ctx.Journal.Progress.Staged(batch, 0, 0);
             return 0;
         }
         using var tx = ctx.Index.Begin();
@@ -226,7 +289,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
             }
         }
         tx.Commit();
-        ctx.Journal.Progress.Committed(files, unstage: true);
+        ctx.Journal.Progress.Committed(files, unstage: batch);
         return applied;
     }
 

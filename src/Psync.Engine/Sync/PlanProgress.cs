@@ -37,7 +37,7 @@ internal sealed class ProgressTracker(TimeProvider clock, Action changed)
 
     private readonly Lock _lock = new();
     private PlanProgress? _current;
-    private (long Files, long Bytes) _staged;
+    private readonly Dictionary<string, (long Files, long Bytes)> _staged = new(StringComparer.Ordinal);
     private long _lastPublish;
 
     /// <summary>The current run, or the last one (finished); null before the first plan.</summary>
@@ -69,8 +69,8 @@ internal sealed class ProgressTracker(TimeProvider clock, Action changed)
         Publish(force: true);
     }
 
-    /// <summary>Counts the transfers among <paramref name="results"/> that the agent committed; with <paramref name="unstage"/> they replace what <see cref="Staged"/> counted, in one step.</summary>
-    public void Committed(IEnumerable<Protocol.OpResult> results, bool unstage = false)
+    /// <summary>Counts the transfers among <paramref name="results"/> that the agent committed; with <paramref name="unstage"/> (a batch) they replace what <see cref="Staged"/> counted for it, in one step.</summary>
+    public void Committed(IEnumerable<Protocol.OpResult> results, string? unstage = null)
     {
         long files = 0, bytes = 0;
         foreach (var r in results)
@@ -84,10 +84,9 @@ internal sealed class ProgressTracker(TimeProvider clock, Action changed)
         bool done;
         lock (_lock)
         {
-            if (unstage)
+            if (unstage is not null && _staged.Remove(unstage, out var staged))
             {
-                (files, bytes) = (files - _staged.Files, bytes - _staged.Bytes);
-                _staged = (0, 0);
+                (files, bytes) = (files - staged.Files, bytes - staged.Bytes);
             }
             if ((files == 0 && bytes == 0) || _current is not { Finished: false } run)
             {
@@ -144,19 +143,28 @@ internal sealed class ProgressTracker(TimeProvider clock, Action changed)
     /// <summary>
     /// Files staged but not committed yet, counted as done until their commit is counted instead:
     /// a folder placed whole commits all its files at once, after rsync, and its share of rsync's
-    /// progress keeps the bar moving meanwhile. Zero takes them out again.
+    /// progress keeps the bar moving meanwhile. Zero takes them out again. Each batch (by its name)
+    /// has its own count: one batch may stage while the one before it commits.
     /// </summary>
-    public void Staged(long files, long bytes)
+    public void Staged(string batch, long files, long bytes)
     {
         lock (_lock)
         {
+            var before = _staged.GetValueOrDefault(batch);
+            if (files == 0 && bytes == 0)
+            {
+                _staged.Remove(batch);
+            }
+            else
+            {
+                _staged[batch] = (files, bytes);
+            }
             if (_current is not { Finished: false } run)
             {
-                _staged = (0, 0);
+                _staged.Clear();
                 return;
             }
-            _current = run with { FilesDone = run.FilesDone - _staged.Files + files, BytesDone = run.BytesDone - _staged.Bytes + bytes, Updated = clock.GetUtcNow() };
-            _staged = (files, bytes);
+            _current = run with { FilesDone = run.FilesDone - before.Files + files, BytesDone = run.BytesDone - before.Bytes + bytes, Updated = clock.GetUtcNow() };
         }
         Publish(force: files == 0);
     }

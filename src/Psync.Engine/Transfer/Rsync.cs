@@ -53,9 +53,11 @@ public static partial class Rsync
             psi.ArgumentList.Add(arg);
         }
         using var process = Process.Start(psi) ?? throw new IOException("cannot start rsync");
-        var stdout = ReadOutputAsync(process.StandardOutput, progress, ct);
+        // rsync prints a progress line per file: a thread of its own reads them, where awaiting each
+        // read woke a pool thread per line that then spun for more work, taking CPU from rsync.
+        var stdout = Task.Factory.StartNew(() => ReadOutput(process.StandardOutput, progress), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var stderr = process.StandardError.ReadToEndAsync(ct);
-        await using (var input = process.StandardInput.BaseStream)
+        await using (var input = new BufferedStream(process.StandardInput.BaseStream, 1 << 16))
         {
             foreach (var path in paths)
             {
@@ -171,14 +173,14 @@ public static partial class Rsync
     /// each percentage on the way. Progress lines (they end in \r) are not kept: a batch of many
     /// files prints megabytes of them.
     /// </summary>
-    private static async Task<string> ReadOutputAsync(StreamReader output, IProgress<int>? progress, CancellationToken ct)
+    private static string ReadOutput(StreamReader output, IProgress<int>? progress)
     {
         var kept = new System.Text.StringBuilder();
         var line = new System.Text.StringBuilder();
         var buffer = new char[4096];
         var last = -1;
         int read;
-        while ((read = await output.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+        while ((read = output.Read(buffer)) > 0)
         {
             foreach (var c in buffer.AsSpan(0, read))
             {

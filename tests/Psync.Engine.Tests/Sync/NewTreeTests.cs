@@ -85,6 +85,38 @@ public sealed class NewTreeTests
     }
 
     [Fact]
+    public async Task BatchInSeveralRuns_ARunCommitsWhileTheNextStages_AndARunWhoseRsyncFailsCommitsNothing()
+    {
+        // One entry a run: folder a (three files) and folder b (4 MiB at 1024 KiB/s) each run alone.
+        await using var pair = PairHarness.Create(o => o with { TransferRun = 1, BandwidthLimit = 1024 });
+        Directory.CreateDirectory(pair.L("a"));
+        for (var i = 0; i < 3; i++)
+        {
+            await File.WriteAllTextAsync(pair.L($"a/f{i}"), $"file {i}");
+        }
+        Directory.CreateDirectory(pair.L("b"));
+        var big = new byte[4 << 20];
+        Random.Shared.NextBytes(big);
+        await File.WriteAllBytesAsync(pair.L("b/big"), big);
+        // The first reconcile plans both: one batch, two runs.
+        pair.Begin();
+
+        // a is committed while b's rsync is still staging: the runs overlap.
+        var stagingB = () => Directory.Exists(pair.R(".psync/stage")) && Directory.GetDirectories(pair.R(".psync/stage")).Any(s => Directory.Exists(Path.Combine(s, "b")));
+        await PairHarness.WaitUntilAsync(() => File.Exists(pair.R("a/f2")) && stagingB(), TimeSpan.FromSeconds(10), "folder a in place while b stages", () => string.Join('\n', pair.Pair.History.TakeLast(10)));
+
+        // b's rsync dies: none of b is placed, and it is tried again.
+        Assert.True(PairHarness.KillRsyncStagingInto(pair.Right) > 0);
+        await PairHarness.WaitUntilAsync(() => pair.Pair.History.Any(e => e.Kind == EventKind.Error && e.Detail.StartsWith("rsync of 2 file(s) failed", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10), "b's run to fail", () => string.Join('\n', pair.Pair.History.TakeLast(10)));
+        Assert.False(Directory.Exists(pair.R("b")), "nothing of a failed run is placed");
+        Assert.Equal(3, Directory.GetFiles(pair.R("a")).Length);
+
+        await pair.WaitConvergedAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(big, await File.ReadAllBytesAsync(pair.R("b/big")));
+    }
+
+    [Fact]
     public async Task RootsWithQuotesSpacesAndColons_BulkBatchPulledThroughTheAgent_Converges()
     {
         // The roots reach rsync's -e (the agent program's argument), never a shell.

@@ -57,10 +57,14 @@ internal sealed class PairHarness : IAsyncDisposable
 
     public string R(string rel) => Path.Combine(Right, rel);
 
+    /// <summary>Starts the pair, not waiting for anything.</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_run))]
+    public void Begin() => _run = Pair.RunAsync(_stop.Token);
+
     /// <summary>Starts the pair and waits for the first reconcile to finish.</summary>
     public async Task StartAsync()
     {
-        _run = Pair.RunAsync(_stop.Token);
+        Begin();
         await WaitUntilAsync(() => Pair.Status.State is PairState.Idle or PairState.Paused || _run.IsCompleted, TimeSpan.FromSeconds(15), "the pair to start",
             () => $"status {Pair.Status}; history:\n{string.Join('\n', Pair.History.TakeLast(30))}");
         if (_run.IsFaulted)
@@ -113,7 +117,15 @@ internal sealed class PairHarness : IAsyncDisposable
     }
 
     /// <summary>kill -9 of the one psync-agent serving <paramref name="root"/> (local or reached over ssh on loopback).</summary>
-    public static void KillAgentServing(string root)
+    public static void KillAgentServing(string root) =>
+        Assert.Equal(1, Kill(args => args.Any(a => a.EndsWith("psync-agent", StringComparison.Ordinal) || a.EndsWith("psync-agent.dll", StringComparison.Ordinal)) && args.Contains(root)));
+
+    /// <summary>kill -9 of every rsync process staging into <paramref name="root"/>; returns how many there were.</summary>
+    public static int KillRsyncStagingInto(string root) =>
+        Kill(args => args[0] == "rsync" && args.Any(a => a.StartsWith($"{root}/.psync/stage/", StringComparison.Ordinal)));
+
+    /// <summary>kill -9 of every process whose arguments match; returns how many.</summary>
+    private static int Kill(Func<string[], bool> match)
     {
         var killed = 0;
         foreach (var dir in Directory.GetDirectories("/proc"))
@@ -124,9 +136,7 @@ internal sealed class PairHarness : IAsyncDisposable
             }
             try
             {
-                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
-                if (args.Any(a => a.EndsWith("psync-agent", StringComparison.Ordinal) || a.EndsWith("psync-agent.dll", StringComparison.Ordinal))
-                    && args.Contains(root))
+                if (match(File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0')))
                 {
                     System.Diagnostics.Process.GetProcessById(pid).Kill();
                     killed++;
@@ -137,7 +147,7 @@ internal sealed class PairHarness : IAsyncDisposable
                 // gone meanwhile
             }
         }
-        Assert.Equal(1, killed);
+        return killed;
     }
 
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan deadline, string what, Func<string>? explain = null)

@@ -35,6 +35,28 @@ public sealed class ProgressTrackerTests
     }
 
     [Fact]
+    public void Staged_TwoRunsAtOnce_EachCommitReplacesOnlyItsOwnRunsShare()
+    {
+        // Arrange: run a is fully staged and commits while run b is half staged.
+        var tracker = Create();
+        tracker.Plan(4, 400);
+        tracker.Staged("a", 2, 200);
+        tracker.Staged("b", 1, 100);
+
+        // Act
+        tracker.Committed([Ok(100), Ok(100)], unstage: "a");
+
+        // Assert: a's two files count once, b's staged half still counts.
+        var p = Assert.IsType<PlanProgress>(tracker.Current);
+        Assert.Equal((3L, 300L), (p.FilesDone, p.BytesDone));
+
+        // b's rsync failed: its share leaves the figures.
+        tracker.Staged("b", 0, 0);
+        p = Assert.IsType<PlanProgress>(tracker.Current);
+        Assert.Equal((2L, 200L), (p.FilesDone, p.BytesDone));
+    }
+
+    [Fact]
     public void Settle_AFailedFile_LeavesTheTotalsSoTheRunEndsComplete()
     {
         // Arrange
