@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Enumeration;
 using Psync.Engine.Remote;
 
 namespace Psync.Bench;
@@ -95,11 +96,15 @@ internal static class Tools
         }
     }
 
-    /// <summary>Waits until <paramref name="dir"/> holds <paramref name="count"/> files of <paramref name="length"/> bytes.</summary>
+    /// <summary>
+    /// Waits until <paramref name="dir"/> holds <paramref name="count"/> files of <paramref name="length"/> bytes.
+    /// Each poll only counts names (a stat of 10,000 files every 20 ms took half a core from the
+    /// tool being measured, on 2 cores); the sizes are checked once the names are all there.
+    /// </summary>
     public static async Task WaitCountAsync(string dir, int count, long length, TimeSpan timeout, Func<bool>? failed = null)
     {
         var deadline = Stopwatch.StartNew();
-        while (CountFiles(dir, length) < count)
+        while (CountNames(dir) < count || CountFiles(dir, length) < count)
         {
             if (failed?.Invoke() == true)
             {
@@ -112,6 +117,13 @@ internal static class Tools
             await Task.Delay(20);
         }
     }
+
+    /// <summary>Names in <paramref name="dir"/> not hidden (not temp files), without a stat of each.</summary>
+    private static int CountNames(string dir) =>
+        Directory.Exists(dir) ? new FileSystemEnumerable<bool>(dir, (ref FileSystemEntry e) => true, new EnumerationOptions { AttributesToSkip = 0 })
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory && !e.FileName.StartsWith('.'),
+        }.Count() : 0;
 
     /// <summary>Files of <paramref name="length"/> bytes in <paramref name="dir"/>, not counting hidden temp files (rsync's .name.XXXXXX), which may vanish mid-count.</summary>
     public static int CountFiles(string dir, long length)
