@@ -8,12 +8,13 @@ cd "$(dirname "$0")/.."
 out="${1:-artifacts/agent}"
 shift || true
 for rid in linux-x64 linux-arm64; do
-  echo "== publish psync-agent and cinotify (static) for $rid to $out/$rid"
+  echo "== publish psync-agent, cinotify and psync-rsync-stream (static) for $rid to $out/$rid"
   rm -rf "${out:?}/$rid"
   dotnet publish src/Psync.Agent -c Release -r "$rid" -p:PublishAot=true -o "$out/$rid" -nologo -clp:ErrorsOnly "$@"
-  # Only the two programs are uploaded; symbols and docs stay out of the bundle.
-  find "$out/$rid" -mindepth 1 ! -name psync-agent ! -name cinotify -delete
-  for file in "$out/$rid/psync-agent" "$out/$rid/cinotify"; do
+  # psync-agent and cinotify are uploaded; psync-rsync-stream serves the engine on a host of this
+  # runtime (rsync's remote shell for a remote pair). Symbols and docs stay out of the bundle.
+  find "$out/$rid" -mindepth 1 ! -name psync-agent ! -name cinotify ! -name psync-rsync-stream -delete
+  for file in "$out/$rid/psync-agent" "$out/$rid/cinotify" "$out/$rid/psync-rsync-stream"; do
     if ! file -b "$file" | grep -Eq 'static(-pie)? linked|statically linked'; then
       echo "$file is not statically linked: $(file -b "$file")" >&2
       exit 1

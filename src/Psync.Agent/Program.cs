@@ -5,15 +5,9 @@ using Psync.Agent;
 //   with --serve-rsync it also starts rsync's remote end for the engine (see RsyncServer).
 // psync-agent --rsync-shell DIR HOST rsync --server ...
 //   rsync's "remote shell" for a local pair (see RsyncShell).
-// psync-agent --rsync-stream SOCKET N SSH-WORDS... HOST rsync --server ...
-//   rsync's "remote shell" for a remote pair, through the agent there (see RsyncStream).
 if (args is ["--rsync-shell", ..])
 {
     return RsyncShell.Exec(args[1..]);
-}
-if (args is ["--rsync-stream", ..])
-{
-    return await RsyncStream.RunAsync(args[1..]);
 }
 string? root = null;
 var readOnly = false;

@@ -8,8 +8,8 @@ namespace Psync.Agent;
 /// <summary>
 /// rsync's remote end, started by the agent instead of by a login shell (<c>psync-agent --serve-rsync</c>).
 /// The agent listens on a unix socket in a private folder; the engine forwards a local socket to it
-/// over its pinned ssh connection, and rsync's "remote shell" is <c>psync-agent --rsync-stream</c>
-/// (<see cref="RsyncStream"/>). Each connection names the command (<see cref="RsyncStream.WriteHeaderAsync"/>),
+/// over its pinned ssh connection, and rsync's "remote shell" is <c>psync-rsync-stream</c>
+/// (native/rsync-stream.c, protocol in <see cref="RsyncStream"/>). Each connection names the command (<see cref="RsyncStream.WriteHeaderAsync"/>),
 /// and the agent starts it with the connection as its input and output. So a batch costs one ssh
 /// channel, not a session whose shell reads the user's <c>.bashrc</c> before rsync can start.
 /// </summary>

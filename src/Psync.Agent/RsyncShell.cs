@@ -33,7 +33,7 @@ internal static unsafe class RsyncShell
     }
 
     /// <summary>Becomes <paramref name="command"/> (found on PATH, no shell); returns only on failure.</summary>
-    public static int ExecVp(string[] command)
+    private static int ExecVp(string[] command)
     {
         var strings = command.Select(a => Marshal.StringToCoTaskMemUTF8(a)).ToArray();
         var argv = stackalloc nint[strings.Length + 1];

@@ -76,12 +76,23 @@ internal sealed class RemoteSide : IAsyncDisposable
             await RunSshAsync(transport, transport.StartMasterArguments(), ct).ConfigureAwait(false);
             // The pair checks the hello itself (protocol, root); here only its rsync socket matters.
             var hello = await agent.HelloAsync(TimeSpan.FromSeconds(15), ct).ConfigureAwait(false); // as SyncPair waits for it
-            var forward = hello is { Protocol: Psync.Protocol.Message.ProtocolVersion, RsyncSocket: { } socket }
-                ? await RsyncForward.StartAsync(transport, socket, progress, ct).ConfigureAwait(false)
-                : null;
+            // rsync's remote shell through the forward: a static C program beside the local agent.
+            var streamer = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(agentPath))!, RsyncStreamRoute.ProgramName);
+            RsyncForward? forward = null;
+            if (hello is { Protocol: Psync.Protocol.Message.ProtocolVersion, RsyncSocket: { } socket })
+            {
+                if (File.Exists(streamer))
+                {
+                    forward = await RsyncForward.StartAsync(transport, socket, progress, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    progress($"{streamer} is missing: each transfer starts rsync through a login shell");
+                }
+            }
             var endpoint = new RsyncEndpoint(options.RightRoot, transport)
             {
-                Stream = forward is null ? null : new RsyncStreamRoute(Path.GetFullPath(agentPath), forward.LocalSocket),
+                Stream = forward is null ? null : new RsyncStreamRoute(streamer, forward.LocalSocket),
             };
             return new RemoteSide(session, agent, endpoint, keyAgent, forward, deployment.Runtime, traffic);
         }

@@ -7,7 +7,7 @@ namespace Psync.Engine.Remote;
 /// <summary>
 /// An OpenSSH connection of the pair's own (pinned host key) that forwards a local unix socket to
 /// the remote agent's rsync socket (<c>ssh -L</c>). rsync's
-/// "remote shell" (<c>psync-agent --rsync-stream</c>) connects to the local end, and the agent there
+/// "remote shell" (<c>psync-rsync-stream</c>) connects to the local end, and the agent there
 /// starts rsync's remote end: a batch costs one channel on this connection instead of a session
 /// whose shell reads the user's <c>.bashrc</c> before rsync starts.
 /// </summary>
@@ -26,7 +26,7 @@ internal sealed class RsyncForward : IAsyncDisposable
         LocalSocket = localSocket;
     }
 
-    /// <summary>The local end, for <c>--rsync-stream</c>.</summary>
+    /// <summary>The local end, for <c>psync-rsync-stream</c>.</summary>
     public string LocalSocket { get; }
 
     /// <summary>Starts the forward and checks that it reaches the agent; null (with the reason told to <paramref name="refused"/>) when it does not.</summary>

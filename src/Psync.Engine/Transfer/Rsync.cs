@@ -135,7 +135,7 @@ public static partial class Rsync
             if ((source.Ssh is null ? target : source).Stream is { } stream)
             {
                 // The agent there starts rsync (no login shell); ssh as before if it cannot.
-                args.Add($"{OpenSshTransport.RsyncQuote(stream.Program)} --rsync-stream {OpenSshTransport.RsyncQuote(stream.Socket)} {ssh.Arguments().Count + 1} {ssh.RsyncShell()}");
+                args.Add($"{OpenSshTransport.RsyncQuote(stream.Program)} {OpenSshTransport.RsyncQuote(stream.Socket)} {ssh.Arguments().Count + 1} {ssh.RsyncShell()}");
                 // No file name in the remote command, which the agent runs without a shell: rsync sends its arguments over the stream.
                 args.Add("-s");
             }

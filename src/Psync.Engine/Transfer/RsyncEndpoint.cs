@@ -27,5 +27,11 @@ public sealed record RsyncEndpoint(string Root, OpenSshTransport? Ssh = null)
     }
 }
 
-/// <summary>How rsync reaches a remote agent's rsync server: <c>-e 'Program --rsync-stream Socket …'</c>.</summary>
-public sealed record RsyncStreamRoute(string Program, string Socket);
+/// <summary>How rsync reaches a remote agent's rsync server: <c>-e 'Program Socket N ssh …'</c>.</summary>
+/// <param name="Program">psync-rsync-stream (native/rsync-stream.c) on this host.</param>
+/// <param name="Socket">The local end of the pair's forward to the agent's socket.</param>
+public sealed record RsyncStreamRoute(string Program, string Socket)
+{
+    /// <summary>The program's name; it lies beside the local psync-agent.</summary>
+    public const string ProgramName = "psync-rsync-stream";
+}
