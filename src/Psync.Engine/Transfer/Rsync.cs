@@ -57,16 +57,21 @@ public static partial class Rsync
         // read woke a pool thread per line that then spun for more work, taking CPU from rsync.
         var stdout = Task.Factory.StartNew(() => ReadOutput(process.StandardOutput, progress), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var stderr = process.StandardError.ReadToEndAsync(ct);
-        await using (var input = new BufferedStream(process.StandardInput.BaseStream, 1 << 16))
-        {
-            foreach (var path in paths)
-            {
-                await input.WriteAsync(PathCodec.Encode(path), ct).ConfigureAwait(false);
-                input.WriteByte(0);
-            }
-        }
         try
         {
+            try
+            {
+                await using var input = new BufferedStream(process.StandardInput.BaseStream, 1 << 16);
+                foreach (var path in paths)
+                {
+                    await input.WriteAsync(PathCodec.Encode(path), ct).ConfigureAwait(false);
+                    input.WriteByte(0);
+                }
+            }
+            catch (IOException)
+            {
+                // rsync ended before it read the whole list: its exit code and its words say why.
+            }
             await process.WaitForExitAsync(ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
