@@ -51,10 +51,10 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         {
             foreach (var run in runs)
             {
-                var done = before;
-                var share = new Relay(percent => progress.Report((int)((done * 100L + (long)percent * run.Size) / total)));
+                var (done, size) = (before, run.Size);
+                var share = new Relay(percent => progress.Report((int)((done * 100L + (long)percent * size) / total)));
                 var staged = await StageAsync(target, run, share, ct).ConfigureAwait(false);
-                before += run.Size;
+                before += size;
                 await committing.ConfigureAwait(false);
                 committing = CommitAsync(target, staged, ct);
             }
