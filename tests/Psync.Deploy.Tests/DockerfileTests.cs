@@ -105,6 +105,7 @@ public sealed class DockerfileTests
     [InlineData(DeployFiles.PublishAgentScript)]
     [InlineData("native/Makefile")]
     [InlineData("native/cinotify.c")]
+    [InlineData("native/rsync-stream.c")]
     [InlineData("native/Native.targets")]
     [InlineData("src/Psync.Agent/Psync.Agent.csproj")]
     public void Appliance_Context_HoldsWhatPublishAgentNeeds(string path)

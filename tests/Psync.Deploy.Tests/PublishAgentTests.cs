@@ -27,14 +27,14 @@ public sealed class PublishAgentTests
     }
 
     [Fact]
-    public void Script_BothPrograms_CheckedStaticallyLinked()
+    public void Script_EveryProgram_CheckedStaticallyLinked()
     {
         var commands = ScriptCommands;
 
-        Assert.Contains("for file in \"$out/$rid/psync-agent\" \"$out/$rid/cinotify\"; do", commands);
+        Assert.Contains("for file in \"$out/$rid/psync-agent\" \"$out/$rid/cinotify\" \"$out/$rid/psync-rsync-stream\"; do", commands);
         var check = Assert.Single(commands, c => c.StartsWith("if ! file -b \"$file\" | grep ", StringComparison.Ordinal));
         Assert.Contains("exit 1", commands);
-        // What file(1) says of the static-pie agent and of static cinotify passes; a dynamic program does not.
+        // What file(1) says of the static-pie agent and of the static C programs passes; a dynamic program does not.
         var pattern = new Regex(Regex.Match(check, @"grep -Eq '(?<pattern>[^']+)'").Groups["pattern"].Value);
         Assert.Matches(pattern, "ELF 64-bit LSB pie executable, x86-64, version 1 (SYSV), static-pie linked, for GNU/Linux 3.2.0, stripped");
         Assert.Matches(pattern, "ELF 64-bit LSB executable, ARM aarch64, version 1 (SYSV), statically linked, for GNU/Linux 3.7.0, stripped");
