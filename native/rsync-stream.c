@@ -197,9 +197,9 @@ static int relay(int cmd, int err) {
             timeout = (int)(STDERR_GRACE_MS - waited);
         }
         struct flow *flows[] = {&in, &out, &errs};
-        struct pollfd p[6];
-        struct flow *owner[6];
-        int reading[6], n = 0;
+        struct pollfd p[3];
+        struct flow *owner[3];
+        int reading[3], n = 0;
         for (int i = 0; i < 3; i++) {
             struct flow *f = flows[i];
             if (f == &in && shut) {

@@ -67,7 +67,7 @@ internal sealed class RsyncServer : IDisposable
     }
 
     /// <summary>From the kernel (not .NET's generator: it loads libssl, which a host need not have).</summary>
-    internal static byte[] RandomBytes(int count)
+    private static byte[] RandomBytes(int count)
     {
         var bytes = new byte[count];
         using var random = File.OpenRead("/dev/urandom");
