@@ -32,7 +32,14 @@ internal sealed class RunCommand(CliOptions options, ILoggerFactory loggers, Tex
             return ExitCodes.Banned;
         }
         using var interrupts = new Interrupts(Console.Error);
-        options = await WithPassphraseAsync(options);
+        try
+        {
+            options = await WithPassphraseAsync(options, interrupts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Interrupted;
+        }
         using var loggers = new StderrLoggerFactory(Console.Error, StderrLoggerFactory.LevelFor(options.DebugLevel), TimeProvider.System);
         var run = new RunCommand(options, loggers, Console.Out, Console.Error);
         var code = await run.ExecuteAsync(interrupts.Token);
@@ -51,10 +58,10 @@ internal sealed class RunCommand(CliOptions options, ILoggerFactory loggers, Tex
 
     /// <summary>
     /// The passphrase goes to the engine only for a key that needs one; when it is not in
-    /// $PSYNC_KEY_PASSPHRASE, a person at a terminal is asked (without echo). Elsewhere the engine
+    /// $PSYNC_KEY_PASSPHRASE, a person at the terminal is asked (without echo). Elsewhere the engine
     /// refuses the key with words that say how to give it.
     /// </summary>
-    private static async Task<CliOptions> WithPassphraseAsync(CliOptions options)
+    private static async Task<CliOptions> WithPassphraseAsync(CliOptions options, CancellationToken cancel)
     {
         if (options.RemoteHost is null || options.Identity is not { } key || options.SshAgentSocket is not null
             || !Psync.Engine.Remote.SshSession.NeedsPassphrase(key))
@@ -65,21 +72,7 @@ internal sealed class RunCommand(CliOptions options, ILoggerFactory loggers, Tex
         {
             return options;
         }
-        await Console.Error.WriteAsync($"Passphrase for {key}: ");
-        var typed = new System.Text.StringBuilder();
-        while (Console.ReadKey(intercept: true) is var k && k.Key != ConsoleKey.Enter)
-        {
-            if (k.Key == ConsoleKey.Backspace)
-            {
-                typed.Length = Math.Max(0, typed.Length - 1);
-            }
-            else if (!char.IsControl(k.KeyChar))
-            {
-                typed.Append(k.KeyChar);
-            }
-        }
-        await Console.Error.WriteLineAsync();
-        return options with { IdentityPassphrase = typed.ToString() };
+        return await Terminal.ReadSecretAsync($"Passphrase for {key}: ", cancel) is { } typed ? options with { IdentityPassphrase = typed } : options;
     }
 
     /// <summary>Set when the run stopped at an unknown host key (first contact), so that a person can confirm it.</summary>

@@ -68,44 +68,32 @@ public sealed class PassphraseKeyTests(SshdFixture sshd) : IClassFixture<SshdFix
     public async Task PsyncDashR_AtATerminal_AsksForThePassphraseWithoutEcho()
     {
         var (left, right) = await TreesAsync();
-        var command = ShellQuote.Join(
-            "dotnet", Path.Combine(AppContext.BaseDirectory, "psync.dll"), "-s", "-r", Host, "-i", sshd.EncryptedKey, "--accept-host-key", sshd.HostKeyFingerprint,
-            "--agent", RemoteTestFiles.AgentPath(), "--data-dir", Path.Combine(_dir, "data"), left, right);
-        var psi = new ProcessStartInfo("script", ["-qec", command, "/dev/null"]) { RedirectStandardInput = true, RedirectStandardOutput = true };
-        psi.Environment.Remove("PSYNC_KEY_PASSPHRASE");
-        using var script = Process.Start(psi)!;
-        var seen = new System.Text.StringBuilder();
-        var reading = Task.Run(async () =>
-        {
-            var buffer = new char[256];
-            int read;
-            while ((read = await script.StandardOutput.ReadAsync(buffer)) > 0)
-            {
-                lock (seen)
-                {
-                    seen.Append(buffer, 0, read);
-                }
-            }
-        });
-        string Seen()
-        {
-            lock (seen)
-            {
-                return seen.ToString();
-            }
-        }
-        // Typed only once asked: the terminal echoes what arrives before psync turned echo off.
-        await WaitForAsync(() => Seen().Contains("Passphrase for", StringComparison.Ordinal), "passphrase prompt");
-        await script.StandardInput.WriteLineAsync(SshdFixture.Passphrase);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await script.WaitForExitAsync(deadline.Token);
-        await reading;
+        using var terminal = AtATerminal(ShellQuote.Join(PsyncAtTerminal(left, right)));
 
-        var text = Seen();
-        Assert.True(script.ExitCode == 0, text);
+        await terminal.WaitForAsync("Passphrase for");
+        await terminal.TypeAsync(SshdFixture.Passphrase + "\n");
+        var text = await terminal.ExitAsync();
+
+        Assert.True(terminal.ExitCode == 0, text);
         Assert.Contains($"Passphrase for {sshd.EncryptedKey}: ", text, StringComparison.Ordinal);
         Assert.DoesNotContain(SshdFixture.Passphrase, text, StringComparison.Ordinal);
         Assert.Equal("left", await File.ReadAllTextAsync(Path.Combine(right, "l.txt")));
+    }
+
+    [Fact]
+    public async Task PsyncDashR_CtrlCAtThePassphrasePrompt_Exits130AndTheTerminalEchoesAgain()
+    {
+        var (left, right) = await TreesAsync();
+        // The shell ignores nothing (a trapped signal is default again in psync) and shows the terminal's modes afterwards.
+        using var terminal = AtATerminal($"trap : INT; {ShellQuote.Join(PsyncAtTerminal(left, right))}; echo \"psync exited $?\"; stty -a");
+
+        await terminal.WaitForAsync("Passphrase for");
+        await terminal.TypeAsync("\u0003");
+        var text = await terminal.ExitAsync();
+
+        Assert.Contains("psync exited 130", text, StringComparison.Ordinal);
+        Assert.Matches(@"(^|\s)echo(\s|;|$)", text[text.IndexOf("psync exited", StringComparison.Ordinal)..]);
+        Assert.False(File.Exists(Path.Combine(right, "l.txt")));
     }
 
     [Fact]
@@ -131,6 +119,80 @@ public sealed class PassphraseKeyTests(SshdFixture sshd) : IClassFixture<SshdFix
         finally
         {
             agent.Kill();
+        }
+    }
+
+    private string[] PsyncAtTerminal(string left, string right) =>
+    [
+        "dotnet", Path.Combine(AppContext.BaseDirectory, "psync.dll"), "-s", "-r", Host, "-i", sshd.EncryptedKey, "--accept-host-key", sshd.HostKeyFingerprint,
+        "--agent", RemoteTestFiles.AgentPath(), "--data-dir", Path.Combine(_dir, "data"), left, right,
+    ];
+
+    /// <summary>A shell command run at a terminal of its own (util-linux script), without $PSYNC_KEY_PASSPHRASE.</summary>
+    private static TerminalRun AtATerminal(string command)
+    {
+        var psi = new ProcessStartInfo("script", ["-qec", $"sh -c {ShellQuote.Join(command)}", "/dev/null"]) { RedirectStandardInput = true, RedirectStandardOutput = true };
+        psi.Environment.Remove("PSYNC_KEY_PASSPHRASE");
+        return new TerminalRun(Process.Start(psi)!);
+    }
+
+    private sealed class TerminalRun : IDisposable
+    {
+        private readonly Process _script;
+        private readonly System.Text.StringBuilder _seen = new();
+        private readonly Task _reading;
+
+        public TerminalRun(Process script)
+        {
+            _script = script;
+            _reading = Task.Run(async () =>
+            {
+                var buffer = new char[256];
+                int read;
+                while ((read = await script.StandardOutput.ReadAsync(buffer)) > 0)
+                {
+                    lock (_seen)
+                    {
+                        _seen.Append(buffer, 0, read);
+                    }
+                }
+            });
+        }
+
+        public int ExitCode => _script.ExitCode;
+
+        public Task WaitForAsync(string text) => PassphraseKeyTests.WaitForAsync(() => Seen().Contains(text, StringComparison.Ordinal), $"'{text}' at the terminal");
+
+        public async Task TypeAsync(string keys)
+        {
+            await _script.StandardInput.WriteAsync(keys);
+            await _script.StandardInput.FlushAsync();
+        }
+
+        /// <summary>All the terminal showed, once the command ended.</summary>
+        public async Task<string> ExitAsync()
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await _script.WaitForExitAsync(deadline.Token);
+            await _reading;
+            return Seen();
+        }
+
+        public void Dispose()
+        {
+            if (!_script.HasExited)
+            {
+                _script.Kill(entireProcessTree: true);
+            }
+            _script.Dispose();
+        }
+
+        private string Seen()
+        {
+            lock (_seen)
+            {
+                return _seen.ToString();
+            }
         }
     }
 
