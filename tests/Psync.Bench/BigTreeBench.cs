@@ -17,7 +17,7 @@ internal static class BigTreeBench
 
     public static async Task<BigTreeResult> RunAsync(int files, int repeats)
     {
-        using var scratch = ScratchFs.Create($"psync-bench-tree-{files}", files * (2L + (2 * repeats)));
+        using var scratch = ScratchFs.Create($"psync-bench-tree-{files}", files * (2L + (3 * repeats)));
         var dir = scratch.Dir;
         var left = Path.Combine(dir, "left");
         var dirs = Math.Max(1, (files + FilesPerDir - 1) / FilesPerDir);
@@ -33,7 +33,7 @@ internal static class BigTreeBench
         }
         Console.Error.WriteLine($"big tree: {files:N0} files in {dirs} directories written in {watch.Elapsed.TotalSeconds:F0} s on {scratch.Kind}");
 
-        List<double> initial = [], restart = [], rsyncInitial = [], rsyncDry = [];
+        List<double> initial = [], restart = [], rsyncInitial = [], rsyncDry = [], floor = [];
         long enginePeak = 0, agentPeak = 0;
         string Right(int r) => Path.Combine(dir, $"right-{r}");
         string Data(int r) => Path.Combine(dir, $"data-{r}");
@@ -58,9 +58,10 @@ internal static class BigTreeBench
         {
             rsyncInitial.Add(Tools.Seconds("rsync", "-a", left + "/", Path.Combine(dir, $"rsync-{r}") + "/"));
             rsyncDry.Add(Tools.Seconds("rsync", "-an", left + "/", Right(0) + "/") + Tools.Seconds("rsync", "-an", Right(0) + "/", left + "/"));
-            Console.Error.WriteLine($"big tree: rsync -a {rsyncInitial[^1]:F2} s, rsync -an both ways {rsyncDry[^1]:F2} s");
+            floor.Add(Tools.RsyncAsPsync(left, Path.Combine(dir, $"rsync-psync-{r}")));
+            Console.Error.WriteLine($"big tree: rsync -a {rsyncInitial[^1]:F2} s, rsync -an both ways {rsyncDry[^1]:F2} s, rsync as Psync runs it {floor[^1]:F2} s");
         }
-        return new BigTreeResult(files, dirs, scratch.Kind, Stats.Of(initial), Stats.Of(rsyncInitial), Stats.Of(restart), Stats.Of(rsyncDry), enginePeak, agentPeak);
+        return new BigTreeResult(files, dirs, scratch.Kind, Stats.Of(initial), Stats.Of(rsyncInitial), Stats.Of(restart), Stats.Of(rsyncDry), Stats.Of(floor), enginePeak, agentPeak);
     }
 
     internal sealed record Run(double Seconds, long EnginePeak, long AgentPeak);

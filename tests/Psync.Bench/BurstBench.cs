@@ -8,10 +8,13 @@ internal static class BurstBench
 {
     public const int Size = 4096;
 
-    /// <summary>Psync on a fresh pair per repeat: (first write to last file on the right, last write to last file, rsync -a reference), in seconds.</summary>
-    public static async Task<(Stats Total, Stats AfterLastWrite, Stats Rsync)> PsyncAsync(int files, int repeats, Func<PairOptions, PairOptions>? remote = null, Sshd? sshd = null)
+    /// <summary>
+    /// Psync on a fresh pair per repeat: (first write to last file on the right, last write to last
+    /// file, rsync -a reference, and for a local pair rsync alone as Psync runs it), in seconds.
+    /// </summary>
+    public static async Task<(Stats Total, Stats AfterLastWrite, Stats Rsync, Stats? RsyncAsPsync)> PsyncAsync(int files, int repeats, Func<PairOptions, PairOptions>? remote = null, Sshd? sshd = null)
     {
-        List<double> total = [], after = [], reference = [];
+        List<double> total = [], after = [], reference = [], floor = [];
         for (var r = 0; r < repeats; r++)
         {
             await using var pair = await Pair.StartAsync(remote);
@@ -20,8 +23,12 @@ internal static class BurstBench
             after.Add(a);
             Console.Error.WriteLine($"burst: {pair.Sync.Counters.RsyncRuns} rsync runs");
             reference.Add(Rsync(Path.Combine(pair.Left, "burst"), Path.Combine(pair.Dir, "rsync-ref"), sshd, pair.Dir));
+            if (sshd is null)
+            {
+                floor.Add(Tools.RsyncAsPsync(Path.Combine(pair.Left, "burst"), Path.Combine(pair.Dir, "rsync-psync-ref")));
+            }
         }
-        return (Stats.Of(total), Stats.Of(after), Stats.Of(reference));
+        return (Stats.Of(total), Stats.Of(after), Stats.Of(reference), floor.Count > 0 ? Stats.Of(floor) : null);
     }
 
     /// <summary>Writes the files into left/<paramref name="name"/> and waits for them in right/<paramref name="name"/>.</summary>

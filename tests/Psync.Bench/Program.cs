@@ -38,14 +38,15 @@ if (o.Runs("durability"))
 
 results.Latency.Add(new Row("psync", "psync (local pair)", await LatencyBench.PsyncAsync(o.LatencyRuns)));
 results.Latency.Add(new Row("rsync", "rsync -a of that one file (reference)", LatencyBench.RsyncOneFile(o.LatencyRuns)));
-var (burst, after, burstRef) = await BurstBench.PsyncAsync(o.BurstFiles, o.Repeats);
+var (burst, after, burstRef, burstFloor) = await BurstBench.PsyncAsync(o.BurstFiles, o.Repeats);
 results.Burst.Add(new Row("psync", "psync, first write to last file on the right", burst));
 results.Burst.Add(new Row("psync-after", "psync, last write to last file on the right", after));
 results.Burst.Add(new Row("rsync", "rsync -a of the same files (reference)", burstRef));
+results.Burst.Add(new Row("rsync-as-psync", "rsync alone as Psync runs it: the names on stdin, pulled through psync-agent, into a stage folder (the floor)", burstFloor!));
 if (o.Runs("durability"))
 {
     // What durable commits cost on a burst: the same with --no-fsync (PairOptions.Durable off).
-    var (_, relaxedAfter, relaxedRef) = await BurstBench.PsyncAsync(o.BurstFiles, o.Repeats, p => p with { Durable = false });
+    var (_, relaxedAfter, relaxedRef, _) = await BurstBench.PsyncAsync(o.BurstFiles, o.Repeats, p => p with { Durable = false });
     results.Burst.Add(new Row("psync-no-fsync", "psync --no-fsync, last write to last file on the right", relaxedAfter));
     results.Burst.Add(new Row("rsync-no-fsync", "rsync -a of the same files, in that run (reference)", relaxedRef));
 }
@@ -73,7 +74,7 @@ if (o.Runs("ssh"))
     PairOptions Remote(PairOptions p) => p with { RemoteHost = sshd.Address, Identity = sshd.ClientKey, AcceptHostKey = sshd.HostKeyFingerprint };
     results.SshLatency.Add(new Row("psync", "psync (ssh pair)", await LatencyBench.PsyncAsync(o.LatencyRuns, Remote)));
     results.SshLatency.Add(new Row("rsync", "rsync -a of that one file over the same multiplexed ssh (reference)", LatencyBench.RsyncOneFile(o.LatencyRuns, sshd)));
-    var (sshBurst, sshAfter, sshRef) = await BurstBench.PsyncAsync(o.BurstFiles, o.Repeats, Remote, sshd);
+    var (sshBurst, sshAfter, sshRef, _) = await BurstBench.PsyncAsync(o.BurstFiles, o.Repeats, Remote, sshd);
     results.SshBurst.Add(new Row("psync", "psync, first write to last file on the right", sshBurst));
     results.SshBurst.Add(new Row("psync-after", "psync, last write to last file on the right", sshAfter));
     results.SshBurst.Add(new Row("rsync", "rsync -a of the same files over the same ssh (reference)", sshRef));

@@ -35,5 +35,9 @@ internal sealed class Results
 
 internal sealed record RenameResult(int Files, Stats Seconds, long MaxBytes);
 
-/// <summary>Big tree figures in seconds; memory in bytes (peak resident set, VmHWM, of the psync process and of its largest agent).</summary>
-internal sealed record BigTreeResult(int Files, int Dirs, string FileSystem, Stats Initial, Stats RsyncInitial, Stats Restart, Stats RsyncDryBoth, long EnginePeak, long AgentPeak);
+/// <summary>
+/// Big tree figures in seconds (<c>RsyncAsPsync</c>: rsync alone as Psync runs it for a tree of
+/// new files, <see cref="Tools.RsyncAsPsync"/>); memory in bytes (peak resident set, VmHWM, of the
+/// psync process and of its largest agent).
+/// </summary>
+internal sealed record BigTreeResult(int Files, int Dirs, string FileSystem, Stats Initial, Stats RsyncInitial, Stats Restart, Stats RsyncDryBoth, Stats RsyncAsPsync, long EnginePeak, long AgentPeak);

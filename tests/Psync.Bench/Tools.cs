@@ -25,6 +25,26 @@ internal static class Tools
         return watch.Elapsed.TotalSeconds;
     }
 
+    /// <summary>
+    /// rsync alone as a local pair's batch of new files runs it: the names of <paramref name="root"/>'s
+    /// whole tree on its stdin, pulled through psync-agent, into a stage folder below the new root
+    /// <paramref name="target"/>; no engine, no commits. The floor under Psync's ratio to one <c>rsync -a</c>.
+    /// </summary>
+    public static double RsyncAsPsync(string root, string target)
+    {
+        var paths = Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(root, p)).Order(StringComparer.Ordinal).ToList();
+        var source = new Psync.Engine.Transfer.RsyncEndpoint(root) { Shell = Psync.Engine.Agents.LocalAgent.Locate() };
+        Directory.CreateDirectory(Path.Combine(target, ".psync", "stage"));
+        var watch = Stopwatch.StartNew();
+        var result = Psync.Engine.Transfer.Rsync.TransferAsync(source, new(target), "reference", paths, [], null, CancellationToken.None, basis: false).GetAwaiter().GetResult();
+        var seconds = watch.Elapsed.TotalSeconds;
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"rsync as Psync runs it exited with {result.ExitCode}: {result.Errors}");
+        }
+        return seconds;
+    }
+
     /// <summary>True while a scratch file system holds the workloads: nothing is deleted before the end (see <see cref="ScratchFs"/>).</summary>
     public static bool KeepUntilEnd { get; set; }
 
