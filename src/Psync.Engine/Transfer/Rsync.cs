@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using Psync.Engine.Remote;
 using Psync.Protocol;
@@ -55,7 +56,7 @@ public static partial class Rsync
         using var process = Process.Start(psi) ?? throw new IOException("cannot start rsync");
         // rsync prints a progress line per file: a thread of its own reads them, where awaiting each
         // read woke a pool thread per line that then spun for more work, taking CPU from rsync.
-        var stdout = Task.Factory.StartNew(() => ReadOutput(process.StandardOutput, progress), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var stdout = Task.Factory.StartNew(() => ReadOutput(new StreamReader(process.StandardOutput.BaseStream, Encoding.UTF8, false, OutputBuffer), progress), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var stderr = process.StandardError.ReadToEndAsync(ct);
         try
         {
@@ -173,16 +174,30 @@ public static partial class Rsync
         return args;
     }
 
+    /// <summary>How much of rsync's output one read takes at most.</summary>
+    private const int OutputBuffer = 1 << 16;
+
+    /// <summary>A read this long means rsync is printing a progress line per file, many a second.</summary>
+    private const int BusyRead = 4096;
+
+    /// <summary>
+    /// How long the reader waits after a busy read. Each progress line written to a waiting reader
+    /// wakes it: for 50,000 small files that is 50,000 wake-ups on both sides, which took about
+    /// 15 % of rsync's time here. Meanwhile the pipe (64 KiB, about 900 lines) holds what comes.
+    /// </summary>
+    private static readonly TimeSpan BusyNap = TimeSpan.FromMilliseconds(10);
+
     /// <summary>
     /// Stdout without its progress lines (what is left is --stats), telling <paramref name="progress"/>
     /// each percentage on the way. Progress lines (they end in \r) are not kept: a batch of many
-    /// files prints megabytes of them.
+    /// files prints megabytes of them. While the lines come fast, they are read in blocks; a lone
+    /// file's few lines are read as they come, so its end is seen at once.
     /// </summary>
     private static string ReadOutput(StreamReader output, IProgress<int>? progress)
     {
-        var kept = new System.Text.StringBuilder();
-        var line = new System.Text.StringBuilder();
-        var buffer = new char[4096];
+        var kept = new StringBuilder();
+        var line = new StringBuilder();
+        var buffer = new char[OutputBuffer];
         var last = -1;
         int read;
         while ((read = output.Read(buffer)) > 0)
@@ -207,6 +222,10 @@ public static partial class Rsync
                     kept.Append(line).Append('\n');
                 }
                 line.Clear();
+            }
+            if (read >= BusyRead)
+            {
+                Thread.Sleep(BusyNap);
             }
         }
         return kept.Append(line).ToString();
