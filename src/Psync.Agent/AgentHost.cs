@@ -34,7 +34,7 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, boo
             var background = new List<Task>();
             if (rsync is not null)
             {
-                background.Add(Task.Run(() => rsync.RunAsync(warn, cts.Token), cts.Token));
+                background.Add(Task.Run(() => rsync.RunAsync((level, text) => _ = _output.SendAsync(new Log(level, text), cts.Token), cts.Token), cts.Token));
             }
             var trash = fs is null ? null : new Trash(fs, TimeProvider.System);
             var ops = fs is null || trash is null ? null : new OpExecutor(fs, trash, _seq);

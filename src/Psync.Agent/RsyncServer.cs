@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using Psync.Agent.Native;
+using Psync.Protocol;
 
 namespace Psync.Agent;
 
@@ -75,8 +76,8 @@ internal sealed class RsyncServer : IDisposable
         return bytes;
     }
 
-    /// <summary>Serves connections until <paramref name="ct"/> is cancelled.</summary>
-    public async Task RunAsync(Action<string> warn, CancellationToken ct)
+    /// <summary>Serves connections until <paramref name="ct"/> is cancelled, telling <paramref name="log"/> what a person may want to know.</summary>
+    public async Task RunAsync(Action<LogLevel, string> log, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
@@ -89,16 +90,16 @@ internal sealed class RsyncServer : IDisposable
             {
                 return;
             }
-            _ = Task.Run(() => ServeAsync(connection, warn, ct), CancellationToken.None);
+            _ = Task.Run(() => ServeAsync(connection, log, ct), CancellationToken.None);
         }
     }
 
-    private async Task ServeAsync(Socket connection, Action<string> warn, CancellationToken ct)
+    private async Task ServeAsync(Socket connection, Action<LogLevel, string> log, CancellationToken ct)
     {
         var kept = false;
         try
         {
-            kept = await ServeOrKeepAsync(connection, warn, ct).ConfigureAwait(false);
+            kept = await ServeOrKeepAsync(connection, log, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -114,11 +115,11 @@ internal sealed class RsyncServer : IDisposable
     }
 
     /// <summary>Answers one connection; true when it is kept for a command's standard error.</summary>
-    private async Task<bool> ServeOrKeepAsync(Socket connection, Action<string> warn, CancellationToken ct)
+    private async Task<bool> ServeOrKeepAsync(Socket connection, Action<LogLevel, string> log, CancellationToken ct)
     {
         if (PeerUid(connection) != Libc.geteuid())
         {
-            warn("refused an rsync connection from another user");
+            log(LogLevel.Warning, "refused an rsync connection from another user");
             return false;
         }
         string[] argv;
@@ -130,7 +131,7 @@ internal sealed class RsyncServer : IDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or InvalidDataException)
         {
-            warn($"an rsync connection sent no valid command: {e.Message}");
+            log(LogLevel.Warning, $"an rsync connection sent no valid command: {e.Message}");
             return false;
         }
         if (argv.Length == 0)
@@ -153,7 +154,7 @@ internal sealed class RsyncServer : IDisposable
         using var stderrOwner = stderr;
         if (argv is not ["rsync", "--server", ..])
         {
-            warn($"refused to run '{string.Join(' ', argv.Take(2))}' for an rsync connection: only rsync --server is served");
+            log(LogLevel.Warning, $"refused to run '{string.Join(' ', argv.Take(2))}' for an rsync connection: only rsync --server is served");
             return false;
         }
         // Ready goes first: rsync speaks as soon as it starts, and the stream must not interleave.
@@ -161,10 +162,10 @@ internal sealed class RsyncServer : IDisposable
         var pid = Spawn(argv, (int)connection.Handle, stderr is null ? 2 : (int)stderr.Handle, out var error);
         if (pid < 0)
         {
-            warn($"cannot run {argv[0]}: {error}");
+            log(LogLevel.Warning, $"cannot run {argv[0]}: {error}");
             return false;
         }
-        _ = Task.Factory.StartNew(() => Reap(pid, argv[0], warn), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _ = Task.Factory.StartNew(() => Reap(pid, argv[0], log), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return false;
     }
 
@@ -243,7 +244,7 @@ internal sealed class RsyncServer : IDisposable
         }
     }
 
-    private static unsafe void Reap(int pid, string program, Action<string> warn)
+    private static unsafe void Reap(int pid, string program, Action<LogLevel, string> log)
     {
         var status = 0;
         int reaped;
@@ -252,9 +253,10 @@ internal sealed class RsyncServer : IDisposable
         }
         if (reaped == pid && status != 0)
         {
-            // rsync tells its client what went wrong over the stream; this is for the agent's log.
+            // rsync tells its client what went wrong (its standard error is relayed), and the batch's
+            // error says it in the event log: this is for the engine's log only, not a second event.
             var code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
-            warn($"{program} --server exited with status {code}");
+            log(LogLevel.Info, $"{program} --server exited with status {code}");
         }
     }
 
