@@ -25,7 +25,8 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, boo
         {
             fs = TryOpenRoot();
             var writable = fs is not null && !readOnly && TryPrepareOwnArea(fs);
-            Action<string> warn = text => _ = _output.SendAsync(new Log(LogLevel.Warning, text), cts.Token);
+            Action<LogLevel, string> log = (level, text) => _ = _output.SendAsync(new Log(level, text), cts.Token);
+            Action<string> warn = text => log(LogLevel.Warning, text);
             rsync = serveRsync ? RsyncServer.TryStart(warn) : null;
             await _output.SendAsync(new Hello(
                 Version, Message.ProtocolVersion, root, fs is not null, writable, RsyncVersion(),
@@ -34,7 +35,7 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, boo
             var background = new List<Task>();
             if (rsync is not null)
             {
-                background.Add(Task.Run(() => rsync.RunAsync((level, text) => _ = _output.SendAsync(new Log(level, text), cts.Token), cts.Token), cts.Token));
+                background.Add(Task.Run(() => rsync.RunAsync(log, cts.Token), cts.Token));
             }
             var trash = fs is null ? null : new Trash(fs, TimeProvider.System);
             var ops = fs is null || trash is null ? null : new OpExecutor(fs, trash, _seq);
