@@ -125,6 +125,14 @@ public sealed record PairOptions
     /// </summary>
     public int TransferRun { get; init; } = 10_000;
 
+    /// <summary>
+    /// How many rsync runs of a batch stage at a time (a big batch is shared between them): one
+    /// rsync keeps about one core busy, and a burst or a first sync is faster with another beside
+    /// it. A bandwidth limit (the pair's, or <c>--bwlimit</c> among the rsync options) is per rsync,
+    /// so a limited pair runs one at a time.
+    /// </summary>
+    public int TransferStreams { get; init; } = 2;
+
     /// <summary>How long deleted and replaced versions stay in <c>.psync/trash/</c> on each side.</summary>
     public TimeSpan TrashRetention { get; init; } = DefaultTrashRetention;
 
@@ -187,6 +195,10 @@ public sealed record PairOptions
         if (TransferRun < 1)
         {
             Add(nameof(TransferRun), "An rsync run sends at least one entry.");
+        }
+        if (TransferStreams is < 1 or > 16)
+        {
+            Add(nameof(TransferStreams), "1 to 16 rsync runs at a time.");
         }
         if (double.IsNaN(MaxDeleteShare) || MaxDeleteShare is <= 0 or > 1)
         {

@@ -32,38 +32,62 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     /// </summary>
     private const int PullFrom = 256;
 
+    /// <summary>A batch shared between rsync runs gives each at least this many entries: below it, another rsync's start costs more than it saves.</summary>
+    private const int MinShare = 500;
+
     /// <summary>
     /// Sends <paramref name="transfers"/> and <paramref name="trees"/> to <paramref name="target"/>
     /// and commits them; what fails goes back to the change set. Files the target does not have
     /// and files it has go in separate rsync runs: a new file has no basis to look for, so its run
     /// skips the delta basis and the quick-check override. A new tree is staged whole in the new
-    /// files' run and put in place with one rename. A big batch runs as several rsync runs of at
-    /// most <see cref="PairOptions.TransferRun"/> entries, and each run's commits overlap the next
-    /// run's transfer: the runs commit one at a time, in order, and only what their own rsync staged.
+    /// files' run and put in place with one rename. A batch runs as rsync runs of at most
+    /// <see cref="PairOptions.TransferRun"/> entries, a big one shared evenly between
+    /// <see cref="PairOptions.TransferStreams"/> runs that stage at a time. Each run commits only
+    /// what its own rsync staged, early while it runs and the rest after it; the runs' commits
+    /// after rsync go one at a time, in order, and overlap the next runs' transfers.
     /// </summary>
     public async Task RunAsync(Side target, List<TransferAction> transfers, List<NewTree> trees, IProgress<int> progress, CancellationToken ct)
     {
-        List<Run> runs = [.. Runs(transfers.Where(IsNew), trees, basis: false), .. Runs(transfers.Where(t => !IsNew(t)), [], basis: true)];
-        var total = runs.Sum(r => r.Size);
-        var before = 0;
+        var streams = Limited ? 1 : ctx.Options.TransferStreams;
+        List<Run> runs = [.. Runs(transfers.Where(IsNew), trees, basis: false, streams), .. Runs(transfers.Where(t => !IsNew(t)), [], basis: true, streams)];
+        var total = runs.Sum(r => (long)r.Size);
+        var percents = new int[runs.Count];
+        void Report(int k, int percent)
+        {
+            lock (percents)
+            {
+                percents[k] = percent;
+                progress.Report((int)(runs.Select((r, i) => (long)percents[i] * r.Size).Sum() / total));
+            }
+        }
+        var staging = new List<Task<Staged>>(runs.Count);
         var committing = Task.CompletedTask;
         try
         {
-            foreach (var run in runs)
+            for (var k = 0; k < runs.Count; k++)
             {
-                var (done, size) = (before, run.Size);
-                var share = new Relay(percent => progress.Report((int)((done * 100L + (long)percent * size) / total)));
-                var staged = await StageAsync(target, run, share, ct).ConfigureAwait(false);
-                before += size;
+                while (staging.Count < Math.Min(runs.Count, k + streams))
+                {
+                    var j = staging.Count;
+                    staging.Add(StageAsync(target, runs[j], new Relay(percent => Report(j, percent)), ct));
+                }
+                var staged = await staging[k].ConfigureAwait(false);
                 await committing.ConfigureAwait(false);
                 committing = CommitAsync(target, staged, ct);
             }
         }
-        finally
+        catch
         {
-            await committing.ConfigureAwait(false);
+            // A run failed or the batch was cancelled: the runs still staging end before the batch
+            // does, and what they staged is not committed.
+            await Task.WhenAll(staging.Append(committing)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
         }
+        await committing.ConfigureAwait(false);
     }
+
+    /// <summary>Whether a bandwidth limit holds: it is per rsync, so the runs go one at a time.</summary>
+    private bool Limited => ctx.TransferLimit > 0 || ctx.Options.RsyncExtra.Any(a => a.StartsWith("--bwlimit", StringComparison.Ordinal));
 
     private static bool IsNew(TransferAction t) => t.Expect.Check && !t.Expect.State.Exists;
 
@@ -73,10 +97,16 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         public int Size => Transfers.Count + Trees.Sum(t => t.Entries.Count);
     }
 
-    /// <summary>The files and trees cut into runs of at most <see cref="PairOptions.TransferRun"/> entries; a tree is never cut (a bigger one runs alone).</summary>
-    private IEnumerable<Run> Runs(IEnumerable<TransferAction> transfers, List<NewTree> trees, bool basis)
+    /// <summary>
+    /// The files and trees cut into runs of at most <see cref="PairOptions.TransferRun"/> entries,
+    /// and of an even share between <paramref name="streams"/> runs when that share is at least
+    /// <see cref="MinShare"/>; a tree is never cut (a bigger one runs alone).
+    /// </summary>
+    private IEnumerable<Run> Runs(IEnumerable<TransferAction> transfers, List<NewTree> trees, bool basis, int streams)
     {
-        var limit = ctx.Options.TransferRun;
+        var files = transfers.ToList();
+        var size = files.Count + trees.Sum(t => t.Entries.Count);
+        var limit = Math.Min(ctx.Options.TransferRun, Math.Max(MinShare, (size + streams - 1) / streams));
         var run = new Run([], [], basis);
         foreach (var tree in trees)
         {
@@ -87,7 +117,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
             }
             run.Trees.Add(tree);
         }
-        foreach (var transfer in transfers)
+        foreach (var transfer in files)
         {
             if (run.Size >= limit)
             {

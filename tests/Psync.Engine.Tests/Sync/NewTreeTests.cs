@@ -117,6 +117,51 @@ public sealed class NewTreeTests
     }
 
     [Fact]
+    public async Task BatchInParallelRuns_ALaterRunIsPlacedWhileAnEarlierOneStages_AndTheEarlierOneFailingPlacesNothing()
+    {
+        // One entry a run, two runs at a time: "a" (4 GiB of holes, read whole by rsync) and "b" stage together.
+        await using var pair = PairHarness.Create(o => o with { TransferRun = 1, TransferStreams = 2 });
+        using (var a = File.Create(pair.L("a")))
+        {
+            a.SetLength(4L << 30);
+        }
+        await File.WriteAllTextAsync(pair.L("b"), "b");
+        pair.Begin();
+
+        // a's rsync is held still once it stages a: b, the next run, is placed all the same.
+        string? batch = null;
+        await PairHarness.WaitUntilAsync(() => (batch = StagingOf(pair, "a")) is not null, TimeSpan.FromSeconds(20), "a to be staging", () => string.Join('\n', pair.Pair.History.TakeLast(10)));
+        Assert.True(PairHarness.StopRsyncStagingInto(pair.Right, batch!) > 0);
+        await PairHarness.WaitUntilAsync(() => File.Exists(pair.R("b")), TimeSpan.FromSeconds(20), "b in place while a's rsync is held", () => string.Join('\n', pair.Pair.History.TakeLast(10)));
+
+        // a's rsync dies: a is not placed, and b's run is still recorded.
+        Assert.True(PairHarness.KillRsyncStagingInto(pair.Right, batch!) > 0);
+        await PairHarness.WaitUntilAsync(() => pair.Pair.History.Any(e => e.Kind == EventKind.Error && e.Detail.StartsWith("rsync of 1 file(s) failed", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(20), "a's run to fail", () => string.Join('\n', pair.Pair.History.TakeLast(10)));
+        Assert.False(File.Exists(pair.R("a")), "nothing of a failed run is placed");
+        await PairHarness.WaitUntilAsync(() => pair.Pair.History.Any(e => e.Kind == EventKind.Batch && e.Detail.StartsWith("1 of 1 file(s)", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(20), "b's run to be recorded", () => string.Join('\n', pair.Pair.History.TakeLast(10)));
+
+        // a is tried again: gone meanwhile on the left, the pair converges without it.
+        File.Delete(pair.L("a"));
+        await pair.WaitConvergedAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal("b", await File.ReadAllTextAsync(pair.R("b")));
+    }
+
+    /// <summary>The stage folder on the right where rsync is writing <paramref name="name"/> (its temporary file), or null.</summary>
+    private static string? StagingOf(PairHarness pair, string name)
+    {
+        try
+        {
+            return Directory.GetDirectories(pair.R(".psync/stage")).FirstOrDefault(d => Directory.GetFiles(d, $".{name}.*").Length > 0) is { } dir ? Path.GetFileName(dir) : null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null; // not there yet, or a stage folder removed meanwhile
+        }
+    }
+
+    [Fact]
     public async Task RootsWithQuotesSpacesAndColons_BulkBatchPulledThroughTheAgent_Converges()
     {
         // The roots reach rsync's -e (the agent program's argument), never a shell.

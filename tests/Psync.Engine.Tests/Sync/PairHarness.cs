@@ -120,14 +120,47 @@ internal sealed class PairHarness : IAsyncDisposable
     public static void KillAgentServing(string root) =>
         Assert.Equal(1, Kill(args => args.Any(a => a.EndsWith("psync-agent", StringComparison.Ordinal) || a.EndsWith("psync-agent.dll", StringComparison.Ordinal)) && args.Contains(root)));
 
-    /// <summary>kill -9 of every rsync process staging into <paramref name="root"/>; returns how many there were.</summary>
-    public static int KillRsyncStagingInto(string root) =>
-        Kill(args => args[0] == "rsync" && args.Any(a => a.StartsWith($"{root}/.psync/stage/", StringComparison.Ordinal)));
+    /// <summary>kill -9 of every rsync process staging into <paramref name="root"/> (into its stage folder <paramref name="batch"/>, when given); returns how many there were.</summary>
+    public static int KillRsyncStagingInto(string root, string batch = "") => Kill(RsyncStagingInto(root, batch));
+
+    /// <summary>SIGSTOP to every rsync process staging into <paramref name="root"/>'s stage folder <paramref name="batch"/>: it holds still until killed; returns how many there were.</summary>
+    public static int StopRsyncStagingInto(string root, string batch)
+    {
+        var pids = Find(RsyncStagingInto(root, batch));
+        foreach (var pid in pids)
+        {
+            using var kill = System.Diagnostics.Process.Start("kill", ["-STOP", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
+        return pids.Count;
+    }
+
+    private static Func<string[], bool> RsyncStagingInto(string root, string batch) =>
+        args => args[0] == "rsync" && args.Any(a => a.StartsWith($"{root}/.psync/stage/{batch}", StringComparison.Ordinal));
 
     /// <summary>kill -9 of every process whose arguments match; returns how many.</summary>
     private static int Kill(Func<string[], bool> match)
     {
         var killed = 0;
+        foreach (var pid in Find(match))
+        {
+            try
+            {
+                System.Diagnostics.Process.GetProcessById(pid).Kill();
+                killed++;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                // gone meanwhile
+            }
+        }
+        return killed;
+    }
+
+    /// <summary>The processes whose arguments match.</summary>
+    private static List<int> Find(Func<string[], bool> match)
+    {
+        var found = new List<int>();
         foreach (var dir in Directory.GetDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid))
@@ -138,16 +171,15 @@ internal sealed class PairHarness : IAsyncDisposable
             {
                 if (match(File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0')))
                 {
-                    System.Diagnostics.Process.GetProcessById(pid).Kill();
-                    killed++;
+                    found.Add(pid);
                 }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // gone meanwhile
             }
         }
-        return killed;
+        return found;
     }
 
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan deadline, string what, Func<string>? explain = null)
