@@ -5,18 +5,22 @@ namespace Psync.Engine.Index;
 /// <summary>
 /// A batch of writes to a <see cref="StateIndex"/> that lands as one SQLite transaction. Every
 /// write made on the index while it is open joins it. Disposing it without
-/// <see cref="Commit"/> rolls all of them back.
+/// <see cref="Commit"/> rolls all of them back. One from <see cref="StateIndex.BeginRead"/> only reads.
 /// </summary>
 public sealed class IndexTransaction : IDisposable
 {
     private readonly StateIndex _owner;
     private SqliteTransaction? _transaction;
 
-    internal IndexTransaction(StateIndex owner, SqliteTransaction transaction)
+    internal IndexTransaction(StateIndex owner, SqliteTransaction transaction, bool readOnly = false)
     {
         _owner = owner;
         _transaction = transaction;
+        ReadOnly = readOnly;
     }
+
+    /// <summary>Whether it only reads (<see cref="StateIndex.BeginRead"/>).</summary>
+    internal bool ReadOnly { get; }
 
     internal SqliteTransaction? Inner => _transaction;
 

@@ -34,6 +34,9 @@ public sealed partial class StateIndex : IDisposable
     private readonly SqliteCommand _getMeta;
     private readonly SqliteCommand _setMeta;
     private readonly SqliteCommand[] _commands;
+
+    /// <summary>The commands that only read: what a read (<see cref="BeginRead"/>) may run.</summary>
+    private readonly SqliteCommand[] _reads;
     private IndexTransaction? _transaction;
     private SqliteConnection? _idleReader;
     private bool _disposed;
@@ -65,6 +68,7 @@ public sealed partial class StateIndex : IDisposable
         _getMeta = Command("SELECT value FROM meta WHERE key = $key", "$key");
         _setMeta = Command("INSERT OR REPLACE INTO meta (key, value) VALUES ($key, $value)", "$key", "$value");
         _commands = [_get, _put, _remove, _removeRange, _removeAll, _moveRange, _count, _totals, _getMeta, _setMeta];
+        _reads = [_get, _count, _totals, _getMeta];
     }
 
     /// <summary>
@@ -287,6 +291,22 @@ public sealed partial class StateIndex : IDisposable
         return _transaction;
     }
 
+    /// <summary>
+    /// Starts a read: every lookup until the returned transaction is disposed reads one snapshot
+    /// under one lock of the file (a lookup on its own locks and unlocks it). A write meanwhile throws.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A batch or a read is already open (they do not nest).</exception>
+    public IndexTransaction BeginRead()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_transaction is not null)
+        {
+            throw new InvalidOperationException("An index transaction is already open; they do not nest.");
+        }
+        _transaction = new IndexTransaction(this, _connection.BeginTransaction(deferred: true), readOnly: true);
+        return _transaction;
+    }
+
     /// <summary>Closes the file. An open <see cref="IndexTransaction"/> is rolled back.</summary>
     public void Dispose()
     {
@@ -336,6 +356,10 @@ public sealed partial class StateIndex : IDisposable
     private SqliteCommand Run(SqliteCommand command)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_transaction is { ReadOnly: true } && !_reads.Contains(command))
+        {
+            throw new InvalidOperationException("The index is open for reading only.");
+        }
         // Microsoft.Data.Sqlite refuses a command without the connection's open transaction.
         command.Transaction = _transaction?.Inner;
         return command;

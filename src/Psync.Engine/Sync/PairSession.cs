@@ -181,7 +181,12 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
         IdleChanged?.Invoke(false);
         ctx.Journal.SetStatus(PairState.Syncing);
         await _moves.ApplyAsync(moves, paths, ct).ConfigureAwait(false);
-        var plan = ExpandDirectoryDeletes(Planner.Plan(paths, ctx.Index.Get, ctx.Options.Force, ctx.Options.Mode));
+        List<SyncAction> plan;
+        // One read of the index for the whole plan: a lookup each on its own would lock and unlock the file each.
+        using (ctx.Index.BeginRead())
+        {
+            plan = ExpandDirectoryDeletes(Planner.Plan(paths, ctx.Index.Get, ctx.Options.Force, ctx.Options.Mode));
+        }
         if (ctx.Journal.HasOutOfSync)
         {
             // A path planned to nothing (both sides as the index has them, or gone from both) has converged.

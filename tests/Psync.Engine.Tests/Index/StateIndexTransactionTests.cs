@@ -56,6 +56,34 @@ public sealed class StateIndexTransactionTests : IDisposable
     }
 
     [Fact]
+    public void BeginRead_ReadsWhatIsThere_RefusesEveryWrite_AndLeavesTheIndexWritableAfter()
+    {
+        // Arrange
+        using var index = _temp.Open();
+        index.Put(DirEntry("d"));
+        index.Put(FileEntry("d/f"));
+        index.SetMeta("k", "v");
+
+        // Act + Assert
+        using (index.BeginRead())
+        {
+            Assert.Equal(FileEntry("d/f"), index.Get("d/f"));
+            Assert.Null(index.Get("missing"));
+            Assert.Equal(2, index.Count());
+            Assert.Equal("v", index.GetMeta("k"));
+            Assert.Throws<InvalidOperationException>(() => index.Put(FileEntry("added")));
+            Assert.Throws<InvalidOperationException>(() => index.Remove("d/f"));
+            Assert.Throws<InvalidOperationException>(() => index.RemoveTree("d"));
+            Assert.Throws<InvalidOperationException>(() => index.MoveTree("d", "e"));
+            Assert.Throws<InvalidOperationException>(() => index.SetMeta("k", "w"));
+            Assert.Throws<InvalidOperationException>(() => index.Begin());
+        }
+        index.Put(FileEntry("added"));
+        Assert.Equal(3, index.Count());
+        Assert.Equal(FileEntry("d/f"), index.Get("d/f"));
+    }
+
+    [Fact]
     public void Begin_WhileOpen_Throws()
     {
         // Arrange
