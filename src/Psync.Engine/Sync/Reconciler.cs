@@ -97,7 +97,15 @@ internal sealed class Reconciler(PairContext ctx)
         var moves = PairMoves(held, gone);
         foreach (var report in held)
         {
-            ctx.Changes.Report(report.Side, report.Path, report.State, report.Seq);
+            if (report.State.Exists || gone.ContainsKey(report.Path))
+            {
+                ctx.Changes.Report(report.Side, report.Path, report.State, report.Seq);
+            }
+            else
+            {
+                // Absent where the index never had it: nothing to delete, and no delete hold to wait out.
+                ctx.Changes.ReportUnindexed(report.Side, report.Path, report.State, report.Seq);
+            }
         }
         foreach (var (side, from, to, state, seq) in moves)
         {
