@@ -31,9 +31,13 @@
  * the two (or a renaming thread preempted between them). */
 #define MOVE_GRACE_NS (10 * 1000 * 1000LL)
 
-/* Directories below this prefix are not descended into: the agent's trash can be huge and
- * nothing that happens inside it matters. `.psync/trash` itself is watched. */
+/* Directories below these prefixes are not descended into: the agent's trash can be huge and
+ * nothing that happens inside it matters; rsync's temporary files in a stage folder are the
+ * engine's own and only become the tree's when committed, which arrives as a move in (a folder
+ * placed whole is then watched and read like any folder moved in). `.psync/trash` and
+ * `.psync/stage` themselves are watched. */
 #define TRASH_PREFIX ".psync/trash/"
+#define STAGE_PREFIX ".psync/stage/"
 
 #define READ_BUF_SIZE (64 * 1024)
 
@@ -175,7 +179,8 @@ static char *full_path(const struct ctx *c, const char *rel) {
 }
 
 static int is_no_descend(const char *rel) {
-    return strncmp(rel, TRASH_PREFIX, sizeof TRASH_PREFIX - 1) == 0;
+    return strncmp(rel, TRASH_PREFIX, sizeof TRASH_PREFIX - 1) == 0 ||
+           strncmp(rel, STAGE_PREFIX, sizeof STAGE_PREFIX - 1) == 0;
 }
 
 static int is_under(const char *path, size_t len, const char *prefix, size_t plen) {

@@ -130,6 +130,30 @@ public abstract class CinotifyMoveTests(CinotifyLaunch launch)
     }
 
     [Fact]
+    public async Task Stage_NotDescendedInto_AndWhatIsCommittedOutOfItIsReportedWatchedAndScanned()
+    {
+        using var tree = new TempTree();
+        Directory.CreateDirectory(tree.In(".psync/stage"));
+        await using var cinotify = await CinotifyProcess.StartAsync(tree, launch);
+
+        // rsync's work in a batch's stage folder: its temporary file, the rename, a new folder.
+        Directory.CreateDirectory(tree.In(".psync/stage/b1/d/sub"));
+        File.WriteAllText(tree.In(".psync/stage/b1/.f.tmp"), "x");
+        File.Move(tree.In(".psync/stage/b1/.f.tmp"), tree.In(".psync/stage/b1/f"));
+        File.WriteAllText(tree.In(".psync/stage/b1/d/sub/g"), "x");
+        // The commits: a file and a folder placed whole, each with one rename.
+        File.Move(tree.In(".psync/stage/b1/f"), tree.In("f"));
+        Directory.Move(tree.In(".psync/stage/b1/d"), tree.In("d"));
+
+        Assert.False((await cinotify.WaitForAsync("MOVED_IN", "f")).IsDir);
+        Assert.True((await cinotify.WaitForAsync("MOVED_IN", "d")).IsDir);
+        await cinotify.WaitForAsync("FOUND", "d/sub/g");
+        File.WriteAllText(tree.In("d/sub/later"), "x");
+        await cinotify.WaitForAsync("WRITE", "d/sub/later");
+        Assert.DoesNotContain(cinotify.Records, r => r.PathText.StartsWith(".psync/stage/b1/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Move_DirectoryOutOfTrash_WatchedAndScannedAgain()
     {
         using var tree = new TempTree();
