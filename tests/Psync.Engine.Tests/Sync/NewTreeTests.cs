@@ -148,6 +148,29 @@ public sealed class NewTreeTests
         Assert.Equal("b", await File.ReadAllTextAsync(pair.R("b")));
     }
 
+    [Fact]
+    public async Task BatchInRuns_WithABandwidthLimit_RunsOneAtATime()
+    {
+        // The limit is per rsync: two at a time would send at twice the rate asked for.
+        await using var pair = PairHarness.Create(o => o with { TransferRun = 1, TransferStreams = 2, BandwidthLimit = 1024 });
+        var big = new byte[2 << 20];
+        Random.Shared.NextBytes(big);
+        await File.WriteAllBytesAsync(pair.L("a"), big);
+        await File.WriteAllTextAsync(pair.L("b"), "b");
+        pair.Begin();
+
+        // a's rsync held still while it stages a: b's run has not started (no stage folder of its own, b not placed).
+        string? batch = null;
+        await PairHarness.WaitUntilAsync(() => (batch = StagingOf(pair, "a")) is not null, TimeSpan.FromSeconds(20), "a to be staging", () => string.Join('\n', pair.Pair.History.TakeLast(10)));
+        Assert.True(PairHarness.StopRsyncStagingInto(pair.Right, batch!) > 0);
+        Assert.Equal([batch], Directory.GetDirectories(pair.R(".psync/stage")).Select(Path.GetFileName));
+        Assert.False(File.Exists(pair.R("b")));
+
+        Assert.True(PairHarness.KillRsyncStagingInto(pair.Right, batch!) > 0);
+        await pair.WaitConvergedAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(big, await File.ReadAllBytesAsync(pair.R("a")));
+    }
+
     /// <summary>The stage folder on the right where rsync is writing <paramref name="name"/> (its temporary file), or null.</summary>
     private static string? StagingOf(PairHarness pair, string name)
     {
