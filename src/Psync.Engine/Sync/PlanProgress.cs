@@ -17,8 +17,11 @@ public sealed record PlanProgress(long Files, long FilesDone, long Bytes, long B
     /// <summary>0 to 1: by bytes, or by files when the run has no data to send.</summary>
     public double Fraction => Bytes > 0 ? Math.Clamp((double)BytesDone / Bytes, 0, 1) : Files > 0 ? (double)FilesDone / Files : 1;
 
-    /// <summary>The bytes committed per second of the run so far (0 at its start).</summary>
-    public double BytesPerSecond => (Updated - Started).TotalSeconds is var s && s > 0.05 ? BytesDone / s : 0;
+    /// <summary>
+    /// The bytes committed per second of the run so far (0 until some are): over a quarter of a
+    /// second at least, so the first files of a run give a modest rate, not none or a wild one.
+    /// </summary>
+    public double BytesPerSecond => BytesDone / Math.Max((Updated - Started).TotalSeconds, 0.25);
 
     /// <summary>How long the rest should take at <see cref="BytesPerSecond"/>; zero once finished, null while there is no rate yet.</summary>
     public TimeSpan? Remaining => Finished ? TimeSpan.Zero

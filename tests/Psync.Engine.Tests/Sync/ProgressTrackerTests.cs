@@ -35,6 +35,24 @@ public sealed class ProgressTrackerTests
     }
 
     [Fact]
+    public void Committed_RightAtTheStart_GivesARateOverAQuarterSecond()
+    {
+        // Arrange
+        var tracker = Create();
+        tracker.Plan(2, 2000);
+        Assert.Equal((0, null), (tracker.Current!.BytesPerSecond, tracker.Current.Remaining));
+
+        // Act: the first 1000 bytes 10 ms into the run.
+        _clock.Advance(TimeSpan.FromMilliseconds(10));
+        tracker.Committed([Ok(1000)]);
+
+        // Assert: a rate (not none, and not 100,000 bytes a second) and the time left at it.
+        var p = tracker.Current!;
+        Assert.Equal(4000, p.BytesPerSecond);
+        Assert.Equal(TimeSpan.FromSeconds(0.25), p.Remaining);
+    }
+
+    [Fact]
     public void Staged_TwoRunsAtOnce_EachCommitReplacesOnlyItsOwnRunsShare()
     {
         // Arrange: run a is fully staged and commits while run b is half staged.
