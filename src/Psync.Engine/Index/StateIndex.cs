@@ -162,10 +162,7 @@ public sealed partial class StateIndex : IDisposable
         }
         var done = raw.sqlite3_step(statement);
         raw.sqlite3_reset(statement);
-        if (done != raw.SQLITE_DONE)
-        {
-            Check(done);
-        }
+        Check(done);
     }
 
     /// <summary>Removes the entry for <paramref name="path"/> only, not what lies below it.</summary>
@@ -384,14 +381,8 @@ public sealed partial class StateIndex : IDisposable
         }
     }
 
-    /// <summary>Throws SQLite's own words for a result that is not OK.</summary>
-    private void Check(int result)
-    {
-        if (result != raw.SQLITE_OK)
-        {
-            throw new SqliteException($"SQLite Error {result}: '{raw.sqlite3_errmsg(_connection.Handle).utf8_to_string()}'.", result);
-        }
-    }
+    /// <summary>Throws SQLite's own words for a result that is an error, as Microsoft.Data.Sqlite does.</summary>
+    private void Check(int result) => SqliteException.ThrowExceptionForRC(result, _connection.Handle);
 
     private sqlite3_stmt Prepare(string sql)
     {
