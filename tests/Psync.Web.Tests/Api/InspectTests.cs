@@ -21,6 +21,8 @@ public sealed class InspectTests(PsyncAppFactory app) : IClassFixture<PsyncAppFa
         var pair = await created.ReadAsync<PairResource>(HttpStatusCode.Created);
         await Client.WaitForStateAsync(pair.Id, "idle");
         await PairsApi.WaitForFileAsync(Path.Combine(right, "kept.txt"), "kept");
+        // The file is on the right once its commit renames it into place; its event is stored after that, off the engine's thread.
+        await Client.WaitForEventAsync(pair.Id, "transfer", "kept.txt");
 
         using var excluded = await Client.GetAsync($"/api/v1/pairs/{pair.Id}/inspect?path=notes.tmp");
         using var synced = await Client.GetAsync($"/api/v1/pairs/{pair.Id}/inspect?path=kept.txt");
