@@ -38,7 +38,8 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, boo
                 background.Add(Task.Run(() => rsync.RunAsync(log, cts.Token), cts.Token));
             }
             var trash = fs is null ? null : new Trash(fs, TimeProvider.System);
-            var ops = fs is null || trash is null ? null : new OpExecutor(fs, trash, _seq);
+            var echoes = new Echoes();
+            var ops = fs is null || trash is null ? null : new OpExecutor(fs, trash, _seq, echoes);
             while (await Frames.ReadAsync(input, ct).ConfigureAwait(false) is { } message)
             {
                 switch (message)
@@ -48,7 +49,7 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, boo
                         _filter = new PathFilter(c.Excludes, c.Tempfiles, warn);
                         break;
                     case Watch when fs is not null:
-                        var watcher = new Watcher(fs, () => _filter, _output, cinotify, _seq);
+                        var watcher = new Watcher(fs, () => _filter, _output, cinotify, _seq, echoes);
                         background.Add(Task.Run(() => watcher.RunAsync(cts.Token), cts.Token));
                         break;
                     case Scan s when fs is not null:

@@ -8,9 +8,10 @@ namespace Psync.Agent;
 /// <summary>
 /// Runs cinotify on the root, turns its records into <see cref="Change"/>s with fresh lstat
 /// states, and sends one <see cref="Changes"/> message per read of its output (so a burst is a
-/// few messages, and a lone change is sent at once).
+/// few messages, and a lone change is sent at once). A change that is only the echo of the
+/// agent's own operation (<see cref="Echoes"/>) is not sent.
 /// </summary>
-internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter output, string cinotify, Sequence seq)
+internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter output, string cinotify, Sequence seq, Echoes echoes)
 {
     private readonly List<(ChangeKind Kind, string Path, string? From)> _pending = [];
     private readonly Dictionary<string, int> _pendingIndex = new(StringComparer.Ordinal);
@@ -18,6 +19,7 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
 
     public async Task RunAsync(CancellationToken ct)
     {
+        echoes.Watching = true;
         var restarts = 0;
         while (!ct.IsCancellationRequested)
         {
@@ -236,7 +238,12 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
             try
             {
                 var number = seq.Next();
-                changes.Add(new Change(kind, path, from, fs.Stat(path), number));
+                var state = fs.Stat(path);
+                if (kind == ChangeKind.Changed && echoes.IsEcho(path, state))
+                {
+                    continue;
+                }
+                changes.Add(new Change(kind, path, from, state, number));
             }
             catch (IOException e)
             {

@@ -90,6 +90,47 @@ internal sealed class AgentSession : IAsyncDisposable
         await WaitForAsync<WatchReady>(_ => true);
     }
 
+    /// <summary>
+    /// SIGSTOP to the agent's cinotify (a native agent's) until disposed: what happens meanwhile
+    /// is queued by the kernel and read after, so every event is handled after what the test did
+    /// while it was held.
+    /// </summary>
+    public IDisposable HoldWatcher()
+    {
+        var pids = new List<string>();
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            string[] args;
+            try
+            {
+                args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            }
+            catch (IOException)
+            {
+                continue; // not a process, or gone meanwhile
+            }
+            if (args is [var program, var root] && program.EndsWith("/cinotify", StringComparison.Ordinal) && root == AgentRoot)
+            {
+                pids.Add(Path.GetFileName(dir));
+            }
+        }
+        Assert.Single(pids);
+        Signal("-STOP", pids[0]);
+        return new Resume(() => Signal("-CONT", pids[0]));
+    }
+
+    private static void Signal(string signal, string pid)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [signal, pid]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    private sealed class Resume(Action resume) : IDisposable
+    {
+        public void Dispose() => resume();
+    }
+
     /// <summary>Waits (with <see cref="Deadline"/>) for an event message matching <paramref name="match"/>; earlier ones are kept for <see cref="SeenChanges"/>.</summary>
     public async Task<T> WaitForAsync<T>(Func<T, bool> match) where T : Message
     {

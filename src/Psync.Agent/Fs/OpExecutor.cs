@@ -7,9 +7,10 @@ namespace Psync.Agent.Fs;
 /// <summary>
 /// Applies the engine's operations to the tree. Each one first compares the target with the
 /// state the engine expects (compare-and-swap) and answers a conflict instead of overwriting;
-/// anything removed or replaced goes to the trash.
+/// anything removed or replaced goes to the trash. What a write leaves is noted in
+/// <paramref name="echoes"/>, so the watcher does not report it back.
 /// </summary>
-internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
+internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq, Echoes echoes)
 {
     private const string StageDir = ".psync/stage";
     private const string TmpDir = ".psync/tmp";
@@ -18,7 +19,26 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq)
     /// <summary>When the last <see cref="SyncOp"/> began, on the file system's own coarse clock: a file staged before it is on disk.</summary>
     private long _syncedBeforeNs = long.MinValue;
 
-    public OpResult Execute(int id, Operation op) => Run(id, op) with { Seq = seq.Next() };
+    public OpResult Execute(int id, Operation op)
+    {
+        var result = Run(id, op) with { Seq = seq.Next() };
+        if (result.Status == OpStatus.Ok && Written(op) is { } path)
+        {
+            echoes.Left(path, result.State);
+        }
+        return result;
+    }
+
+    /// <summary>The path an operation writes and answers the new state of (a move reports itself as a move, which is never an echo).</summary>
+    private static string? Written(Operation op) => op switch
+    {
+        CommitOp o => o.Path,
+        MkdirOp o => o.Path,
+        DeleteOp o => o.Path,
+        SetAttrOp o => o.Path,
+        SymlinkOp o => o.Path,
+        _ => null,
+    };
 
     private OpResult Run(int id, Operation op)
     {
