@@ -16,9 +16,14 @@ internal sealed class Echoes
     private const int Max = 16_384;
 
     private readonly Dictionary<string, FileState> _left = new(StringComparer.Ordinal);
+    private volatile bool _watching;
 
-    /// <summary>Set while a watcher runs: without one, nothing would ever take the entries.</summary>
-    public bool Watching { get; set; }
+    /// <summary>Set once a watcher runs (on its thread; operations read it on theirs): without one, nothing would ever take the entries.</summary>
+    public bool Watching
+    {
+        get => _watching;
+        set => _watching = value;
+    }
 
     /// <summary>An operation of ours left <paramref name="state"/> at <paramref name="path"/>.</summary>
     public void Left(string path, FileState state)
