@@ -35,6 +35,9 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     /// <summary>A batch shared between rsync runs gives each at least this many entries: below it, another rsync's start costs more than it saves.</summary>
     private const int MinShare = 500;
 
+    /// <summary>How many scans of placed trees are asked for ahead of the one being read.</summary>
+    private const int TreeScansAhead = 16;
+
     /// <summary>
     /// Sends <paramref name="transfers"/> and <paramref name="trees"/> to <paramref name="target"/>
     /// and commits them; what fails goes back to the change set. Files the target does not have
@@ -221,22 +224,46 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     /// <summary>
     /// What each tree placed whole now holds on the target, read by one scan of it (after the
     /// commits' sync): the entries' states for the index, each with the sequence number it was read at.
+    /// Up to <see cref="TreeScansAhead"/> scans are asked for at once, so a run of many small trees
+    /// waits for one round trip, not one a tree.
     /// </summary>
     private async Task<Dictionary<string, ScanEntry>> ReadTreesAsync(Side target, List<NewTree> trees, OpResult[] answers, CancellationToken ct)
     {
         var found = new Dictionary<string, ScanEntry>(StringComparer.Ordinal);
-        for (var k = 0; k < trees.Count; k++)
+        var roots = trees.Where((_, k) => answers[k].Status == OpStatus.Ok).Select(t => t.Root.Path).ToList();
+        var reads = new Queue<Task<List<ScanEntry>>>();
+        try
         {
-            if (answers[k].Status != OpStatus.Ok)
+            for (var next = 0; next < roots.Count || reads.Count > 0;)
             {
-                continue;
-            }
-            await foreach (var entry in ctx.Agent(target).ScanAsync(new ScanSummary(), ct, subtree: trees[k].Root.Path).ConfigureAwait(false))
-            {
-                found[entry.Path] = entry;
+                while (next < roots.Count && reads.Count < TreeScansAhead)
+                {
+                    reads.Enqueue(ReadTreeAsync(target, roots[next++], ct));
+                }
+                foreach (var entry in await reads.Dequeue().ConfigureAwait(false))
+                {
+                    found[entry.Path] = entry;
+                }
             }
         }
+        catch
+        {
+            // The scans asked for end before the batch does (an agent gone fails them all).
+            await ((Task)Task.WhenAll(reads)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
         return found;
+    }
+
+    /// <summary>One scan of the tree at <paramref name="root"/> on the target; asked for before this returns.</summary>
+    private async Task<List<ScanEntry>> ReadTreeAsync(Side target, string root, CancellationToken ct)
+    {
+        var entries = new List<ScanEntry>();
+        await foreach (var entry in ctx.Agent(target).ScanAsync(new ScanSummary(), ct, subtree: root).ConfigureAwait(false))
+        {
+            entries.Add(entry);
+        }
+        return entries;
     }
 
     /// <summary>

@@ -42,6 +42,32 @@ public sealed class NewTreeTests
     }
 
     [Fact]
+    public async Task ManyNewFolders_OneRunPlacesThemAll_AndEachIsReadBackIntoTheIndex()
+    {
+        await using var pair = PairHarness.Create();
+        await pair.StopAsync();
+        // More folders than the scans of placed folders asked for at once.
+        for (var d = 0; d < 40; d++)
+        {
+            Directory.CreateDirectory(pair.L($"d{d:D2}/sub"));
+            await File.WriteAllTextAsync(pair.L($"d{d:D2}/a"), $"a{d}");
+            await File.WriteAllTextAsync(pair.L($"d{d:D2}/sub/b"), $"b{d}");
+        }
+        await pair.RestartAsync();
+        await pair.WaitConvergedAsync();
+
+        Assert.Contains(pair.Pair.History, e => e.Kind == EventKind.Batch && e.Detail.StartsWith("80 of 80 file(s) (40 new folder(s) placed whole)", StringComparison.Ordinal));
+        Assert.Equal("b39", await File.ReadAllTextAsync(pair.R("d39/sub/b")));
+
+        // Every entry of every folder is in the index: a restart's reconcile finds nothing to do.
+        await pair.StopAsync();
+        await pair.RestartAsync();
+        await pair.WaitConvergedAsync();
+        Assert.Equal(0, pair.Pair.Counters.FilesTransferred);
+        Assert.DoesNotContain(pair.Pair.History, e => e.Kind is EventKind.Transfer or EventKind.Mkdir or EventKind.Conflict or EventKind.Error);
+    }
+
+    [Fact]
     public async Task NewFolderHoldingALink_IsMadeEntryByEntry_AndTheLinkKeepsItsTime()
     {
         await using var pair = PairHarness.Create();
