@@ -66,12 +66,31 @@ internal static class BigTreeBench
 
     internal sealed record Run(double Seconds, long EnginePeak, long AgentPeak);
 
+    /// <summary>
+    /// The psync that is measured: the one scripts/build.sh publishes compiled ahead
+    /// (artifacts/psync, found above the benchmark in the checkout), else the benchmark's own build.
+    /// </summary>
+    public static string Program { get; } = Published() ?? Path.Combine(AppContext.BaseDirectory, "psync.dll");
+
+    private static string? Published()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var dll = Path.Combine(dir.FullName, "artifacts", "psync", "psync.dll");
+            if (File.Exists(dll))
+            {
+                return dll;
+            }
+        }
+        return null;
+    }
+
     /// <summary><c>psync -s</c> (sync once, then exit) on the two folders; seconds, and the peak resident sets of psync and of its largest agent (sampled every 50 ms).</summary>
     internal static async Task<Run> PsyncOnceAsync(string left, string right, string data, params string[] extra)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
         var psi = new ProcessStartInfo(dotnet) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "psync.dll"), "-s", "--data-dir", data, .. extra, left, right])
+        foreach (var arg in (string[])[Program, "-s", "--data-dir", data, .. extra, left, right])
         {
             psi.ArgumentList.Add(arg);
         }
