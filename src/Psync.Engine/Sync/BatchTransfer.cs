@@ -214,7 +214,8 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         var done = committed.Select(r => r!).ToArray();
         await results.RefreshFailedSourcesAsync(target, transfers, done, ct).ConfigureAwait(false);
         var gone = await RefreshMissingAsync(target, trees, answers[rest.Count..], placed, ct).ConfigureAwait(false);
-        var applied = Record(target, transfers, done, rsync, watch.Elapsed) + RecordTrees(target, batch, trees, answers[rest.Count..], placed, gone, rsync, watch.Elapsed);
+        var doubted = await RefreshDoubtedAsync(target, trees, answers[rest.Count..], placed, ct).ConfigureAwait(false);
+        var applied = Record(target, transfers, done, rsync, watch.Elapsed) + RecordTrees(target, batch, trees, answers[rest.Count..], placed, gone, doubted, rsync, watch.Elapsed);
         var files = transfers.Count + trees.Sum(t => t.Entries.Count(e => e is TransferAction));
         ctx.Journal.CountTransfer(applied, rsync.LiteralBytes);
         ctx.Journal.Record(EventKind.Batch, target, "", $"{applied} of {files} file(s){(trees.Count > 0 ? $" ({trees.Count} new folder(s) placed whole)" : "")}, {rsync.LiteralBytes} bytes of data: rsync {rsyncTime.TotalMilliseconds:F0} ms, commit {commitTime.Elapsed.TotalMilliseconds:F0} ms", watch.Elapsed);
@@ -281,12 +282,37 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     }
 
     /// <summary>
+    /// Whether a file of a placed tree may have been written on the target between the tree's
+    /// rename and the scan that read it back: it changed (ctime) no earlier than the rename
+    /// (<paramref name="placedAt"/>, the tree's ctime in the commit's answer; one clock tick is
+    /// ambiguous) and is not the version planned. rsync wrote every file it staged before the
+    /// rename, so a file read back as anything else is either a newer source version rsync read or
+    /// someone's write into the tree, and only the source can tell which.
+    /// </summary>
+    private static bool Doubted(TransferAction t, FileState found, long placedAt) =>
+        found.Kind == EntryKind.File && found.CtimeNs >= placedAt && (found.Size != t.Source.Size || found.MtimeNs != t.Source.MtimeNs);
+
+    /// <summary>
+    /// The sources of the <see cref="Doubted"/> files, read again (and reported to the change set):
+    /// a file whose source now matches it is what rsync sent; any other is planned again, so a
+    /// write into the tree becomes a conflict instead of being taken as the source's version.
+    /// </summary>
+    private async Task<Dictionary<string, FileState>> RefreshDoubtedAsync(Side target, List<NewTree> trees, OpResult[] answers, Dictionary<string, ScanEntry> placed, CancellationToken ct)
+    {
+        var doubted = trees.SelectMany((t, k) => t.Members.OfType<TransferAction>()
+                .Where(f => answers[k].Status == OpStatus.Ok && placed.TryGetValue(f.Path, out var found) && Doubted(f, found.State, answers[k].State.CtimeNs)))
+            .Select(f => f.Path).ToList();
+        return await results.RefreshSourcesAsync(target, doubted, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// The trees' entries into the index (in the caller's transaction): each planned entry found
     /// in place, of its kind, agrees; one missing (rsync could not read it, or it went away) is
     /// retried on its own. A tree whose name was taken meanwhile, or whose source went away, is
-    /// planned again, entry by entry: nothing was overwritten. Returns how many files were committed.
+    /// planned again, entry by entry: nothing was overwritten. So is a <see cref="Doubted"/> file
+    /// whose source (<paramref name="doubted"/>, read again) is not what was found. Returns how many files were committed.
     /// </summary>
-    private int RecordTrees(Side target, string batch, List<NewTree> trees, OpResult[] answers, Dictionary<string, ScanEntry> placed, HashSet<string> gone, RsyncResult rsync, TimeSpan elapsed)
+    private int RecordTrees(Side target, string batch, List<NewTree> trees, OpResult[] answers, Dictionary<string, ScanEntry> placed, HashSet<string> gone, Dictionary<string, FileState> doubted, RsyncResult rsync, TimeSpan elapsed)
     {
         if (trees.Count == 0)
         {
@@ -335,6 +361,13 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
                     continue;
                 }
                 var result = new OpResult(0, OpStatus.Ok, found.State, null, null, found.Seq);
+                if (entry is TransferAction doubt && Doubted(doubt, found.State, answer.State.CtimeNs)
+                    && !(doubted.TryGetValue(entry.Path, out var now) && now.Size == found.State.Size && now.MtimeNs == found.State.MtimeNs))
+                {
+                    // Written on the target after the rename, or the source changed again: not agreed, planned again.
+                    ctx.Changes.Requeue(entry.Work, TimeSpan.Zero);
+                    continue;
+                }
                 if (entry is TransferAction transfer)
                 {
                     applied++;

@@ -1,4 +1,6 @@
+using Psync.Engine.Agents;
 using Psync.Engine.Sync;
+using Psync.Protocol;
 
 namespace Psync.Engine.Tests.Sync;
 
@@ -39,6 +41,41 @@ public sealed class NewTreeTests
         await pair.WaitConvergedAsync();
         Assert.Equal(0, pair.Pair.Counters.FilesTransferred);
         Assert.DoesNotContain(pair.Pair.History, e => e.Kind is EventKind.Transfer or EventKind.Mkdir or EventKind.Conflict);
+    }
+
+    [Fact]
+    public async Task FileWrittenIntoAPlacedFolderBeforeItIsReadBack_BecomesAConflict_BothVersionsKept()
+    {
+        await using var pair = PairHarness.Create();
+        await pair.StopAsync();
+        Directory.CreateDirectory(pair.L("docs"));
+        await File.WriteAllTextAsync(pair.L("docs/a.txt"), "the left's version");
+        await File.WriteAllTextAsync(pair.L("docs/b.txt"), "untouched");
+        var writes = 0;
+        pair.AgentStarter = (side, root) => side == Side.Left ? LocalAgent.Start(LocalAgent.Locate(), root) : TappedAgent.Start(root, async message =>
+        {
+            // The scan that reads the placed folder back: someone writes into it just before.
+            if (message is Scan { Path: "docs" } && Interlocked.Exchange(ref writes, 1) == 0)
+            {
+                await File.WriteAllTextAsync(pair.R("docs/a.txt"), "the right's edit, after the rename");
+            }
+        });
+        await pair.RestartAsync();
+        await pair.WaitConvergedAsync();
+
+        Assert.Equal(1, writes);
+        Assert.Contains(pair.Pair.History, e => e.Kind == EventKind.Batch && e.Detail.Contains("(1 new folder(s) placed whole)", StringComparison.Ordinal));
+        Assert.Contains(pair.Pair.History, e => e.Kind == EventKind.Conflict && e.Path == "docs/a.txt");
+        string[] both = ["the left's version", "the right's edit, after the rename", "untouched"];
+        Assert.Equal(both, Directory.GetFiles(pair.R("docs")).Select(File.ReadAllText).Order(StringComparer.Ordinal));
+
+        // The index agrees with both trees: a restart's reconcile sends nothing.
+        pair.AgentStarter = null;
+        await pair.StopAsync();
+        await pair.RestartAsync();
+        await pair.WaitConvergedAsync();
+        Assert.Equal(0, pair.Pair.Counters.FilesTransferred);
+        Assert.Equal(both, Directory.GetFiles(pair.L("docs")).Select(File.ReadAllText).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Psync.Engine.Agents;
 using Psync.Protocol;
 using Psync.Engine.Sync;
 
@@ -29,6 +30,9 @@ internal sealed class PairHarness : IAsyncDisposable
     public string Left => Options.LeftRoot;
 
     public string Right => Options.RightRoot;
+
+    /// <summary>When set, the pairs that <see cref="RestartAsync"/> makes start their agents with it.</summary>
+    public Func<Side, string, AgentConnection>? AgentStarter { get; set; }
 
     public static PairHarness Create(Func<PairOptions, PairOptions>? configure = null)
     {
@@ -96,7 +100,7 @@ internal sealed class PairHarness : IAsyncDisposable
     public async Task RestartAsync(Func<PairOptions, PairOptions>? change = null)
     {
         Options = change?.Invoke(Options) ?? Options;
-        Pair = new SyncPair(Options);
+        Pair = new SyncPair(Options) { AgentStarter = AgentStarter };
         _stop.Dispose();
         _stop = new CancellationTokenSource();
         await StartAsync();
