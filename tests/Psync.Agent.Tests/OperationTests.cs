@@ -147,6 +147,20 @@ public abstract class OperationTests<TLauncher> : IAsyncLifetime where TLauncher
     }
 
     [AgentFact]
+    public async Task Delete_FileWhoseFolderWentFirst_IsConflictWithAbsent_NotAnError()
+    {
+        var f = await WriteAsync("dir/inner.txt", "inner");
+        var dir = await _agent.StatAsync("dir");
+        Assert.Equal(OpStatus.Ok, (await _agent.RunAsync(new DeleteOp("dir", Expect.Is(dir), Recursive: true))).Status);
+
+        var result = await _agent.RunAsync(new DeleteOp("dir/inner.txt", Expect.Is(f), Recursive: false));
+
+        // Planned again with "absent", where an error was retried with a backoff from the same stale plan.
+        Assert.Equal((OpStatus.Conflict, FileState.Absent), (result.Status, result.State));
+        Assert.Equal("inner", await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(Full(".psync/trash"), "inner.txt", SearchOption.AllDirectories))));
+    }
+
+    [AgentFact]
     public async Task Delete_FileModifiedMeanwhile_IsConflictAndFileStays()
     {
         var before = await WriteAsync("f", "v1");

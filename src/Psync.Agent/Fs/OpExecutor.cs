@@ -163,7 +163,18 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq, Ec
 
     private OpResult Delete(int id, DeleteOp o)
     {
-        using var parent = fs.OpenParent(o.Path);
+        Parent opened;
+        try
+        {
+            opened = fs.OpenParent(o.Path);
+        }
+        catch (ErrnoException e) when (e.Errno == Libc.ENoEnt)
+        {
+            // Its folder went before it (a recursive delete took it along): the path is absent,
+            // which is not what the plan expected, so it is planned again instead of retried.
+            return Conflict(id, FileState.Absent, $"{PathCodec.Display(o.Path)} is gone with its folder");
+        }
+        using var parent = opened;
         var actual = RootFs.Stat(parent.Fd, parent.Leaf);
         if (!o.Expect.Admits(actual))
         {
