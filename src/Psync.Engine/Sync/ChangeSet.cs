@@ -64,13 +64,40 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
     private readonly Dictionary<string, (long Seq, long At)>[] _opSeq = [new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
     private long _lastHeldReport;
 
+    private string? _mark;
+    private bool _reportedAfterMark;
+
     public int Count => _paths.Count + _moves.Count;
+
+    /// <summary>
+    /// Marks <paramref name="path"/>: until <see cref="EndMark"/>, a report of anything after it
+    /// in path order is noted (and so is what is waiting here already, which the pair may sync
+    /// meanwhile), since what a scan read there meanwhile may be out of date.
+    /// </summary>
+    public void MarkAfter(string path)
+    {
+        _mark = path;
+        _reportedAfterMark = _paths.Keys.Any(After) || _moves.Any(m => After(m.From) || After(m.To));
+    }
+
+    private bool After(string path) => PathOrder.Instance.Compare(path, _mark) > 0;
+
+    /// <summary>Ends the mark; returns whether a path after it was reported while it was set.</summary>
+    public bool EndMark()
+    {
+        _mark = null;
+        return _reportedAfterMark;
+    }
 
     public bool IsEmpty => Count == 0;
 
     /// <summary>Records that <paramref name="side"/> has <paramref name="state"/> at <paramref name="path"/>.</summary>
     public void Report(Side side, string path, FileState state, long seq)
     {
+        if (_mark is not null && After(path))
+        {
+            _reportedAfterMark = true;
+        }
         if (_opSeq[(int)side].TryGetValue(path, out var op) && seq < op.Seq)
         {
             return; // read before our own operation on it finished: superseded

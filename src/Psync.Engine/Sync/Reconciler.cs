@@ -44,9 +44,11 @@ internal sealed class Reconciler(PairContext ctx)
         var held = new List<Report>();
         var gone = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
         var after = "";
+        Task<Scanned>? ahead = null;
         for (var first = true; ; first = false)
         {
-            var page = await MergePageAsync(subtree, after, limit, ct).ConfigureAwait(false);
+            var page = await MergePageAsync(subtree, after, limit, ahead is null ? null : await ahead.ConfigureAwait(false), ct).ConfigureAwait(false);
+            ahead = null;
             indexed += page.Indexed;
             for (var side = 0; side < 2; side++)
             {
@@ -74,9 +76,33 @@ internal sealed class Reconciler(PairContext ctx)
                 {
                     ctx.Changes.ReportUnindexed(report.Side, report.Path, report.State, report.Seq);
                 }
-                if (!await drain!(ct).ConfigureAwait(false))
+                // The next page's scans are read while this one syncs. Its paths all come after this
+                // page's, which is all a drain writes, unless something is reported there meanwhile
+                // (a live event, a conflict's copy): then it is scanned again.
+                using var cancelAhead = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var reading = ScanAheadAsync(subtree, page.Next!, limit, cancelAhead.Token);
+                ctx.Changes.MarkAfter(page.Next!);
+                bool synced, stale;
+                try
                 {
-                    return null;
+                    synced = await drain!(ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    stale = ctx.Changes.EndMark();
+                }
+                if (!synced || stale)
+                {
+                    await cancelAhead.CancelAsync().ConfigureAwait(false);
+                    await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    if (!synced)
+                    {
+                        return null;
+                    }
+                }
+                else
+                {
+                    ahead = reading;
                 }
             }
             if (page.Next is null)
@@ -115,6 +141,26 @@ internal sealed class Reconciler(PairContext ctx)
         return null;
     }
 
+    /// <summary>Both sides' scans of one page, read ahead (entries, and each scan's summary).</summary>
+    private sealed record Scanned(List<ScanEntry>[] Entries, ScanSummary[] Summaries);
+
+    /// <summary>Both sides' scans of the page after <paramref name="after"/>, read into memory (at most <paramref name="limit"/> entries a side).</summary>
+    private async Task<Scanned> ScanAheadAsync(string subtree, string after, int limit, CancellationToken ct)
+    {
+        var summaries = new[] { new ScanSummary(), new ScanSummary() };
+        async Task<List<ScanEntry>> ReadAsync(Side side)
+        {
+            var entries = new List<ScanEntry>(limit);
+            await foreach (var entry in ctx.Agent(side).ScanAsync(summaries[(int)side], ct, subtree, after, limit).ConfigureAwait(false))
+            {
+                entries.Add(entry);
+            }
+            return entries;
+        }
+        var both = await Task.WhenAll(ReadAsync(Side.Left), ReadAsync(Side.Right)).ConfigureAwait(false);
+        return new Scanned(both, summaries);
+    }
+
     /// <summary>One page of the merge: reports, the index entries gone on a side (maybe renamed there), and where the next page starts (null: this was the last).</summary>
     private sealed record Page(List<Report> Reports, Dictionary<string, IndexEntry> Gone, ScanSummary[] Summaries, long[] Merged, long Indexed, string? Next);
 
@@ -123,13 +169,13 @@ internal sealed class Reconciler(PairContext ctx)
     /// A page ends where the first side's scan stopped at its limit: past that path the side is
     /// not known yet, so the rest is read to the scan's end (for its summary) and left to the next page.
     /// </summary>
-    private async Task<Page> MergePageAsync(string subtree, string after, int limit, CancellationToken ct)
+    private async Task<Page> MergePageAsync(string subtree, string after, int limit, Scanned? ahead, CancellationToken ct)
     {
-        var summaries = new[] { new ScanSummary(), new ScanSummary() };
+        var summaries = ahead?.Summaries ?? [new ScanSummary(), new ScanSummary()];
         var reports = new List<Report>();
         var gone = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
-        await using var left = ctx.Agent(Side.Left).ScanAsync(summaries[0], ct, subtree, after, limit).GetAsyncEnumerator(ct);
-        await using var right = ctx.Agent(Side.Right).ScanAsync(summaries[1], ct, subtree, after, limit).GetAsyncEnumerator(ct);
+        await using var left = (ahead?.Entries[0].ToAsyncEnumerable() ?? ctx.Agent(Side.Left).ScanAsync(summaries[0], ct, subtree, after, limit)).GetAsyncEnumerator(ct);
+        await using var right = (ahead?.Entries[1].ToAsyncEnumerable() ?? ctx.Agent(Side.Right).ScanAsync(summaries[1], ct, subtree, after, limit)).GetAsyncEnumerator(ct);
         using var index = IndexOf(subtree, after).GetEnumerator();
         var join = await ScanJoin.StartAsync(left, right, index).ConfigureAwait(false);
         long indexed = 0;

@@ -25,6 +25,37 @@ public sealed class ChangeSetTests
         Assert.True(_changes.IsEmpty);
     }
 
+    [Theory]
+    [InlineData("d/e", false)] // at or before the mark: the page being synced
+    [InlineData("d", false)]
+    [InlineData("c/z", false)]
+    [InlineData("d/e/f", true)] // after it: what a scan read ahead there may be out of date
+    [InlineData("e", true)]
+    public void Mark_ReportsAfterIt_AreNoted(string path, bool noted)
+    {
+        _changes.MarkAfter("d/e");
+
+        _changes.Report(Side.Right, path, File1, 1);
+
+        Assert.Equal(noted, _changes.EndMark());
+    }
+
+    [Fact]
+    public void Mark_WorkAfterItWaitingAlready_IsNoted_AndAMoveIntoIt()
+    {
+        _changes.Report(Side.Left, "z", File1, 1);
+        _changes.MarkAfter("m");
+        Assert.True(_changes.EndMark());
+
+        _changes.TakeReady();
+        _changes.MarkAfter("m");
+        Assert.False(_changes.EndMark());
+
+        _changes.MarkAfter("m");
+        _changes.ReportMove(Side.Left, "a", "y", File1, 2);
+        Assert.True(_changes.EndMark());
+    }
+
     [Fact]
     public void TakeReady_Delete_IsHeldUntilTheHoldPassed()
     {

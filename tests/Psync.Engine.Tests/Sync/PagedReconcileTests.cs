@@ -19,6 +19,33 @@ public sealed class PagedReconcileTests : PagedReconcileTestsBase
     }
 
     [Fact]
+    public async Task ConflictOnAPagesLastPath_ItsCopyFallsInTheNextPage_IsKeptOnBothSides()
+    {
+        // Pages of 3: the left's a1, a2, a3 are the first, and a3 differs on the right. Its conflict
+        // copy (a3.psync-conflict-…) sorts into the next page, whose scans were read while the first synced.
+        await using var pair = PairHarness.Create(o => o with { ReconcilePage = 3 });
+        await pair.StopAsync();
+        foreach (var name in new[] { "a1", "a2", "a3", "b1", "b2", "b3", "c1" })
+        {
+            await File.WriteAllTextAsync(pair.L(name), $"left {name}");
+        }
+        await File.WriteAllTextAsync(pair.R("a3"), "the right's own a3");
+        File.SetLastWriteTimeUtc(pair.R("a3"), DateTime.UtcNow.AddHours(-1));
+
+        await pair.RestartAsync();
+        await pair.WaitConvergedAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Contains(pair.Pair.History, e => e.Kind == EventKind.Conflict && e.Path == "a3");
+        Assert.DoesNotContain(pair.Pair.History, e => e.Kind == EventKind.Delete);
+        foreach (var root in new[] { pair.Left, pair.Right })
+        {
+            Assert.Equal("left a3", await File.ReadAllTextAsync(Path.Combine(root, "a3")));
+            var copy = Assert.Single(Directory.GetFiles(root, "a3.psync-conflict-*"));
+            Assert.Equal("the right's own a3", await File.ReadAllTextAsync(copy));
+        }
+    }
+
+    [Fact]
     public async Task DeletesWhileStopped_SpreadOverPages_AreGuardedTogether()
     {
         await using var pair = PairHarness.Create(o => Paged(o) with { MinDeletesGuarded = 3, MaxDeleteShare = 0.5 });
