@@ -90,6 +90,21 @@ internal sealed unsafe class RootFs : IDisposable
     /// </summary>
     private int Walk(byte[][] parts, int count, int openFlags, uint? createMode, string path, string failure)
     {
+        if (count > 1 && createMode is null && !s_walkOnly)
+        {
+            var beneath = OpenBeneath(parts, count, openFlags);
+            if (beneath >= 0)
+            {
+                return beneath;
+            }
+            var errno = Libc.Errno;
+            if (errno is not (Libc.ENoSys or Libc.EPerm or Libc.EInval or Libc.EAgain))
+            {
+                throw WalkFailed(errno, path, failure);
+            }
+            // No openat2 here (an old kernel, a seccomp filter): one component at a time from now on.
+            s_walkOnly = errno != Libc.EAgain;
+        }
         var fd = _rootFd;
         for (var i = 0; i < count; i++)
         {
@@ -113,15 +128,45 @@ internal sealed unsafe class RootFs : IDisposable
             }
             if (next < 0)
             {
-                var what = errno is Libc.ENotDir or Libc.ELoop
-                    ? $"a parent of {PathCodec.Display(path)} is not a directory (symlinked parents are never followed)"
-                    : failure;
-                throw new ErrnoException(errno, what);
+                throw WalkFailed(errno, path, failure);
             }
             fd = next;
         }
         return fd;
     }
+
+    /// <summary>Set once openat2 turned out missing: the walk goes one component at a time.</summary>
+    private static bool s_walkOnly;
+
+    /// <summary>
+    /// The directory at the first <paramref name="count"/> components in one openat2 call, with what
+    /// the walk holds for every component: no symlink followed, nothing outside the root. -1 and errno on failure.
+    /// </summary>
+    private int OpenBeneath(byte[][] parts, int count, int openFlags)
+    {
+        var length = 0;
+        for (var i = 0; i < count; i++)
+        {
+            length += parts[i].Length; // each one's NUL becomes the '/' after it, the last one's stays
+        }
+        Span<byte> joined = length <= 1024 ? stackalloc byte[length] : new byte[length];
+        var at = 0;
+        for (var i = 0; i < count; i++)
+        {
+            parts[i].AsSpan(0, parts[i].Length - 1).CopyTo(joined[at..]);
+            at += parts[i].Length;
+            joined[at - 1] = i < count - 1 ? (byte)'/' : (byte)0;
+        }
+        fixed (byte* p = joined)
+        {
+            return Libc.openat2(_rootFd, p, openFlags | Libc.ODirectory | Libc.ONoFollow | Libc.OCloExec, Libc.ResolveBeneath | Libc.ResolveNoSymlinks | Libc.ResolveNoMagicLinks);
+        }
+    }
+
+    private static ErrnoException WalkFailed(int errno, string path, string failure) =>
+        new(errno, errno is Libc.ENotDir or Libc.ELoop
+            ? $"a parent of {PathCodec.Display(path)} is not a directory (symlinked parents are never followed)"
+            : failure);
 
     /// <summary>lstat of a relative path; absent when it or a parent does not exist.</summary>
     public FileState Stat(string path, bool allowOwnArea = false)

@@ -40,6 +40,7 @@ internal static unsafe partial class Libc
     public const int ENotEmpty = 39;
     public const int ELoop = 40;
     public const int ENoSys = 38;
+    public const int EAgain = 11;
     public const int EOpNotSupp = 95;
 
     public const byte DtUnknown = 0;
@@ -52,6 +53,30 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int openat(int dirfd, byte* path, int flags, uint mode);
+
+    /// <summary>openat2's number: one for every architecture (Linux 5.6 and later).</summary>
+    private const long SysOpenat2 = 437;
+
+    public const ulong ResolveNoMagicLinks = 0x02;
+    public const ulong ResolveNoSymlinks = 0x04;
+    public const ulong ResolveBeneath = 0x08;
+
+    private struct OpenHow
+    {
+        public ulong Flags;
+        public ulong Mode;
+        public ulong Resolve;
+    }
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial long Syscall(long number, int dirfd, byte* path, OpenHow* how, nuint size);
+
+    /// <summary>openat2(2) without O_CREAT; -1 with ENOSYS on a kernel before 5.6 (EPERM under some seccomp filters).</summary>
+    public static int openat2(int dirfd, byte* path, int flags, ulong resolve)
+    {
+        var how = new OpenHow { Flags = (ulong)(uint)flags, Resolve = resolve };
+        return (int)Syscall(SysOpenat2, dirfd, path, &how, (nuint)sizeof(OpenHow));
+    }
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int close(int fd);
