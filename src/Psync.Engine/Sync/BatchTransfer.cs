@@ -364,8 +364,10 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
                 if (entry is TransferAction doubt && Doubted(doubt, found.State, answer.State.CtimeNs)
                     && !(doubted.TryGetValue(entry.Path, out var now) && now.Size == found.State.Size && now.MtimeNs == found.State.MtimeNs))
                 {
-                    // Written on the target after the rename, or the source changed again: not agreed, planned again.
+                    // Written on the target after the rename, or the source changed again: not agreed,
+                    // planned again with what the target holds.
                     ctx.Changes.Requeue(entry.Work, TimeSpan.Zero);
+                    ctx.Changes.Report(target, entry.Path, found.State, found.Seq);
                     continue;
                 }
                 if (entry is TransferAction transfer)

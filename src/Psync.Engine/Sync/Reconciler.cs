@@ -78,31 +78,35 @@ internal sealed class Reconciler(PairContext ctx)
                 }
                 // The next page's scans are read while this one syncs. Its paths all come after this
                 // page's, which is all a drain writes, unless something is reported there meanwhile
-                // (a live event, a conflict's copy): then it is scanned again.
-                using var cancelAhead = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                var reading = ScanAheadAsync(subtree, page.Next!, limit, cancelAhead.Token);
+                // (a live event, a conflict's copy): then it is scanned again. A scan read for
+                // nothing is still read to its end (one page), so no request outlives the reconcile.
+                var reading = ScanAheadAsync(subtree, page.Next!, limit, ct);
                 ctx.Changes.MarkAfter(page.Next!);
                 bool synced, stale;
                 try
                 {
                     synced = await drain!(ct).ConfigureAwait(false);
                 }
+                catch
+                {
+                    await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    throw;
+                }
                 finally
                 {
                     stale = ctx.Changes.EndMark();
                 }
-                if (!synced || stale)
+                if (synced && !stale)
                 {
-                    await cancelAhead.CancelAsync().ConfigureAwait(false);
+                    ahead = reading;
+                }
+                else
+                {
                     await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     if (!synced)
                     {
                         return null;
                     }
-                }
-                else
-                {
-                    ahead = reading;
                 }
             }
             if (page.Next is null)
