@@ -98,12 +98,13 @@ internal sealed unsafe class RootFs : IDisposable
                 return beneath;
             }
             var errno = Libc.Errno;
-            if (errno is not (Libc.ENoSys or Libc.EPerm or Libc.EInval or Libc.EAgain))
+            if (errno is not (Libc.ENoSys or Libc.EPerm or Libc.EInval or Libc.EAgain or Libc.ENameTooLong))
             {
                 throw WalkFailed(errno, path, failure);
             }
-            // No openat2 here (an old kernel, a seccomp filter): one component at a time from now on.
-            s_walkOnly = errno != Libc.EAgain;
+            // No openat2 here (an old kernel, a seccomp filter): one component at a time from now
+            // on. A path longer than PATH_MAX, or a rename racing the call: this once.
+            s_walkOnly = errno is not (Libc.EAgain or Libc.ENameTooLong);
         }
         var fd = _rootFd;
         for (var i = 0; i < count; i++)

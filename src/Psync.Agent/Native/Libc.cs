@@ -41,6 +41,7 @@ internal static unsafe partial class Libc
     public const int ELoop = 40;
     public const int ENoSys = 38;
     public const int EAgain = 11;
+    public const int ENameTooLong = 36;
     public const int EOpNotSupp = 95;
 
     public const byte DtUnknown = 0;
