@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Psync.Engine.Agents;
 using Psync.Engine.Index;
 using Psync.Engine.Planning;
@@ -44,11 +45,15 @@ internal sealed class Reconciler(PairContext ctx)
         var held = new List<Report>();
         var gone = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
         var after = "";
-        Task<Scanned>? ahead = null;
+        Scanned? ahead = null;
         for (var first = true; ; first = false)
         {
-            var page = await MergePageAsync(subtree, after, limit, ahead is null ? null : await ahead.ConfigureAwait(false), ct).ConfigureAwait(false);
-            ahead = null;
+            var page = await MergePageAsync(subtree, after, limit, ahead, ct).ConfigureAwait(false);
+            if (ahead is not null)
+            {
+                await ahead.Done.ConfigureAwait(false); // ended with the merge, which read both to the end
+                ahead = null;
+            }
             indexed += page.Indexed;
             for (var side = 0; side < 2; side++)
             {
@@ -80,7 +85,7 @@ internal sealed class Reconciler(PairContext ctx)
                 // page's, which is all a drain writes, unless something is reported there meanwhile
                 // (a live event, a conflict's copy): then it is scanned again. A scan read for
                 // nothing is still read to its end (one page), so no request outlives the reconcile.
-                var reading = ScanAheadAsync(subtree, page.Next!, limit, ct);
+                var reading = ScanAhead(subtree, page.Next!, limit, ct);
                 ctx.Changes.MarkAfter(page.Next!);
                 bool synced, stale;
                 try
@@ -89,7 +94,7 @@ internal sealed class Reconciler(PairContext ctx)
                 }
                 catch
                 {
-                    await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    await reading.Done.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     throw;
                 }
                 finally
@@ -102,7 +107,7 @@ internal sealed class Reconciler(PairContext ctx)
                 }
                 else
                 {
-                    await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    await reading.Done.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     if (!synced)
                     {
                         return null;
@@ -145,24 +150,37 @@ internal sealed class Reconciler(PairContext ctx)
         return null;
     }
 
-    /// <summary>Both sides' scans of one page, read ahead (entries, and each scan's summary).</summary>
-    private sealed record Scanned(List<ScanEntry>[] Entries, ScanSummary[] Summaries);
+    /// <summary>Both sides' scans of one page, started ahead: their entries as they come, each scan's summary, and both scans' end.</summary>
+    private sealed record Scanned(IAsyncEnumerable<ScanEntry>[] Entries, ScanSummary[] Summaries, Task Done);
 
-    /// <summary>Both sides' scans of the page after <paramref name="after"/>, read into memory (at most <paramref name="limit"/> entries a side).</summary>
-    private async Task<Scanned> ScanAheadAsync(string subtree, string after, int limit, CancellationToken ct)
+    /// <summary>
+    /// Starts both sides' scans of the page after <paramref name="after"/>. What they read waits in
+    /// memory (at most <paramref name="limit"/> entries a side) until the merge takes it, which may
+    /// begin before they end.
+    /// </summary>
+    private Scanned ScanAhead(string subtree, string after, int limit, CancellationToken ct)
     {
         var summaries = new[] { new ScanSummary(), new ScanSummary() };
-        async Task<List<ScanEntry>> ReadAsync(Side side)
+        var read = new[] { Channel.CreateUnbounded<ScanEntry>(new() { SingleReader = true, SingleWriter = true }), Channel.CreateUnbounded<ScanEntry>(new() { SingleReader = true, SingleWriter = true }) };
+        async Task ReadAsync(Side side)
         {
-            var entries = new List<ScanEntry>(limit);
-            await foreach (var entry in ctx.Agent(side).ScanAsync(summaries[(int)side], ct, subtree, after, limit).ConfigureAwait(false))
+            var writer = read[(int)side].Writer;
+            try
             {
-                entries.Add(entry);
+                await foreach (var entry in ctx.Agent(side).ScanAsync(summaries[(int)side], ct, subtree, after, limit).ConfigureAwait(false))
+                {
+                    writer.TryWrite(entry);
+                }
+                writer.Complete();
             }
-            return entries;
+            catch (Exception e)
+            {
+                writer.Complete(e);
+                throw;
+            }
         }
-        var both = await Task.WhenAll(ReadAsync(Side.Left), ReadAsync(Side.Right)).ConfigureAwait(false);
-        return new Scanned(both, summaries);
+        var done = Task.WhenAll(ReadAsync(Side.Left), ReadAsync(Side.Right));
+        return new Scanned([read[0].Reader.ReadAllAsync(ct), read[1].Reader.ReadAllAsync(ct)], summaries, done);
     }
 
     /// <summary>One page of the merge: reports, the index entries gone on a side (maybe renamed there), and where the next page starts (null: this was the last).</summary>
@@ -178,8 +196,8 @@ internal sealed class Reconciler(PairContext ctx)
         var summaries = ahead?.Summaries ?? [new ScanSummary(), new ScanSummary()];
         var reports = new List<Report>();
         var gone = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
-        await using var left = (ahead?.Entries[0].ToAsyncEnumerable() ?? ctx.Agent(Side.Left).ScanAsync(summaries[0], ct, subtree, after, limit)).GetAsyncEnumerator(ct);
-        await using var right = (ahead?.Entries[1].ToAsyncEnumerable() ?? ctx.Agent(Side.Right).ScanAsync(summaries[1], ct, subtree, after, limit)).GetAsyncEnumerator(ct);
+        await using var left = (ahead?.Entries[0] ?? ctx.Agent(Side.Left).ScanAsync(summaries[0], ct, subtree, after, limit)).GetAsyncEnumerator(ct);
+        await using var right = (ahead?.Entries[1] ?? ctx.Agent(Side.Right).ScanAsync(summaries[1], ct, subtree, after, limit)).GetAsyncEnumerator(ct);
         using var index = IndexOf(subtree, after).GetEnumerator();
         var join = await ScanJoin.StartAsync(left, right, index).ConfigureAwait(false);
         long indexed = 0;
