@@ -48,7 +48,17 @@ internal sealed class Reconciler(PairContext ctx)
         Scanned? ahead = null;
         for (var first = true; ; first = false)
         {
-            var page = await MergePageAsync(subtree, after, limit, ahead, ct).ConfigureAwait(false);
+            Page page;
+            try
+            {
+                page = await MergePageAsync(subtree, after, limit, ahead, ct).ConfigureAwait(false);
+            }
+            catch when (ahead is not null)
+            {
+                // Its scans end before the reconcile does (an agent gone fails them too).
+                await ahead.Done.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw;
+            }
             if (ahead is not null)
             {
                 await ahead.Done.ConfigureAwait(false); // ended with the merge, which read both to the end
