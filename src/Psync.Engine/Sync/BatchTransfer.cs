@@ -293,16 +293,18 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         found.Kind == EntryKind.File && found.CtimeNs >= placedAt && (found.Size != t.Source.Size || found.MtimeNs != t.Source.MtimeNs);
 
     /// <summary>
-    /// The sources of the <see cref="Doubted"/> files, read again (and reported to the change set):
-    /// a file whose source now matches it is what rsync sent; any other is planned again, so a
-    /// write into the tree becomes a conflict instead of being taken as the source's version.
+    /// The <see cref="Doubted"/> files, each with its source read again (and reported to the change
+    /// set; absent where it could not be read): a file whose source now matches it is what rsync
+    /// sent; any other is planned again, so a write into the tree becomes a conflict instead of
+    /// being taken as the source's version.
     /// </summary>
     private async Task<Dictionary<string, FileState>> RefreshDoubtedAsync(Side target, List<NewTree> trees, OpResult[] answers, Dictionary<string, ScanEntry> placed, CancellationToken ct)
     {
         var doubted = trees.SelectMany((t, k) => t.Members.OfType<TransferAction>()
                 .Where(f => answers[k].Status == OpStatus.Ok && placed.TryGetValue(f.Path, out var found) && Doubted(f, found.State, answers[k].State.CtimeNs)))
             .Select(f => f.Path).ToList();
-        return await results.RefreshSourcesAsync(target, doubted, ct).ConfigureAwait(false);
+        var read = await results.RefreshSourcesAsync(target, doubted, ct).ConfigureAwait(false);
+        return doubted.ToDictionary(path => path, path => read.GetValueOrDefault(path, FileState.Absent), StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -310,7 +312,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     /// in place, of its kind, agrees; one missing (rsync could not read it, or it went away) is
     /// retried on its own. A tree whose name was taken meanwhile, or whose source went away, is
     /// planned again, entry by entry: nothing was overwritten. So is a <see cref="Doubted"/> file
-    /// whose source (<paramref name="doubted"/>, read again) is not what was found. Returns how many files were committed.
+    /// (in <paramref name="doubted"/>) whose source, read again, is not what was found. Returns how many files were committed.
     /// </summary>
     private int RecordTrees(Side target, string batch, List<NewTree> trees, OpResult[] answers, Dictionary<string, ScanEntry> placed, HashSet<string> gone, Dictionary<string, FileState> doubted, RsyncResult rsync, TimeSpan elapsed)
     {
@@ -361,8 +363,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
                     continue;
                 }
                 var result = new OpResult(0, OpStatus.Ok, found.State, null, null, found.Seq);
-                if (entry is TransferAction doubt && Doubted(doubt, found.State, answer.State.CtimeNs)
-                    && !(doubted.TryGetValue(entry.Path, out var now) && now.Size == found.State.Size && now.MtimeNs == found.State.MtimeNs))
+                if (doubted.TryGetValue(entry.Path, out var now) && (!now.Exists || now.Size != found.State.Size || now.MtimeNs != found.State.MtimeNs))
                 {
                     // Written on the target after the rename, or the source changed again: not agreed,
                     // planned again with what the target holds.
