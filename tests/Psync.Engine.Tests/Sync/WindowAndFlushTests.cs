@@ -48,7 +48,8 @@ public sealed class WindowAndFlushTests : IAsyncLifetime
         Assert.Equal(DateTimeOffset.Parse("2026-12-06T13:00:00Z", System.Globalization.CultureInfo.InvariantCulture), _pair.Status.WindowOpens);
         Assert.Contains("until 13:00", _pair.Status.Reason, StringComparison.Ordinal);
 
-        _clock.Advance(TimeSpan.FromMinutes(29));
+        // To 13:00:00 (12:30:20 now): the rest in steps of 50 ms, so the hold's timer can come due.
+        _clock.Advance(TimeSpan.FromMinutes(29) + TimeSpan.FromSeconds(40));
         await UntilAsync(() => Deletes(_right).Any(), "the delete once the window opened", advance: TimeSpan.FromMilliseconds(50));
         Assert.False(_right["a.txt"].Exists);
         await UntilAsync(() => _pair.Status.State == PairState.Idle, "idle in the window");
