@@ -7,31 +7,36 @@ namespace Psync.Agent;
 
 /// <summary>One agent session: hello, then requests from the engine until it hangs up.</summary>
 /// <remarks>With readOnly it scans, stats and hashes only: it creates no <c>.psync/</c> and refuses every change (for psync check).</remarks>
+/// <remarks>
+/// Requests are read and answered one after the other on the caller's thread, with blocking reads
+/// and writes: the answers to the requests that came in one read go out in one write. Scans and
+/// the watcher run on the thread pool and write their messages between those answers.
+/// </remarks>
 internal sealed class AgentHost(string root, string cinotify, bool readOnly, bool serveRsync, Stream input, Stream outputStream)
 {
-    private readonly FrameWriter _output = new(outputStream);
+    private readonly FrameOutput _output = new(outputStream);
     private readonly Sequence _seq = new();
     private PathFilter _filter = PathFilter.None;
 
     public static string Version { get; } =
         typeof(AgentHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    public async Task<int> RunAsync(CancellationToken ct)
+    public int Run()
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var cts = new CancellationTokenSource();
         RootFs? fs = null;
         RsyncServer? rsync = null;
         try
         {
             fs = TryOpenRoot();
             var writable = fs is not null && !readOnly && TryPrepareOwnArea(fs);
-            Action<LogLevel, string> log = (level, text) => _ = _output.SendAsync(new Log(level, text), cts.Token);
+            Action<LogLevel, string> log = (level, text) => _output.Send(new Log(level, text));
             Action<string> warn = text => log(LogLevel.Warning, text);
             rsync = serveRsync ? RsyncServer.TryStart(warn) : null;
-            await _output.SendAsync(new Hello(
+            _output.Send(new Hello(
                 Version, Message.ProtocolVersion, root, fs is not null, writable, RsyncVersion(),
                 ReadLimit("max_user_watches"), ReadLimit("max_queued_events"), ReadLimit("max_user_instances"),
-                File.Exists(cinotify), rsync?.SocketPath), ct).ConfigureAwait(false);
+                File.Exists(cinotify), rsync?.SocketPath));
             var background = new List<Task>();
             if (rsync is not null)
             {
@@ -40,7 +45,8 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, boo
             var trash = fs is null ? null : new Trash(fs, TimeProvider.System);
             var echoes = new Echoes();
             var ops = fs is null || trash is null ? null : new OpExecutor(fs, trash, _seq, echoes);
-            while (await Frames.ReadAsync(input, ct).ConfigureAwait(false) is { } message)
+            var requests = new FrameReader(input);
+            while (requests.Read() is { } message)
             {
                 switch (message)
                 {
@@ -54,47 +60,52 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, boo
                         break;
                     case Scan s when fs is not null:
                         var scanner = new Scanner(fs, _filter, _output, s.RequestId, _seq, s.Path, s.After, s.Limit);
-                        background.Add(Task.Run(() => scanner.RunAsync(cts.Token), cts.Token));
+                        background.Add(Task.Run(scanner.Run, cts.Token));
                         break;
                     case Scan s:
-                        await _output.SendAsync(new ScanDone(s.RequestId, 0, $"root {root} does not exist", [], 0), ct).ConfigureAwait(false);
+                        _output.Queue(new ScanDone(s.RequestId, 0, $"root {root} does not exist", [], 0));
                         break;
                     case ListTrash l:
-                        await SendTrashAsync(trash, l.RequestId, ct).ConfigureAwait(false);
+                        SendTrash(trash, l.RequestId);
                         break;
                     case OpRequest { Op: not (StatOp or HashOp or ReadHeadOp) } r when readOnly:
-                        await _output.SendAsync(new OpResult(r.RequestId, OpStatus.Error, FileState.Absent, "this agent is read-only", null), ct).ConfigureAwait(false);
+                        _output.Queue(new OpResult(r.RequestId, OpStatus.Error, FileState.Absent, "this agent is read-only", null));
                         break;
                     case OpRequest r when ops is not null:
-                        await _output.SendAsync(ops.Execute(r.RequestId, r.Op), ct).ConfigureAwait(false);
+                        _output.Queue(ops.Execute(r.RequestId, r.Op));
                         break;
                     case OpRequest r:
-                        await _output.SendAsync(new OpResult(r.RequestId, OpStatus.Error, FileState.Absent, $"root {root} does not exist", null), ct).ConfigureAwait(false);
+                        _output.Queue(new OpResult(r.RequestId, OpStatus.Error, FileState.Absent, $"root {root} does not exist", null));
                         break;
                     case Shutdown:
+                        _output.Flush();
                         return 0;
                     default:
-                        await _output.SendAsync(new Log(LogLevel.Error, $"unexpected message {message.Type}"), ct).ConfigureAwait(false);
+                        _output.Queue(new Log(LogLevel.Error, $"unexpected message {message.Type}"));
                         break;
+                }
+                if (!requests.Buffered)
+                {
+                    _output.Flush(); // before the read waits for more
                 }
             }
             return 0;
         }
         catch (ProtocolException e)
         {
-            await Console.Error.WriteLineAsync($"psync-agent: protocol error: {e.Message}").ConfigureAwait(false);
+            Console.Error.WriteLine($"psync-agent: protocol error: {e.Message}");
             return 2;
         }
         finally
         {
-            await cts.CancelAsync().ConfigureAwait(false);
+            cts.Cancel();
             rsync?.Dispose();
             fs?.Dispose();
         }
     }
 
     /// <summary>Answers <see cref="ListTrash"/>: the entries in batches, the last batch marked.</summary>
-    private async Task SendTrashAsync(Trash? trash, int requestId, CancellationToken ct)
+    private void SendTrash(Trash? trash, int requestId)
     {
         const int BatchSize = 1024;
         List<TrashItem> items;
@@ -104,7 +115,7 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, boo
         }
         catch (IOException e)
         {
-            await _output.SendAsync(new TrashEntries(requestId, [], Last: true, e.Message), ct).ConfigureAwait(false);
+            _output.Queue(new TrashEntries(requestId, [], Last: true, e.Message));
             return;
         }
         var sent = 0;
@@ -112,7 +123,7 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, boo
         {
             var batch = items.GetRange(sent, Math.Min(BatchSize, items.Count - sent));
             sent += batch.Count;
-            await _output.SendAsync(new TrashEntries(requestId, batch, Last: sent == items.Count), ct).ConfigureAwait(false);
+            _output.Queue(new TrashEntries(requestId, batch, Last: sent == items.Count));
         }
         while (sent < items.Count);
     }

@@ -47,4 +47,4 @@ if (root is null)
 // stop (it closes their input), so the agent ignores SIGINT rather than die under it.
 Console.CancelKeyPress += (_, e) => e.Cancel = true;
 var host = new AgentHost(Path.GetFullPath(root), cinotify, readOnly, serveRsync, Console.OpenStandardInput(), Console.OpenStandardOutput());
-return await host.RunAsync(CancellationToken.None);
+return host.Run();

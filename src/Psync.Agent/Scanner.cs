@@ -10,7 +10,7 @@ namespace Psync.Agent;
 /// (<paramref name="after"/>, <paramref name="limit"/>) skips what sorts up to the path it resumes
 /// after, without descending into it, and stops after the limit.
 /// </summary>
-internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, int requestId, Sequence seq, string subtree = "", string after = "", int limit = 0)
+internal sealed class Scanner(RootFs fs, PathFilter filter, FrameOutput output, int requestId, Sequence seq, string subtree = "", string after = "", int limit = 0)
 {
     private const int BatchSize = 2048;
     private readonly List<ScanEntry> _batch = new(BatchSize);
@@ -19,7 +19,7 @@ internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, 
 
     private bool Full => limit > 0 && _count >= limit;
 
-    public async Task RunAsync(CancellationToken ct)
+    public void Run()
     {
         string? error = null;
         var startSeq = seq.Next();
@@ -27,23 +27,23 @@ internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, 
         {
             if (subtree.Length == 0)
             {
-                await WalkAsync(fs.RootFd, string.Empty, ct).ConfigureAwait(false);
+                Walk(fs.RootFd, string.Empty);
             }
             else
             {
-                await WalkSubtreeAsync(ct).ConfigureAwait(false);
+                WalkSubtree();
             }
-            await FlushAsync(ct).ConfigureAwait(false);
+            Flush();
         }
         catch (IOException e)
         {
             error = e.Message;
         }
-        await output.SendAsync(new ScanDone(requestId, _count, error, _unreadable, startSeq), ct).ConfigureAwait(false);
+        output.Send(new ScanDone(requestId, _count, error, _unreadable, startSeq));
     }
 
     /// <summary>The subtree's own entry, then, for a directory, what is below it; nothing when it is absent or left out.</summary>
-    private async Task WalkSubtreeAsync(CancellationToken ct)
+    private void WalkSubtree()
     {
         if (filter.SkipsWithAncestors(subtree))
         {
@@ -83,7 +83,7 @@ internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, 
             }
             try
             {
-                await WalkAsync(dir, subtree, ct).ConfigureAwait(false);
+                Walk(dir, subtree);
             }
             finally
             {
@@ -92,7 +92,7 @@ internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, 
         }
     }
 
-    private async Task WalkAsync(int dirFd, string prefix, CancellationToken ct)
+    private void Walk(int dirFd, string prefix)
     {
         var entries = Tree.List(dirFd);
         entries.Sort((x, y) => PathOrder.CompareNames(x.Name, y.Name));
@@ -129,7 +129,7 @@ internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, 
             }
             if (_batch.Count >= BatchSize)
             {
-                await FlushAsync(ct).ConfigureAwait(false);
+                Flush();
             }
             if (state.Kind != EntryKind.Directory)
             {
@@ -146,7 +146,7 @@ internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, 
             }
             try
             {
-                await WalkAsync(child, path, ct).ConfigureAwait(false);
+                Walk(child, path);
             }
             catch (ErrnoException)
             {
@@ -159,13 +159,13 @@ internal sealed class Scanner(RootFs fs, PathFilter filter, FrameWriter output, 
         }
     }
 
-    private async Task FlushAsync(CancellationToken ct)
+    private void Flush()
     {
         if (_batch.Count == 0)
         {
             return;
         }
-        await output.SendAsync(new ScanEntries(requestId, [.. _batch]), ct).ConfigureAwait(false);
+        output.Send(new ScanEntries(requestId, [.. _batch]));
         _batch.Clear();
     }
 }

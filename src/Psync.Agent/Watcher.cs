@@ -11,7 +11,7 @@ namespace Psync.Agent;
 /// few messages, and a lone change is sent at once). A change that is only the echo of the
 /// agent's own operation (<see cref="Echoes"/>) is not sent.
 /// </summary>
-internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter output, string cinotify, Sequence seq, Echoes echoes)
+internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameOutput output, string cinotify, Sequence seq, Echoes echoes)
 {
     private readonly List<(ChangeKind Kind, string Path, string? From)> _pending = [];
     private readonly Dictionary<string, int> _pendingIndex = new(StringComparer.Ordinal);
@@ -30,8 +30,8 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
             }
             // cinotify died: events are lost until it is back, so the engine must rescan.
             restarts++;
-            await output.SendAsync(new Log(LogLevel.Error, $"cinotify exited with status {exit}; restarting"), ct).ConfigureAwait(false);
-            await output.SendAsync(new RescanNeeded("the watcher restarted"), ct).ConfigureAwait(false);
+            output.Send(new Log(LogLevel.Error, $"cinotify exited with status {exit}; restarting"));
+            output.Send(new RescanNeeded("the watcher restarted"));
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * restarts)), ct).ConfigureAwait(false);
         }
     }
@@ -69,7 +69,7 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
     {
         while (await process.StandardError.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
         {
-            await output.SendAsync(new Log(LogLevel.Warning, $"cinotify: {line}"), ct).ConfigureAwait(false);
+            output.Send(new Log(LogLevel.Warning, $"cinotify: {line}"));
         }
     }
 
@@ -93,7 +93,7 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
             while (TryParse(buffer.AsSpan(consumed, length - consumed), out var record, out var used))
             {
                 consumed += used;
-                await HandleAsync(record, ct).ConfigureAwait(false);
+                Handle(record);
             }
             Buffer.BlockCopy(buffer, consumed, buffer, 0, length - consumed);
             length -= consumed;
@@ -103,10 +103,10 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
                 _pending.Clear();
                 _pendingIndex.Clear();
                 _rootGone = true;
-                await output.SendAsync(new RootGone("the root was deleted, moved or unmounted"), ct).ConfigureAwait(false);
+                output.Send(new RootGone("the root was deleted, moved or unmounted"));
                 return;
             }
-            await FlushAsync(ct).ConfigureAwait(false);
+            Flush();
         }
     }
 
@@ -138,14 +138,14 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
         return true;
     }
 
-    private async Task HandleAsync(Record r, CancellationToken ct)
+    private void Handle(Record r)
     {
         var f = filter();
         switch (r.Event)
         {
             case "READY":
-                await FlushAsync(ct).ConfigureAwait(false);
-                await output.SendAsync(new WatchReady(long.Parse(r.Arg, CultureInfo.InvariantCulture)), ct).ConfigureAwait(false);
+                Flush();
+                output.Send(new WatchReady(long.Parse(r.Arg, CultureInfo.InvariantCulture)));
                 break;
             case "CREATE" when !r.IsDir:
                 // A new regular file is reported by its WRITE (close after writing), so a file
@@ -179,21 +179,21 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
                 }
                 break;
             case "OVERFLOW":
-                await FlushAsync(ct).ConfigureAwait(false);
-                await output.SendAsync(new RescanNeeded($"inotify queue overflow (fs.inotify.max_queued_events = {r.Arg})"), ct).ConfigureAwait(false);
+                Flush();
+                output.Send(new RescanNeeded($"inotify queue overflow (fs.inotify.max_queued_events = {r.Arg})"));
                 break;
             case "WATCH_LIMIT":
-                await FlushAsync(ct).ConfigureAwait(false);
-                await output.SendAsync(new Log(LogLevel.Error, $"inotify watch limit reached at {PathCodec.Display(r.Path)}: raise fs.inotify.max_user_watches (now {r.Arg})"), ct).ConfigureAwait(false);
-                await output.SendAsync(new RescanNeeded($"inotify watch limit reached (fs.inotify.max_user_watches = {r.Arg})"), ct).ConfigureAwait(false);
+                Flush();
+                output.Send(new Log(LogLevel.Error, $"inotify watch limit reached at {PathCodec.Display(r.Path)}: raise fs.inotify.max_user_watches (now {r.Arg})"));
+                output.Send(new RescanNeeded($"inotify watch limit reached (fs.inotify.max_user_watches = {r.Arg})"));
                 break;
             case "WATCH_ERROR":
-                await output.SendAsync(new Log(LogLevel.Warning, $"cannot watch {PathCodec.Display(r.Path)}: {r.Arg}"), ct).ConfigureAwait(false);
+                output.Send(new Log(LogLevel.Warning, $"cannot watch {PathCodec.Display(r.Path)}: {r.Arg}"));
                 break;
             case "ROOT_GONE":
                 _rootGone = true;
-                await FlushAsync(ct).ConfigureAwait(false);
-                await output.SendAsync(new RootGone("the root was deleted, moved or unmounted"), ct).ConfigureAwait(false);
+                Flush();
+                output.Send(new RootGone("the root was deleted, moved or unmounted"));
                 break;
         }
     }
@@ -225,7 +225,7 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
         _pending.Add((kind, path, from));
     }
 
-    private async Task FlushAsync(CancellationToken ct)
+    private void Flush()
     {
         if (_pending.Count == 0)
         {
@@ -253,10 +253,10 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameWriter ou
         }
         _pending.Clear();
         _pendingIndex.Clear();
-        await output.SendAsync(new Changes(changes), ct).ConfigureAwait(false);
+        output.Send(new Changes(changes));
         foreach (var message in failed ?? [])
         {
-            await output.SendAsync(new Log(LogLevel.Warning, message), ct).ConfigureAwait(false);
+            output.Send(new Log(LogLevel.Warning, message));
         }
     }
 }

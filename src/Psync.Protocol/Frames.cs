@@ -59,6 +59,77 @@ public static class Frames
     }
 }
 
+/// <summary>
+/// Reads frames synchronously through one buffer, for a reader that handles them one after the
+/// other on its own thread (the agent): one read() brings every frame the peer has sent since,
+/// and <see cref="Buffered"/> tells whether the next one is already here. An async read of a
+/// console stream is a blocking read handed to the thread pool, a thread switch per read.
+/// </summary>
+public sealed class FrameReader(Stream stream)
+{
+    private const int BufferSize = 64 * 1024;
+    private byte[] _buffer = new byte[BufferSize];
+    private int _start;
+    private int _end;
+
+    /// <summary>Whether a whole frame is buffered, so that <see cref="Read"/> returns without reading.</summary>
+    public bool Buffered => _end - _start >= 4 && _end - _start - 4 >= BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_start));
+
+    /// <summary>Reads one message, or null at a clean end of stream.</summary>
+    public Message? Read()
+    {
+        if (!Fill(4, allowEof: true))
+        {
+            return null;
+        }
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_start));
+        if (length < 1 || length > Frames.MaxFrame)
+        {
+            throw new ProtocolException($"bad frame length {length}");
+        }
+        Fill(4 + (int)length, allowEof: false);
+        var body = _buffer.AsSpan(_start + 4, (int)length);
+        var message = Message.Read((MessageType)body[0], body[1..]);
+        _start += 4 + (int)length;
+        if (_start == _end)
+        {
+            // All read: the next read fills from the front, into the usual buffer after a big frame.
+            (_start, _end) = (0, 0);
+            if (_buffer.Length > BufferSize)
+            {
+                _buffer = new byte[BufferSize];
+            }
+        }
+        return message;
+    }
+
+    /// <summary>Reads until <paramref name="count"/> bytes are buffered; false at a clean end of stream.</summary>
+    private bool Fill(int count, bool allowEof)
+    {
+        while (_end - _start < count)
+        {
+            if (_start + count > _buffer.Length)
+            {
+                // Move what is left to the front, into a bigger buffer for a frame larger than this one.
+                var buffer = count > _buffer.Length ? new byte[count] : _buffer;
+                Buffer.BlockCopy(_buffer, _start, buffer, 0, _end - _start);
+                (_buffer, _end, _start) = (buffer, _end - _start, 0);
+            }
+            var n = stream.Read(_buffer, _end, _buffer.Length - _end);
+            if (n == 0)
+            {
+                if (allowEof && _end == _start)
+                {
+                    return false;
+                }
+                throw new ProtocolException("the stream ended inside a frame");
+            }
+            _end += n;
+        }
+        return true;
+    }
+}
+
 /// <summary>Writes frames to a stream from many tasks, one whole frame at a time.</summary>
 public sealed class FrameWriter(Stream stream) : IAsyncDisposable
 {
