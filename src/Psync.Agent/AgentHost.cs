@@ -56,7 +56,7 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, boo
                         break;
                     case Watch when fs is not null:
                         var watcher = new Watcher(fs, () => _filter, _output, cinotify, _seq, echoes);
-                        background.Add(Task.Run(() => watcher.RunAsync(cts.Token), cts.Token));
+                        background.Add(Task.Factory.StartNew(() => watcher.Run(cts.Token), cts.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default));
                         break;
                     case Scan s when fs is not null:
                         var scanner = new Scanner(fs, _filter, _output, s.RequestId, _seq, s.Path, s.After, s.Limit);

@@ -17,13 +17,14 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameOutput ou
     private readonly Dictionary<string, int> _pendingIndex = new(StringComparer.Ordinal);
     private bool _rootGone;
 
-    public async Task RunAsync(CancellationToken ct)
+    /// <summary>Runs until <paramref name="ct"/> is cancelled or the root is gone, on a thread of its own: it blocks in reads of cinotify's output.</summary>
+    public void Run(CancellationToken ct)
     {
         echoes.Watching = true;
         var restarts = 0;
         while (!ct.IsCancellationRequested)
         {
-            var exit = await RunOnceAsync(ct).ConfigureAwait(false);
+            var exit = RunOnce(ct);
             if (ct.IsCancellationRequested || exit == 3 || _rootGone)
             {
                 return; // ROOT_GONE was reported; the engine pauses the pair.
@@ -32,11 +33,11 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameOutput ou
             restarts++;
             output.Send(new Log(LogLevel.Error, $"cinotify exited with status {exit}; restarting"));
             output.Send(new RescanNeeded("the watcher restarted"));
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * restarts)), ct).ConfigureAwait(false);
+            ct.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * restarts)));
         }
     }
 
-    private async Task<int> RunOnceAsync(CancellationToken ct)
+    private int RunOnce(CancellationToken ct)
     {
         var psi = new ProcessStartInfo(cinotify)
         {
@@ -50,7 +51,7 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameOutput ou
         var stderr = ForwardStderrAsync(process, ct);
         try
         {
-            await ReadRecordsAsync(process.StandardOutput.BaseStream, ct).ConfigureAwait(false);
+            ReadRecords(process.StandardOutput.BaseStream);
         }
         finally
         {
@@ -60,8 +61,8 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameOutput ou
                 process.Kill();
             }
         }
-        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        await stderr.ConfigureAwait(false);
+        process.WaitForExit();
+        stderr.GetAwaiter().GetResult();
         return process.ExitCode;
     }
 
@@ -73,7 +74,11 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameOutput ou
         }
     }
 
-    private async Task ReadRecordsAsync(Stream stdout, CancellationToken ct)
+    /// <summary>
+    /// Blocking reads: a thread waiting in read() costs nothing, where an awaited read woke a pool
+    /// thread per read that then spun waiting for more work (sched_yield), on the cores rsync needs.
+    /// </summary>
+    private void ReadRecords(Stream stdout)
     {
         var buffer = new byte[64 * 1024];
         var length = 0;
@@ -83,7 +88,7 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameOutput ou
             {
                 Array.Resize(ref buffer, buffer.Length * 2); // one record larger than the buffer
             }
-            var n = await stdout.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
+            var n = stdout.Read(buffer.AsSpan(length));
             if (n == 0)
             {
                 return;
