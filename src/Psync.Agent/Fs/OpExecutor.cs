@@ -141,11 +141,12 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq, Ec
     /// <summary>
     /// Renames (fromFd, fromLeaf) to the target: the target's current version goes to the trash
     /// first if it is as expected, and the rename itself never replaces anything, so a version
-    /// that appears in between is a conflict, not a loss. <paramref name="what"/> names the target in messages.
+    /// that appears in between is a conflict, not a loss. <paramref name="what"/> names the target in messages;
+    /// <paramref name="actual"/> is the target's state if the caller has just read it.
     /// </summary>
-    private OpResult Place(int id, int fromFd, byte[] fromLeaf, in Parent target, in Expect expect, string what)
+    private OpResult Place(int id, int fromFd, byte[] fromLeaf, in Parent target, in Expect expect, string what, FileState? actual = null)
     {
-        if (trash.Displace(target, expect) is { } found)
+        if (trash.Displace(target, expect, actual) is { } found)
         {
             return Conflict(id, found, $"{what} is not as expected");
         }
@@ -233,7 +234,7 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq, Ec
         {
             return Conflict(id, actual, $"{PathCodec.Display(o.Path)} is a directory");
         }
-        return Place(id, staged.Fd, staged.Leaf, target, o.Expect, PathCodec.Display(o.Path));
+        return Place(id, staged.Fd, staged.Leaf, target, o.Expect, PathCodec.Display(o.Path), actual);
     }
 
     private OpResult SetAttr(int id, SetAttrOp o)

@@ -22,10 +22,12 @@ internal sealed unsafe class Trash(RootFs fs, TimeProvider clock)
     /// Moves <paramref name="parent"/>'s leaf to the trash if it still is <paramref name="expected"/>.
     /// Returns null on success, or the state found when the compare failed (the entry then stays
     /// where it was, or in the trash if it could not be put back: nothing is ever unlinked).
+    /// <paramref name="known"/> is the leaf's state if the caller has just read it (null: read here):
+    /// the compare before the rename only saves a rename, the one after it decides.
     /// </summary>
-    public FileState? Displace(in Parent parent, in Expect expected)
+    public FileState? Displace(in Parent parent, in Expect expected, FileState? known = null)
     {
-        var actual = RootFs.Stat(parent.Fd, parent.Leaf);
+        var actual = known ?? RootFs.Stat(parent.Fd, parent.Leaf);
         if (!expected.Admits(actual))
         {
             return actual;
