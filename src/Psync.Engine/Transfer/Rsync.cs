@@ -193,42 +193,64 @@ public static partial class Rsync
     /// files prints megabytes of them. While the lines come fast, they are read in blocks; a lone
     /// file's few lines are read as they come, so its end is seen at once.
     /// </summary>
-    private static string ReadOutput(StreamReader output, IProgress<int>? progress)
+    internal static string ReadOutput(TextReader output, IProgress<int>? progress)
     {
         var kept = new StringBuilder();
-        var line = new StringBuilder();
         var buffer = new char[OutputBuffer];
+        var carried = 0; // the start of a line not ended yet, moved to the buffer's front
         var last = -1;
         int read;
-        while ((read = output.Read(buffer)) > 0)
+        while ((read = output.Read(buffer, carried, buffer.Length - carried)) > 0)
         {
-            foreach (var c in buffer.AsSpan(0, read))
+            var text = buffer.AsSpan(0, carried + read);
+            int end;
+            while ((end = text.IndexOfAny('\r', '\n')) >= 0)
             {
-                if (c is not ('\r' or '\n'))
-                {
-                    line.Append(c);
-                    continue;
-                }
-                if (Percent().Match(line.ToString()) is { Success: true } m)
-                {
-                    if (progress is not null && int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) is var percent && percent != last)
-                    {
-                        last = percent;
-                        progress.Report(percent);
-                    }
-                }
-                else
+                var line = text[..end];
+                if (ProgressPercent(line) is not { } percent)
                 {
                     kept.Append(line).Append('\n');
                 }
-                line.Clear();
+                else if (percent != last)
+                {
+                    last = percent;
+                    progress?.Report(percent);
+                }
+                text = text[(end + 1)..];
             }
+            if (text.Length == buffer.Length)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2); // one line longer than the buffer
+            }
+            text.CopyTo(buffer);
+            carried = text.Length;
             if (read >= BusyRead)
             {
                 Thread.Sleep(BusyNap);
             }
         }
-        return kept.Append(line).ToString();
+        return kept.Append(buffer.AsSpan(0, carried)).ToString();
+    }
+
+    /// <summary>
+    /// The percentage of an <c>--info=progress2</c> line ("   12,288   0%   7.81MB/s ..."): blanks,
+    /// the bytes so far (digits with separators), blanks, 1 to 3 digits and '%', a blank; null for any other line.
+    /// </summary>
+    internal static int? ProgressPercent(ReadOnlySpan<char> line)
+    {
+        var rest = line.TrimStart(' ');
+        var bytes = rest.IndexOfAnyExcept("0123456789,.");
+        if (bytes <= 0 || rest[bytes] != ' ')
+        {
+            return null;
+        }
+        rest = rest[bytes..].TrimStart(' ');
+        var digits = rest.IndexOfAnyExceptInRange('0', '9');
+        if (digits is < 1 or > 3 || rest.Length < digits + 2 || rest[digits] != '%' || !char.IsWhiteSpace(rest[digits + 1]))
+        {
+            return null;
+        }
+        return int.Parse(rest[..digits], CultureInfo.InvariantCulture);
     }
 
     private static long Number(Regex pattern, string output)
@@ -236,9 +258,6 @@ public static partial class Rsync
         var match = pattern.Match(output);
         return match.Success ? long.Parse(match.Groups[1].Value.Replace(",", "", StringComparison.Ordinal).Replace(".", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) : 0;
     }
-
-    [GeneratedRegex(@"^\s*[\d,.]+\s+(\d{1,3})%\s")]
-    private static partial Regex Percent();
 
     [GeneratedRegex(@"Literal data: ([\d,.]+)")]
     private static partial Regex LiteralData();
