@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace Psync.Protocol;
 
-/// <summary>Reads and writes length-prefixed frames: u32 LE length, type byte, payload.</summary>
+/// <summary>Length-prefixed frames: u32 LE length, type byte, payload; read by <see cref="FrameReader"/>, written by <see cref="FrameWriter"/>.</summary>
 public static class Frames
 {
     /// <summary>A frame larger than this is a broken peer, not a big message.</summary>
@@ -20,50 +20,14 @@ public static class Frames
         BinaryPrimitives.WriteUInt32LittleEndian(frame.Span, (uint)(bytes.Length - 4));
         return bytes;
     }
-
-    /// <summary>Reads one message, or null at a clean end of stream.</summary>
-    public static async ValueTask<Message?> ReadAsync(Stream stream, CancellationToken ct)
-    {
-        var header = new byte[5];
-        if (!await ReadExactAsync(stream, header.AsMemory(0, 4), allowEof: true, ct).ConfigureAwait(false))
-        {
-            return null;
-        }
-        var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
-        if (length < 1 || length > MaxFrame)
-        {
-            throw new ProtocolException($"bad frame length {length}");
-        }
-        var body = new byte[length];
-        await ReadExactAsync(stream, body, allowEof: false, ct).ConfigureAwait(false);
-        return Message.Read((MessageType)body[0], body.AsSpan(1));
-    }
-
-    private static async ValueTask<bool> ReadExactAsync(Stream stream, Memory<byte> buffer, bool allowEof, CancellationToken ct)
-    {
-        var read = 0;
-        while (read < buffer.Length)
-        {
-            var n = await stream.ReadAsync(buffer[read..], ct).ConfigureAwait(false);
-            if (n == 0)
-            {
-                if (allowEof && read == 0)
-                {
-                    return false;
-                }
-                throw new ProtocolException("the stream ended inside a frame");
-            }
-            read += n;
-        }
-        return true;
-    }
 }
 
 /// <summary>
-/// Reads frames synchronously through one buffer, for a reader that handles them one after the
-/// other on its own thread (the agent): one read() brings every frame the peer has sent since,
-/// and <see cref="Buffered"/> tells whether the next one is already here. An async read of a
-/// console stream is a blocking read handed to the thread pool, a thread switch per read.
+/// Reads frames through one buffer: one read brings every frame the peer has sent since, where a
+/// read per header and per body cost two system calls a frame. The agent reads synchronously on a
+/// thread of its own (<see cref="Read"/>: an async read of a console stream is a blocking read handed
+/// to the thread pool), and <see cref="Buffered"/> tells it whether the next frame is already here;
+/// the engine reads with <see cref="ReadAsync"/>.
 /// </summary>
 public sealed class FrameReader(Stream stream)
 {
@@ -72,7 +36,7 @@ public sealed class FrameReader(Stream stream)
     private int _start;
     private int _end;
 
-    /// <summary>Whether a whole frame is buffered, so that <see cref="Read"/> returns without reading.</summary>
+    /// <summary>Whether a whole frame is buffered, so that the next read returns without reading.</summary>
     public bool Buffered => _end - _start >= 4 && _end - _start - 4 >= BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_start));
 
     /// <summary>Reads one message, or null at a clean end of stream.</summary>
@@ -82,15 +46,36 @@ public sealed class FrameReader(Stream stream)
         {
             return null;
         }
-        var length = BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_start));
-        if (length < 1 || length > Frames.MaxFrame)
+        var length = Length();
+        Fill(4 + length, allowEof: false);
+        return Take(length);
+    }
+
+    /// <inheritdoc cref="Read"/>
+    public async ValueTask<Message?> ReadAsync(CancellationToken ct)
+    {
+        if (!await FillAsync(4, allowEof: true, ct).ConfigureAwait(false))
         {
-            throw new ProtocolException($"bad frame length {length}");
+            return null;
         }
-        Fill(4 + (int)length, allowEof: false);
-        var body = _buffer.AsSpan(_start + 4, (int)length);
+        var length = Length();
+        await FillAsync(4 + length, allowEof: false, ct).ConfigureAwait(false);
+        return Take(length);
+    }
+
+    /// <summary>The length of the frame that starts the buffer (its 4 bytes are there).</summary>
+    private int Length()
+    {
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_start));
+        return length is >= 1 and <= Frames.MaxFrame ? (int)length : throw new ProtocolException($"bad frame length {length}");
+    }
+
+    /// <summary>The buffered frame of <paramref name="length"/> bytes after its header, decoded and consumed.</summary>
+    private Message Take(int length)
+    {
+        var body = _buffer.AsSpan(_start + 4, length);
         var message = Message.Read((MessageType)body[0], body[1..]);
-        _start += 4 + (int)length;
+        _start += 4 + length;
         if (_start == _end)
         {
             // All read: the next read fills from the front, into the usual buffer after a big frame.
@@ -108,24 +93,49 @@ public sealed class FrameReader(Stream stream)
     {
         while (_end - _start < count)
         {
-            if (_start + count > _buffer.Length)
+            MakeRoom(count);
+            if (!Filled(stream.Read(_buffer, _end, _buffer.Length - _end), allowEof))
             {
-                // Move what is left to the front, into a bigger buffer for a frame larger than this one.
-                var buffer = count > _buffer.Length ? new byte[count] : _buffer;
-                Buffer.BlockCopy(_buffer, _start, buffer, 0, _end - _start);
-                (_buffer, _end, _start) = (buffer, _end - _start, 0);
+                return false;
             }
-            var n = stream.Read(_buffer, _end, _buffer.Length - _end);
-            if (n == 0)
-            {
-                if (allowEof && _end == _start)
-                {
-                    return false;
-                }
-                throw new ProtocolException("the stream ended inside a frame");
-            }
-            _end += n;
         }
+        return true;
+    }
+
+    /// <inheritdoc cref="Fill"/>
+    private async ValueTask<bool> FillAsync(int count, bool allowEof, CancellationToken ct)
+    {
+        while (_end - _start < count)
+        {
+            MakeRoom(count);
+            if (!Filled(await stream.ReadAsync(_buffer.AsMemory(_end), ct).ConfigureAwait(false), allowEof))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Room after what is buffered for a frame of <paramref name="count"/> bytes in all.</summary>
+    private void MakeRoom(int count)
+    {
+        if (_start + count > _buffer.Length)
+        {
+            // Move what is left to the front, into a bigger buffer for a frame larger than this one.
+            var buffer = count > _buffer.Length ? new byte[count] : _buffer;
+            Buffer.BlockCopy(_buffer, _start, buffer, 0, _end - _start);
+            (_buffer, _end, _start) = (buffer, _end - _start, 0);
+        }
+    }
+
+    /// <summary>Counts <paramref name="n"/> bytes read; false at a clean end of stream (nothing buffered).</summary>
+    private bool Filled(int n, bool allowEof)
+    {
+        if (n == 0)
+        {
+            return allowEof && _end == _start ? false : throw new ProtocolException("the stream ended inside a frame");
+        }
+        _end += n;
         return true;
     }
 }

@@ -178,7 +178,8 @@ public sealed class AgentConnection : IAsyncDisposable
         Exception? failure = null;
         try
         {
-            while (await Frames.ReadAsync(_input, _stop.Token).ConfigureAwait(false) is { } message)
+            var frames = new FrameReader(_input);
+            while (await frames.ReadAsync(_stop.Token).ConfigureAwait(false) is { } message)
             {
                 switch (message)
                 {

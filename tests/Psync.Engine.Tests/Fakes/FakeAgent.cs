@@ -95,7 +95,8 @@ internal sealed class FakeAgent : IAsyncDisposable
     {
         var input = _toAgent.Reader.AsStream();
         await _out.SendAsync(new Hello("0.0.0-fake", Message.ProtocolVersion, Root, true, true, "3.2.7", 8192, 16384, 128, true));
-        while (await Frames.ReadAsync(input, CancellationToken.None) is { } message)
+        var frames = new FrameReader(input);
+        while (await frames.ReadAsync(CancellationToken.None) is { } message)
         {
             switch (message)
             {

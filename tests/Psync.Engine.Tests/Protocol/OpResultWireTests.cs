@@ -14,7 +14,7 @@ public sealed class OpResultWireTests
         var sent = new OpResult(7, OpStatus.Conflict, FileState.Absent, "words for people", null, 42, reason);
         using var stream = new MemoryStream(Frames.Encode(sent, new WireWriter()).ToArray());
 
-        var read = await Frames.ReadAsync(stream, CancellationToken.None);
+        var read = await new FrameReader(stream).ReadAsync(CancellationToken.None);
 
         Assert.Equal(sent, read);
     }

@@ -38,7 +38,7 @@ internal sealed class TappedAgent : Stream, IAsyncDisposable
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         // The engine writes one whole frame a call.
-        if (await Frames.ReadAsync(new MemoryStream(buffer.ToArray()), cancellationToken) is { } message)
+        if (new FrameReader(new MemoryStream(buffer.ToArray())).Read() is { } message)
         {
             await Before(message);
         }
