@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Psync.Protocol;
@@ -145,6 +146,7 @@ public sealed class FrameWriter(Stream stream) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly WireWriter _wire = new();
+    private readonly ArrayBufferWriter<byte> _many = new();
 
     public async Task SendAsync(Message message, CancellationToken ct = default)
     {
@@ -161,7 +163,10 @@ public sealed class FrameWriter(Stream stream) : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends several messages back to back, in order, with one flush.</summary>
+    /// <summary>
+    /// Sends several messages back to back, in order, in one write: the agent then reads them with
+    /// one read and answers them all with one write (a write a frame let it read them one by one).
+    /// </summary>
     public async Task SendManyAsync(IEnumerable<Message> messages, CancellationToken ct = default)
     {
         await _gate.WaitAsync(ct).ConfigureAwait(false);
@@ -169,12 +174,14 @@ public sealed class FrameWriter(Stream stream) : IAsyncDisposable
         {
             foreach (var message in messages)
             {
-                await stream.WriteAsync(Frames.Encode(message, _wire), ct).ConfigureAwait(false);
+                _many.Write(Frames.Encode(message, _wire).Span);
             }
+            await stream.WriteAsync(_many.WrittenMemory, ct).ConfigureAwait(false);
             await stream.FlushAsync(ct).ConfigureAwait(false);
         }
         finally
         {
+            _many.ResetWrittenCount();
             _gate.Release();
         }
     }

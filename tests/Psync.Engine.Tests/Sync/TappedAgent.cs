@@ -37,8 +37,9 @@ internal sealed class TappedAgent : Stream, IAsyncDisposable
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        // The engine writes one whole frame a call.
-        if (new FrameReader(new MemoryStream(buffer.ToArray())).Read() is { } message)
+        // The engine writes whole frames, one or several a call.
+        var frames = new FrameReader(new MemoryStream(buffer.ToArray()));
+        while (frames.Read() is { } message)
         {
             await Before(message);
         }
