@@ -6,11 +6,12 @@ using Psync.Protocol;
 namespace Psync.Agent;
 
 /// <summary>One agent session: hello, then requests from the engine until it hangs up.</summary>
-/// <remarks>With readOnly it scans, stats and hashes only: it creates no <c>.psync/</c> and refuses every change (for psync check).</remarks>
 /// <remarks>
-/// Requests are read and answered one after the other on the caller's thread, with blocking reads
-/// and writes: the answers to the requests that came in one read go out in one write. Scans and
-/// the watcher run on the thread pool and write their messages between those answers.
+/// With readOnly it scans, stats and hashes only: it creates no <c>.psync/</c> and refuses every
+/// change (for psync check). Requests are read and answered one after the other on the caller's
+/// thread, with blocking reads and writes: the answers to the requests that came in one read go out
+/// in one write. Scans (on the thread pool) and the watcher (on a thread of its own) write their
+/// messages between those answers.
 /// </remarks>
 internal sealed class AgentHost(string root, string cinotify, bool readOnly, bool serveRsync, Stream input, Stream outputStream)
 {
