@@ -36,7 +36,11 @@ public static partial class Rsync
     /// <param name="batch">The stage folder's name.</param>
     /// <param name="paths">The relative paths to send.</param>
     /// <param name="extra">psync -x arguments.</param>
-    /// <param name="progress">Told the batch's overall progress in percent as rsync reports it (--info=progress2).</param>
+    /// <param name="progress">
+    /// Told the batch's overall progress in percent as rsync reports it (--info=progress2); null asks
+    /// rsync for none. Its line per file, read through a pipe, cost a run of 10,000 files of 4 KiB
+    /// about 0.1 s of 0.65 s.
+    /// </param>
     /// <param name="ct">Kills rsync.</param>
     /// <param name="basis">Whether the target may hold older versions to take as delta basis; false when every path is new there.</param>
     public static async Task<RsyncResult> TransferAsync(
@@ -49,7 +53,7 @@ public static partial class Rsync
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in Arguments(source, target, batch, extra, basis))
+        foreach (var arg in Arguments(source, target, batch, extra, basis, progress is not null))
         {
             psi.ArgumentList.Add(arg);
         }
@@ -108,7 +112,8 @@ public static partial class Rsync
     /// <param name="batch">The stage folder's name.</param>
     /// <param name="extra">psync -x and the pair's own arguments, last.</param>
     /// <param name="basis">Whether the live tree is the delta basis; a batch of files new on the target has none to look for.</param>
-    public static IReadOnlyList<string> Arguments(RsyncEndpoint source, RsyncEndpoint target, string batch, IReadOnlyList<string> extra, bool basis = true)
+    /// <param name="progress">Whether rsync prints its progress (a line per file).</param>
+    public static IReadOnlyList<string> Arguments(RsyncEndpoint source, RsyncEndpoint target, string batch, IReadOnlyList<string> extra, bool basis = true, bool progress = true)
     {
         var args = new List<string>
         {
@@ -122,8 +127,11 @@ public static partial class Rsync
             "--files-from=-",
             "--from0",
             "--stats",
-            "--info=progress2",
         };
+        if (progress)
+        {
+            args.Add("--info=progress2");
+        }
         if (basis)
         {
             // Psync sends only files it knows changed. rsync's quick check would take a basis of the

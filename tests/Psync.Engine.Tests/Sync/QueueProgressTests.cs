@@ -33,4 +33,38 @@ public sealed class QueueProgressTests
             Assert.Contains(seen, q => q is { Running: true, Progress: > 0 and < 1 });
         }
     }
+
+    [Fact]
+    public async Task ManySmallFiles_NoProgressLinesFromRsync_QueueShowsTheirCommitsAsProgress()
+    {
+        // 300 files of 10 KB at 1 MB/s (rsync --bwlimit): about 3 s, and no file big enough for
+        // rsync's progress lines, so the progress is what the early commits put in place.
+        await using var pair = PairHarness.Create(o => o with { RsyncExtra = ["--bwlimit=1000"] });
+        await pair.StartAsync();
+        Directory.CreateDirectory(pair.L("many"));
+        await PairHarness.WaitUntilAsync(() => Directory.Exists(pair.R("many")), PairHarness.Converge, "the folder to arrive");
+        var seen = new List<QueueItem>();
+        using var subscription = pair.Pair.Subscribe(what =>
+        {
+            if (what == PairNotification.Queue)
+            {
+                lock (seen)
+                {
+                    seen.AddRange(pair.Pair.Queue.Where(q => q.Path.StartsWith("many/", StringComparison.Ordinal)));
+                }
+            }
+        });
+
+        for (var i = 0; i < 300; i++)
+        {
+            await File.WriteAllBytesAsync(pair.L($"many/f{i:D3}"), new byte[10_000]);
+        }
+
+        await PairHarness.WaitUntilAsync(() => Directory.GetFiles(pair.R("many")).Length == 300, TimeSpan.FromSeconds(30), "the files to arrive");
+        await PairHarness.WaitUntilAsync(() => pair.Pair.Queue.Count == 0, PairHarness.Converge, "the queue to empty");
+        lock (seen)
+        {
+            Assert.Contains(seen, q => q is { Running: true, Progress: > 0 and < 1 });
+        }
+    }
 }
