@@ -35,6 +35,9 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     /// <summary>A batch shared between rsync runs gives each at least this many entries: below it, another rsync's start costs more than it saves.</summary>
     private const int MinShare = 500;
 
+    /// <summary>A batch cut in two waves of runs (<see cref="Runs"/>) gives the second wave this part of it (1/N).</summary>
+    private const int SecondWave = 3;
+
     /// <summary>
     /// A run of files asks rsync for its progress lines only when one of them is this big or bigger:
     /// only then can one file take long enough for its own progress to matter. Otherwise its progress
@@ -42,7 +45,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     /// files about a sixth of its time. A run with folders placed whole always asks: they are
     /// committed only at their rename, so rsync's progress is all there is to show until then.
     /// </summary>
-    internal const long ProgressLinesFrom = 1 << 20;
+    private const long ProgressLinesFrom = 1 << 20;
 
     /// <summary>How many scans of placed trees are asked for ahead of the one being read.</summary>
     private const int TreeScansAhead = 16;
@@ -61,7 +64,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     public async Task RunAsync(Side target, List<TransferAction> transfers, List<NewTree> trees, IProgress<int> progress, CancellationToken ct)
     {
         var streams = Limited ? 1 : ctx.Options.TransferStreams;
-        List<Run> runs = [.. Runs(transfers.Where(IsNew), trees, basis: false, streams), .. Runs(transfers.Where(t => !IsNew(t)), [], basis: true, streams)];
+        List<Run> runs = [.. Runs(transfers.Where(IsNew), trees, basis: false, streams, ctx.Options.TransferRun), .. Runs(transfers.Where(t => !IsNew(t)), [], basis: true, streams, ctx.Options.TransferRun)];
         var total = runs.Sum(r => (long)r.Size);
         var percents = new int[runs.Count];
         void Report(int k, int percent)
@@ -104,36 +107,49 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     private static bool IsNew(TransferAction t) => t.Expect.Check && !t.Expect.State.Exists;
 
     /// <summary>One rsync run's share of a batch; <see cref="Size"/> counts its entries.</summary>
-    private sealed record Run(List<TransferAction> Transfers, List<NewTree> Trees, bool Basis)
+    internal sealed record Run(List<TransferAction> Transfers, List<NewTree> Trees, bool Basis)
     {
         public int Size => Transfers.Count + Trees.Sum(t => t.Entries.Count);
     }
 
     /// <summary>
-    /// The files and trees cut into runs of at most <see cref="PairOptions.TransferRun"/> entries,
-    /// and of an even share between <paramref name="streams"/> runs when that share is at least
-    /// <see cref="MinShare"/>; a tree is never cut (a bigger one runs alone).
+    /// The files and trees cut into runs of at most <paramref name="transferRun"/> entries, and of
+    /// an even share between <paramref name="streams"/> runs when that share is at least
+    /// <see cref="MinShare"/>; a tree is never cut (a bigger one runs alone). A batch that fits in
+    /// one wave of <paramref name="streams"/> runs goes in two, when the second's runs still get
+    /// <see cref="MinShare"/> each: the first wave has two thirds of it, the second a third. The
+    /// first wave's commits then overlap the second's transfer, and what is left to commit after the
+    /// last rsync is a third as big. A first sync of 50,000 files on tmpfs (pages of about 20,000),
+    /// medians of 6 alternating pairs: one wave 3.75 s, two 3.52 s; again 3.04 / 3.00 s (a second
+    /// wave of a quarter: 3.19 / 3.00 s). A local burst of 10,000 files, 5 pairs: 1.56 / 1.49 × rsync -a.
     /// </summary>
-    private IEnumerable<Run> Runs(IEnumerable<TransferAction> transfers, List<NewTree> trees, bool basis, int streams)
+    internal static IEnumerable<Run> Runs(IEnumerable<TransferAction> transfers, List<NewTree> trees, bool basis, int streams, int transferRun)
     {
         var files = transfers.ToList();
         var size = files.Count + trees.Sum(t => t.Entries.Count);
-        var limit = Math.Min(ctx.Options.TransferRun, Math.Max(MinShare, (size + streams - 1) / streams));
+        var limit = Math.Min(transferRun, Math.Max(MinShare, (size + streams - 1) / streams));
+        var second = size / SecondWave;
+        var waves = streams > 1 && size <= streams * transferRun && second / streams >= MinShare;
+        var (firstLimit, secondLimit) = waves ? ((size - second + streams - 1) / streams, (second + streams - 1) / streams) : (limit, limit);
+        var cut = 0;
+        int Limit() => cut < streams ? firstLimit : secondLimit;
         var run = new Run([], [], basis);
         foreach (var tree in trees)
         {
-            if (run.Size > 0 && run.Size + tree.Entries.Count > limit)
+            if (run.Size > 0 && run.Size + tree.Entries.Count > Limit())
             {
                 yield return run;
+                cut++;
                 run = new Run([], [], basis);
             }
             run.Trees.Add(tree);
         }
         foreach (var transfer in files)
         {
-            if (run.Size >= limit)
+            if (run.Size >= Limit())
             {
                 yield return run;
+                cut++;
                 run = new Run([], [], basis);
             }
             run.Transfers.Add(transfer);

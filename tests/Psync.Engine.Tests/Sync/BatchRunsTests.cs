@@ -1,0 +1,61 @@
+using Psync.Engine.Planning;
+using Psync.Engine.Sync;
+using Psync.Protocol;
+
+namespace Psync.Engine.Tests.Sync;
+
+/// <summary>How a batch is cut into rsync runs (<see cref="BatchTransfer.Runs"/>): sizes only, no agents.</summary>
+public sealed class BatchRunsTests
+{
+    private static readonly FileState SmallFile = new(EntryKind.File, 100, 1_000, 0x1A4, 1, 1, null);
+    private static readonly FileState Folder = new(EntryKind.Directory, 0, 1_000, 0x1ED, 2, 1, null);
+
+    /// <summary><paramref name="count"/> new folders of <paramref name="files"/> files each (a tree is the folder and its files).</summary>
+    private static List<NewTree> Trees(int count, int files) =>
+        [.. Enumerable.Range(0, count).Select(d => new NewTree(
+            new MkdirAction(new PathWork($"d{d:D3}"), Side.Right, Folder),
+            [.. Enumerable.Range(0, files).Select(f => new TransferAction(new PathWork($"d{d:D3}/f{f:D4}"), Side.Right, SmallFile, Expect.Absent))]))];
+
+    private static List<TransferAction> Files(int count) =>
+        [.. Enumerable.Range(0, count).Select(f => new TransferAction(new PathWork($"f{f:D5}"), Side.Right, SmallFile, Expect.Absent))];
+
+    private static int[] Sizes(IEnumerable<BatchTransfer.Run> runs) => [.. runs.Select(r => r.Size)];
+
+    [Fact]
+    public void PageOfNewFolders_TwoWaves_TheSecondAThirdOfTheFirst_NoFolderCut()
+    {
+        // 80 folders of 249 files and the folder itself: 20,000 entries, as a reconcile page of a first sync.
+        var trees = Trees(80, 249);
+
+        var runs = BatchTransfer.Runs([], trees, basis: false, streams: 2, transferRun: 10_000).ToList();
+
+        // The first two runs (at most 6,667 entries each) stage together; the smaller ones follow as each ends.
+        Assert.Equal([6_500, 6_500, 3_250, 3_250, 500], Sizes(runs));
+        Assert.Equal(trees, runs.SelectMany(r => r.Trees));
+        Assert.All(runs, r => Assert.False(r.Basis));
+    }
+
+    [Fact]
+    public void ChangedFiles_TwoWaves_EveryFileOnceInOrder()
+    {
+        var files = Files(6_000);
+
+        var runs = BatchTransfer.Runs(files, [], basis: true, streams: 2, transferRun: 10_000).ToList();
+
+        Assert.Equal([2_000, 2_000, 1_000, 1_000], Sizes(runs));
+        Assert.Equal(files, runs.SelectMany(r => r.Transfers));
+        Assert.All(runs, r => Assert.True(r.Basis));
+    }
+
+    [Theory]
+    [InlineData(2_999, 2, 10_000, new[] { 1_500, 1_499 })] // the second wave's runs would get fewer than 500 entries
+    [InlineData(30_000, 2, 10_000, new[] { 10_000, 10_000, 10_000 })] // more than one wave of full runs anyway
+    [InlineData(6_000, 1, 10_000, new[] { 6_000 })] // one stream (a bandwidth limit): one run at a time, none to overlap
+    [InlineData(400, 2, 10_000, new[] { 400 })] // too few to share
+    public void OneWave_WhereASecondCannotPay(int count, int streams, int transferRun, int[] sizes)
+    {
+        var runs = BatchTransfer.Runs(Files(count), [], basis: true, streams, transferRun);
+
+        Assert.Equal(sizes, Sizes(runs));
+    }
+}
