@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Psync.Protocol;
 
 namespace Psync.Engine.Index;
@@ -48,24 +49,31 @@ public sealed partial class StateIndex
         var connection = RentReader();
         try
         {
-            using var command = connection.CreateCommand();
             var where = new List<string>();
             if (lo is not null)
             {
                 where.Add(loInclusive ? "path >= $lo" : "path > $lo");
-                command.Parameters.AddWithValue("$lo", lo);
             }
             if (hi is not null)
             {
                 where.Add("path < $hi");
-                command.Parameters.AddWithValue("$hi", hi);
             }
-            command.CommandText = $"SELECT {StateIndexSchema.Columns} FROM entries{(where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where))} ORDER BY path";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            // Through SQLite's own statement, as Get: a command's reader checked and converted every column of every row.
+            using var statement = Prepare(connection, $"SELECT {StateIndexSchema.Columns} FROM entries{(where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where))} ORDER BY path");
+            var parameter = 1;
+            foreach (var bound in (byte[]?[])[lo, hi])
             {
-                yield return ReadEntry(reader, null);
+                if (bound is not null)
+                {
+                    SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_blob(statement, parameter++, bound), connection.Handle);
+                }
             }
+            int step;
+            while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                yield return ReadEntry(statement, null);
+            }
+            SqliteException.ThrowExceptionForRC(step, connection.Handle);
         }
         finally
         {
@@ -100,23 +108,25 @@ public sealed partial class StateIndex
         }
     }
 
-    private static IndexEntry ReadEntry(SqliteDataReader reader, string? knownPath)
+    /// <summary>The entry in the row <paramref name="statement"/> stands on (the columns of <see cref="StateIndexSchema.Columns"/>).</summary>
+    private static IndexEntry ReadEntry(sqlite3_stmt statement, string? knownPath)
     {
-        var path = knownPath ?? PathOrder.FromSortKey(reader.GetFieldValue<byte[]>(0));
-        var kind = (EntryKind)reader.GetInt64(1);
-        var size = reader.GetInt64(2);
-        var target = reader.IsDBNull(3) ? null : PathCodec.Decode(reader.GetFieldValue<byte[]>(3));
-        var left = new FileState(kind, size, reader.GetInt64(4), unchecked((uint)reader.GetInt64(5)), unchecked((ulong)reader.GetInt64(6)), reader.GetInt64(7), target)
+        long Int(int column) => raw.sqlite3_column_int64(statement, column);
+        var path = knownPath ?? PathOrder.FromSortKey(raw.sqlite3_column_blob(statement, 0));
+        var kind = (EntryKind)Int(1);
+        var size = Int(2);
+        var target = raw.sqlite3_column_type(statement, 3) == raw.SQLITE_NULL ? null : PathCodec.Decode(raw.sqlite3_column_blob(statement, 3));
+        var left = new FileState(kind, size, Int(4), unchecked((uint)Int(5)), unchecked((ulong)Int(6)), Int(7), target)
         {
-            Uid = unchecked((uint)reader.GetInt64(12)),
-            Gid = unchecked((uint)reader.GetInt64(13)),
-            XattrHash = unchecked((ulong)reader.GetInt64(16)),
+            Uid = unchecked((uint)Int(12)),
+            Gid = unchecked((uint)Int(13)),
+            XattrHash = unchecked((ulong)Int(16)),
         };
-        var right = new FileState(kind, size, reader.GetInt64(8), unchecked((uint)reader.GetInt64(9)), unchecked((ulong)reader.GetInt64(10)), reader.GetInt64(11), target)
+        var right = new FileState(kind, size, Int(8), unchecked((uint)Int(9)), unchecked((ulong)Int(10)), Int(11), target)
         {
-            Uid = unchecked((uint)reader.GetInt64(14)),
-            Gid = unchecked((uint)reader.GetInt64(15)),
-            XattrHash = unchecked((ulong)reader.GetInt64(17)),
+            Uid = unchecked((uint)Int(14)),
+            Gid = unchecked((uint)Int(15)),
+            XattrHash = unchecked((ulong)Int(17)),
         };
         return new IndexEntry(path, left, right);
     }

@@ -24,7 +24,6 @@ public sealed partial class StateIndex : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly string _connectionString;
-    private readonly SqliteCommand _get;
     private readonly SqliteCommand _remove;
     private readonly SqliteCommand _removeRange;
     private readonly SqliteCommand _removeAll;
@@ -42,6 +41,15 @@ public sealed partial class StateIndex : IDisposable
     /// </summary>
     private readonly sqlite3_stmt _put;
 
+    /// <summary>
+    /// The lookup of one path, run through SQLite's own statement as <see cref="_put"/> is: a plan
+    /// looks up every path it plans, and through a command each lookup (most of them misses in a
+    /// first sync) cost more than SQLite's search. With the walks' reads likewise (StateIndex.Reading),
+    /// 10 alternating pairs on tmpfs: a no-change restart of 50,000 files 0.695 → 0.595 s (CPU
+    /// 1.06 → 0.91 s), and in 6 pairs a first sync of them 3.37 → 3.23 s.
+    /// </summary>
+    private readonly sqlite3_stmt _get;
+
     /// <summary>The commands that only read: what a read (<see cref="BeginRead"/>) may run.</summary>
     private readonly SqliteCommand[] _reads;
     private IndexTransaction? _transaction;
@@ -52,7 +60,7 @@ public sealed partial class StateIndex : IDisposable
     {
         _connection = connection;
         _connectionString = connectionString;
-        _get = Command($"SELECT {StateIndexSchema.Columns} FROM entries WHERE path = $path", "$path");
+        _get = Prepare($"SELECT {StateIndexSchema.Columns} FROM entries WHERE path = $path");
         _put = Prepare(
             // An upsert, not INSERT OR REPLACE: a replaced row then fires the totals' update trigger.
             $"INSERT INTO entries ({StateIndexSchema.Columns}) VALUES " +
@@ -73,8 +81,8 @@ public sealed partial class StateIndex : IDisposable
         _totals = Command("SELECT kind, entries, bytes FROM totals");
         _getMeta = Command("SELECT value FROM meta WHERE key = $key", "$key");
         _setMeta = Command("INSERT OR REPLACE INTO meta (key, value) VALUES ($key, $value)", "$key", "$value");
-        _commands = [_get, _remove, _removeRange, _removeAll, _moveRange, _count, _totals, _getMeta, _setMeta];
-        _reads = [_get, _count, _totals, _getMeta];
+        _commands = [_remove, _removeRange, _removeAll, _moveRange, _count, _totals, _getMeta, _setMeta];
+        _reads = [_count, _totals, _getMeta];
     }
 
     /// <summary>
@@ -114,10 +122,22 @@ public sealed partial class StateIndex : IDisposable
     /// <summary>The entry for <paramref name="path"/>, or null when the index has none.</summary>
     public IndexEntry? Get(string path)
     {
-        var key = Key(path);
-        _get.Parameters[0].Value = key;
-        using var reader = Run(_get).ExecuteReader();
-        return reader.Read() ? ReadEntry(reader, path) : null;
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Check(raw.sqlite3_bind_blob(_get, 1, Key(path)));
+        try
+        {
+            var step = raw.sqlite3_step(_get);
+            if (step == raw.SQLITE_ROW)
+            {
+                return ReadEntry(_get, path);
+            }
+            Check(step);
+            return null;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_get);
+        }
     }
 
     /// <summary>Inserts or replaces the entry for <paramref name="entry"/>'s path.</summary>
@@ -327,6 +347,7 @@ public sealed partial class StateIndex : IDisposable
             command.Dispose();
         }
         _put.Dispose();
+        _get.Dispose();
         _idleReader?.Dispose();
         _idleReader = null;
         _connection.Dispose();
@@ -384,9 +405,11 @@ public sealed partial class StateIndex : IDisposable
     /// <summary>Throws SQLite's own words for a result that is an error, as Microsoft.Data.Sqlite does.</summary>
     private void Check(int result) => SqliteException.ThrowExceptionForRC(result, _connection.Handle);
 
-    private sqlite3_stmt Prepare(string sql)
+    private sqlite3_stmt Prepare(string sql) => Prepare(_connection, sql);
+
+    private static sqlite3_stmt Prepare(SqliteConnection connection, string sql)
     {
-        Check(raw.sqlite3_prepare_v2(_connection.Handle, sql, out var statement));
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(connection.Handle, sql, out var statement), connection.Handle);
         return statement;
     }
 
