@@ -36,25 +36,26 @@ public sealed class BatchRunsTests
     }
 
     [Fact]
-    public void ChangedFiles_TwoWaves_EveryFileOnceInOrder()
+    public void FilesAlone_OneWaveSharedEvenly_EveryFileOnceInOrder()
     {
+        // Files are committed while their rsync runs: a second wave would only cost more starts.
         var files = Files(6_000);
 
         var runs = BatchTransfer.Runs(files, [], basis: true, streams: 2, transferRun: 10_000).ToList();
 
-        Assert.Equal([2_000, 2_000, 1_000, 1_000], Sizes(runs));
+        Assert.Equal([3_000, 3_000], Sizes(runs));
         Assert.Equal(files, runs.SelectMany(r => r.Transfers));
         Assert.All(runs, r => Assert.True(r.Basis));
     }
 
     [Theory]
-    [InlineData(2_999, 2, 10_000, new[] { 1_500, 1_499 })] // the second wave's runs would get fewer than 500 entries
-    [InlineData(30_000, 2, 10_000, new[] { 10_000, 10_000, 10_000 })] // more than one wave of full runs anyway
-    [InlineData(6_000, 1, 10_000, new[] { 6_000 })] // one stream (a bandwidth limit): one run at a time, none to overlap
-    [InlineData(400, 2, 10_000, new[] { 400 })] // too few to share
-    public void OneWave_WhereASecondCannotPay(int count, int streams, int transferRun, int[] sizes)
+    [InlineData(11, 2, 10_000, new[] { 1_250, 1_250, 250 })] // the second wave's runs would get fewer than 500 entries
+    [InlineData(120, 2, 10_000, new[] { 10_000, 10_000, 10_000 })] // more than one wave of full runs anyway
+    [InlineData(24, 1, 10_000, new[] { 6_000 })] // one stream (a bandwidth limit): one run at a time, none to overlap
+    public void NewFolders_OneWave_WhereASecondCannotPay(int folders, int streams, int transferRun, int[] sizes)
     {
-        var runs = BatchTransfer.Runs(Files(count), [], basis: true, streams, transferRun);
+        // Folders of 249 files and the folder itself.
+        var runs = BatchTransfer.Runs([], Trees(folders, 249), basis: false, streams, transferRun);
 
         Assert.Equal(sizes, Sizes(runs));
     }
