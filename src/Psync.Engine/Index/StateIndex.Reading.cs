@@ -65,7 +65,7 @@ public sealed partial class StateIndex
             {
                 if (bound is not null)
                 {
-                    SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_blob(statement, parameter++, bound), connection.Handle);
+                    Check(raw.sqlite3_bind_blob(statement, parameter++, bound), connection);
                 }
             }
             int step;
@@ -73,7 +73,7 @@ public sealed partial class StateIndex
             {
                 yield return ReadEntry(statement, null);
             }
-            SqliteException.ThrowExceptionForRC(step, connection.Handle);
+            Check(step, connection);
         }
         finally
         {

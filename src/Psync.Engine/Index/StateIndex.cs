@@ -403,13 +403,16 @@ public sealed partial class StateIndex : IDisposable
     }
 
     /// <summary>Throws SQLite's own words for a result that is an error, as Microsoft.Data.Sqlite does.</summary>
-    private void Check(int result) => SqliteException.ThrowExceptionForRC(result, _connection.Handle);
+    private void Check(int result) => Check(result, _connection);
+
+    /// <inheritdoc cref="Check(int)"/>
+    private static void Check(int result, SqliteConnection connection) => SqliteException.ThrowExceptionForRC(result, connection.Handle);
 
     private sqlite3_stmt Prepare(string sql) => Prepare(_connection, sql);
 
     private static sqlite3_stmt Prepare(SqliteConnection connection, string sql)
     {
-        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(connection.Handle, sql, out var statement), connection.Handle);
+        Check(raw.sqlite3_prepare_v2(connection.Handle, sql, out var statement), connection);
         return statement;
     }
 
