@@ -33,7 +33,8 @@ public sealed class ViewerTests : IAsyncLifetime
         // Act
         var cut = RenderDetail(pair.Id);
         await cut.WaitForAssertionAsync(() => Assert.Equal("watched", cut.Find("#pair-name").TextContent.Trim()), PsyncTestHost.Deadline);
-        cut.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Trash").Click();
+        // Found and clicked in one step: the live page may render again in between.
+        await cut.InvokeAsync(() => cut.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Trash").Click());
 
         // Assert
         await cut.WaitForAssertionAsync(() => Assert.Contains("gone.txt", cut.Find(".psync-trash").TextContent, StringComparison.Ordinal), PsyncTestHost.Deadline);
