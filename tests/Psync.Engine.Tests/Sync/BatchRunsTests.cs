@@ -16,8 +16,8 @@ public sealed class BatchRunsTests
             new MkdirAction(new PathWork($"d{d:D3}"), Side.Right, Folder),
             [.. Enumerable.Range(0, files).Select(f => new TransferAction(new PathWork($"d{d:D3}/f{f:D4}"), Side.Right, SmallFile, Expect.Absent))]))];
 
-    private static List<TransferAction> Files(int count) =>
-        [.. Enumerable.Range(0, count).Select(f => new TransferAction(new PathWork($"f{f:D5}"), Side.Right, SmallFile, Expect.Absent))];
+    private static List<TransferAction> Files(int count, long size = 100) =>
+        [.. Enumerable.Range(0, count).Select(f => new TransferAction(new PathWork($"f{f:D5}"), Side.Right, SmallFile with { Size = size }, Expect.Absent))];
 
     private static int[] Sizes(IEnumerable<BatchTransfer.Run> runs) => [.. runs.Select(r => r.Size)];
 
@@ -58,5 +58,23 @@ public sealed class BatchRunsTests
         var runs = BatchTransfer.Runs([], Trees(folders, 249), basis: false, streams, transferRun);
 
         Assert.Equal(sizes, Sizes(runs));
+    }
+
+    [Fact]
+    public void ProgressLines_OnlyWhereARunMayLast()
+    {
+        BatchTransfer.Run Run(List<TransferAction> files, List<NewTree> trees) => new(files, trees, Basis: false);
+
+        // Small files: their early commits are their progress; a file of 1 MiB or more shows its own.
+        Assert.False(Run(Files(5_000), []).ProgressLines(limited: false));
+        Assert.False(Run(Files(5_000), []).ProgressLines(limited: true));
+        Assert.True(Run([.. Files(10), .. Files(1, size: 1 << 20)], []).ProgressLines(limited: false));
+        // Folders placed whole commit only after rsync: 6,000 files of 100 bytes end soon, unless a limit holds.
+        Assert.False(Run([], Trees(24, 249)).ProgressLines(limited: false));
+        Assert.True(Run([], Trees(24, 249)).ProgressLines(limited: true));
+        // 8 MiB or more, or one big file, may take a while.
+        var tree = Trees(1, 2)[0];
+        var heavy = new NewTree(tree.Root, [.. tree.Members.Cast<TransferAction>().Select(t => t with { Source = t.Source with { Size = 4 << 20 } })]);
+        Assert.True(Run([], [heavy]).ProgressLines(limited: false));
     }
 }
