@@ -66,15 +66,19 @@ public sealed class BatchRunsTests
         BatchTransfer.Run Run(List<TransferAction> files, List<NewTree> trees) => new(files, trees, Basis: false);
 
         // Small files: their early commits are their progress; a file of 1 MiB or more shows its own.
-        Assert.False(Run(Files(5_000), []).ProgressLines(limited: false));
-        Assert.False(Run(Files(5_000), []).ProgressLines(limited: true));
-        Assert.True(Run([.. Files(10), .. Files(1, size: 1 << 20)], []).ProgressLines(limited: false));
-        // Folders placed whole commit only after rsync: 6,000 files of 100 bytes end soon, unless a limit holds.
-        Assert.False(Run([], Trees(24, 249)).ProgressLines(limited: false));
-        Assert.True(Run([], Trees(24, 249)).ProgressLines(limited: true));
-        // 8 MiB or more, or one big file, may take a while.
-        var tree = Trees(1, 2)[0];
-        var heavy = new NewTree(tree.Root, [.. tree.Members.Cast<TransferAction>().Select(t => t with { Source = t.Source with { Size = 4 << 20 } })]);
-        Assert.True(Run([], [heavy]).ProgressLines(limited: false));
+        Assert.False(Run(Files(5_000), []).ProgressLines(remote: true, limited: true));
+        Assert.True(Run([.. Files(10), .. Files(1, size: 1 << 20)], []).ProgressLines(remote: false, limited: false));
+        // Folders placed whole commit only after rsync: 6,000 files of 100 bytes on this host end soon,
+        // unless a limit holds; over ssh the link may be slow.
+        Assert.False(Run([], Trees(24, 249)).ProgressLines(remote: false, limited: false));
+        Assert.True(Run([], Trees(24, 249)).ProgressLines(remote: false, limited: true));
+        Assert.True(Run([], Trees(24, 249)).ProgressLines(remote: true, limited: false));
+        // 64 MiB or more, or one big file, may take a while here too.
+        NewTree Sized(long size) => Trees(1, 100)[0] is var tree
+            ? new NewTree(tree.Root, [.. tree.Members.Cast<TransferAction>().Select(t => t with { Source = t.Source with { Size = size } })])
+            : throw new InvalidOperationException();
+        Assert.False(Run([], [Sized(600 << 10)]).ProgressLines(remote: false, limited: false)); // 60 MB of files under 1 MiB
+        Assert.True(Run([], [Sized(700 << 10)]).ProgressLines(remote: false, limited: false)); // 70 MB
+        Assert.True(Run([], [Sized(1 << 20)]).ProgressLines(remote: false, limited: false));
     }
 }
