@@ -74,9 +74,11 @@ public sealed class BatchRunsTests
         Assert.True(Run([], Trees(24, 249)).ProgressLines(remote: false, limited: true));
         Assert.True(Run([], Trees(24, 249)).ProgressLines(remote: true, limited: false));
         // 64 MiB or more, or one big file, may take a while here too.
-        NewTree Sized(long size) => Trees(1, 100)[0] is var tree
-            ? new NewTree(tree.Root, [.. tree.Members.Cast<TransferAction>().Select(t => t with { Source = t.Source with { Size = size } })])
-            : throw new InvalidOperationException();
+        NewTree Sized(long size)
+        {
+            var tree = Trees(1, 100)[0];
+            return new NewTree(tree.Root, [.. tree.Members.Cast<TransferAction>().Select(t => t with { Source = t.Source with { Size = size } })]);
+        }
         Assert.False(Run([], [Sized(600 << 10)]).ProgressLines(remote: false, limited: false)); // 60 MB of files under 1 MiB
         Assert.True(Run([], [Sized(700 << 10)]).ProgressLines(remote: false, limited: false)); // 70 MB
         Assert.True(Run([], [Sized(1 << 20)]).ProgressLines(remote: false, limited: false));
