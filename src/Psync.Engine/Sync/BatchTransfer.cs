@@ -127,6 +127,16 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         public bool ProgressLines(bool remote, bool limited) =>
             Transfers.Concat(Whole).Any(t => t.Source.Size >= ProgressLinesFrom)
             || (Trees.Count > 0 && (remote || limited || Whole.Sum(t => t.Source.Size) >= TreeProgressLinesFrom));
+
+        /// <summary>
+        /// Whether its rsync writes in place (<see cref="Rsync.Arguments"/>): only folders placed
+        /// whole, read after rsync ends, of files under <see cref="ProgressLinesFrom"/>, and no
+        /// rsync arguments of the user's (<paramref name="extra"/>), which may not go with it. A file
+        /// rsync fails midway then stands under its own name, so such a run is committed only when
+        /// rsync ended without an error (<see cref="Staged.Usable"/>).
+        /// </summary>
+        public bool InPlace(IReadOnlyList<string> extra) =>
+            Transfers.Count == 0 && Trees.Count > 0 && extra.Count == 0 && Whole.All(t => t.Source.Size < ProgressLinesFrom);
     }
 
     /// <summary>
@@ -181,7 +191,11 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     }
 
     /// <summary>What one run's rsync staged: the files its early commits put in place, and how rsync ended.</summary>
-    private sealed record Staged(string Batch, List<TransferAction> Transfers, List<NewTree> Trees, OpResult?[] Committed, RsyncResult Rsync, Stopwatch Watch, TimeSpan RsyncTime);
+    private sealed record Staged(string Batch, List<TransferAction> Transfers, List<NewTree> Trees, OpResult?[] Committed, RsyncResult Rsync, Stopwatch Watch, TimeSpan RsyncTime, bool InPlace)
+    {
+        /// <summary>Whether what rsync staged may be committed: a run in place only when rsync reported no error at all.</summary>
+        public bool Usable => InPlace ? Rsync.ExitCode == 0 : Rsync.Usable;
+    }
 
     /// <summary>rsync stages the run in a folder of its own on the target; its files are committed as they arrive (trees after).</summary>
     private async Task<Staged> StageAsync(Side target, Run run, IProgress<int> progress, CancellationToken ct)
@@ -203,7 +217,8 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
             ctx.Journal.Progress.Staged(batch, wholeFiles * percent / 100, wholeBytes * percent / 100);
         });
         var lines = run.ProgressLines(remote: ctx.Options.RemoteHost is not null, Limited);
-        var transfer = Rsync.TransferAsync(from, ctx.Endpoint(target), batch, paths, extra, lines ? report : null, ct, run.Basis);
+        var inPlace = run.InPlace(ctx.Options.RsyncExtra);
+        var transfer = Rsync.TransferAsync(from, ctx.Endpoint(target), batch, paths, extra, lines ? report : null, ct, run.Basis, inPlace);
         var committed = new OpResult?[transfers.Count];
         await CommitWhileStagingAsync(target, stage, transfers, committed, transfer, lines ? null : done => progress.Report(done * 100 / run.Size), ct).ConfigureAwait(false);
         RsyncResult rsync;
@@ -215,7 +230,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         {
             rsync = new RsyncResult(-1, 0, 0, e.Message);
         }
-        return new Staged(batch, transfers, trees, committed, rsync, watch, watch.Elapsed);
+        return new Staged(batch, transfers, trees, committed, rsync, watch, watch.Elapsed, inPlace);
     }
 
     /// <summary>
@@ -224,14 +239,20 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     /// </summary>
     private async Task CommitAsync(Side target, Staged staged, CancellationToken ct)
     {
-        var (batch, transfers, trees, committed, rsync, watch, rsyncTime) = staged;
+        var (batch, transfers, trees, committed, rsync, watch, rsyncTime, _) = staged;
         var stage = Rsync.StagePath(batch);
         var commitTime = Stopwatch.StartNew();
         var rest = Enumerable.Range(0, transfers.Count).Where(i => committed[i] is null).ToList();
-        if (!rsync.Usable)
+        if (!staged.Usable)
         {
             ctx.Journal.Progress.Staged(batch, 0, 0);
             var failed = rest.Select(i => transfers[i].Work).Concat(trees.SelectMany(t => t.Entries).Select(e => e.Work)).ToList();
+            if (rsync.Usable)
+            {
+                // A run in place that rsync ended with a file it could not send (gone, unreadable):
+                // its entries are read again on the source, so their retry plans from what is there now.
+                await results.RefreshSourcesAsync(target, [.. failed.Select(w => w.Path)], ct).ConfigureAwait(false);
+            }
             foreach (var work in failed)
             {
                 results.Retry(work, target, $"rsync failed (exit {rsync.ExitCode})", watch.Elapsed);

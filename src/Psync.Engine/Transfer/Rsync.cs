@@ -43,8 +43,9 @@ public static partial class Rsync
     /// </param>
     /// <param name="ct">Kills rsync.</param>
     /// <param name="basis">Whether the target may hold older versions to take as delta basis; false when every path is new there.</param>
+    /// <param name="inPlace">Whether rsync writes each file under its own name (<see cref="Arguments"/>).</param>
     public static async Task<RsyncResult> TransferAsync(
-        RsyncEndpoint source, RsyncEndpoint target, string batch, IReadOnlyList<string> paths, IReadOnlyList<string> extra, IProgress<int>? progress, CancellationToken ct, bool basis = true)
+        RsyncEndpoint source, RsyncEndpoint target, string batch, IReadOnlyList<string> paths, IReadOnlyList<string> extra, IProgress<int>? progress, CancellationToken ct, bool basis = true, bool inPlace = false)
     {
         var psi = new ProcessStartInfo("rsync")
         {
@@ -53,7 +54,7 @@ public static partial class Rsync
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in Arguments(source, target, batch, extra, basis, progress is not null))
+        foreach (var arg in Arguments(source, target, batch, extra, basis, progress is not null, inPlace))
         {
             psi.ArgumentList.Add(arg);
         }
@@ -113,7 +114,13 @@ public static partial class Rsync
     /// <param name="extra">psync -x and the pair's own arguments, last.</param>
     /// <param name="basis">Whether the live tree is the delta basis; a batch of files new on the target has none to look for.</param>
     /// <param name="progress">Whether rsync prints its progress (a line per file).</param>
-    public static IReadOnlyList<string> Arguments(RsyncEndpoint source, RsyncEndpoint target, string batch, IReadOnlyList<string> extra, bool basis = true, bool progress = true)
+    /// <param name="inPlace">
+    /// Whether rsync writes each file under its own name in the stage folder, not under a
+    /// temporary name renamed once the file is whole: one rename fewer a file, for a run whose
+    /// stage nobody reads before rsync ends, and whose files are small. Such a run leaves out
+    /// --sparse, which rsync before 3.1.3 refuses beside --inplace.
+    /// </param>
+    public static IReadOnlyList<string> Arguments(RsyncEndpoint source, RsyncEndpoint target, string batch, IReadOnlyList<string> extra, bool basis = true, bool progress = true, bool inPlace = false)
     {
         var args = new List<string>
         {
@@ -122,8 +129,8 @@ public static partial class Rsync
             "--numeric-ids",
             // Names of one file within a batch stay one file (a name outside the batch cannot be linked to).
             "-H",
-            // Runs of zeros are holes on the target too, as on the source.
-            "--sparse",
+            // Runs of zeros are holes on the target too, as on the source (a run in place has small files only).
+            inPlace ? "--inplace" : "--sparse",
             "--files-from=-",
             "--from0",
             "--stats",

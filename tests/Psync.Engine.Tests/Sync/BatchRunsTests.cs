@@ -1,10 +1,11 @@
 using Psync.Engine.Planning;
 using Psync.Engine.Sync;
+using Psync.Engine.Transfer;
 using Psync.Protocol;
 
 namespace Psync.Engine.Tests.Sync;
 
-/// <summary>How a batch is cut into rsync runs (<see cref="BatchTransfer.Runs"/>): sizes only, no agents.</summary>
+/// <summary>How a batch is cut into rsync runs (<see cref="BatchTransfer.Runs"/>) and how each asks rsync to run: no agents.</summary>
 public sealed class BatchRunsTests
 {
     private static readonly FileState SmallFile = new(EntryKind.File, 100, 1_000, 0x1A4, 1, 1, null);
@@ -82,5 +83,36 @@ public sealed class BatchRunsTests
         Assert.False(Run([], [Sized(600 << 10)]).ProgressLines(remote: false, limited: false)); // 60 MB of files under 1 MiB
         Assert.True(Run([], [Sized(700 << 10)]).ProgressLines(remote: false, limited: false)); // 70 MB
         Assert.True(Run([], [Sized(1 << 20)]).ProgressLines(remote: false, limited: false));
+    }
+
+    [Fact]
+    public void InPlace_OnlyForFoldersPlacedWholeOfSmallFiles_WithoutTheUsersRsyncArguments()
+    {
+        BatchTransfer.Run Run(List<TransferAction> files, List<NewTree> trees) => new(files, trees, Basis: false);
+        var big = Trees(1, 3)[0];
+        big = new NewTree(big.Root, [.. big.Members.Cast<TransferAction>().Select((t, i) => i == 0 ? t with { Source = t.Source with { Size = 1 << 20 } } : t)]);
+
+        Assert.True(Run([], Trees(3, 100)).InPlace([]));
+        // Files alone are committed while rsync runs: each must appear whole.
+        Assert.False(Run(Files(100), []).InPlace([]));
+        Assert.False(Run(Files(1), Trees(3, 100)).InPlace([]));
+        // A big file keeps its holes (--sparse, which old rsync refuses beside --inplace).
+        Assert.False(Run([], [big]).InPlace([]));
+        // The user's arguments may not go with it (--delay-updates, --partial-dir, --sparse).
+        Assert.False(Run([], Trees(3, 100)).InPlace(["--delay-updates"]));
+    }
+
+    [Fact]
+    public void RsyncArguments_InPlace_WriteUnderTheFilesOwnNames_WithoutSparse()
+    {
+        var (source, target) = (new RsyncEndpoint("/src"), new RsyncEndpoint("/dst"));
+
+        var inPlace = Rsync.Arguments(source, target, "b1", [], basis: false, progress: false, inPlace: true);
+        var staged = Rsync.Arguments(source, target, "b1", [], basis: false, progress: false);
+
+        Assert.Contains("--inplace", inPlace);
+        Assert.DoesNotContain("--sparse", inPlace);
+        Assert.Contains("--sparse", staged);
+        Assert.DoesNotContain("--inplace", staged);
     }
 }

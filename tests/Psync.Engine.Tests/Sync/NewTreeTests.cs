@@ -44,6 +44,39 @@ public sealed class NewTreeTests
     }
 
     [Fact]
+    public async Task FolderStagedInPlace_WhoseRsyncReportsAnError_IsPlacedOnlyByARunWithoutOne()
+    {
+        await using var pair = PairHarness.Create();
+        await pair.StopAsync();
+        Directory.CreateDirectory(pair.L("docs"));
+        foreach (var name in new[] { "a.txt", "b.txt", "c.txt" })
+        {
+            await File.WriteAllTextAsync(pair.L($"docs/{name}"), name);
+        }
+        // A link's operation goes to the right just before the transfers: b.txt goes away after the plan.
+        File.CreateSymbolicLink(pair.L("link"), "docs");
+        var removed = 0;
+        pair.AgentStarter = (side, root) => side == Side.Left ? LocalAgent.Start(LocalAgent.Locate(), root) : TappedAgent.Start(root, message =>
+        {
+            if (message is OpRequest { Op: SymlinkOp } && Interlocked.Exchange(ref removed, 1) == 0)
+            {
+                File.Delete(pair.L("docs/b.txt"));
+            }
+            return Task.CompletedTask;
+        });
+        await pair.RestartAsync();
+        await pair.WaitConvergedAsync();
+
+        Assert.Equal(1, removed);
+        // rsync wrote the folder in place and said b.txt was gone (exit 23): none of it was placed from that run.
+        Assert.Contains(pair.Pair.History, e => e.Kind == EventKind.Error && e.Detail.StartsWith("rsync of 4 file(s) failed (exit 23)", StringComparison.Ordinal));
+        Assert.DoesNotContain(pair.Pair.History, e => e.Kind == EventKind.Batch && e.Detail.StartsWith("2 of 3 file(s)", StringComparison.Ordinal));
+        Assert.Contains(pair.Pair.History, e => e.Kind == EventKind.Batch && e.Detail.StartsWith("2 of 2 file(s) (1 new folder(s) placed whole)", StringComparison.Ordinal));
+        Assert.Equal(["a.txt", "c.txt"], Directory.GetFiles(pair.R("docs")).Select(File.ReadAllText).Order(StringComparer.Ordinal));
+        Assert.Empty(Directory.GetFileSystemEntries(pair.R(".psync/stage")));
+    }
+
+    [Fact]
     public async Task FileWrittenIntoAPlacedFolderBeforeItIsReadBack_BecomesAConflict_BothVersionsKept()
     {
         await using var pair = PairHarness.Create();
