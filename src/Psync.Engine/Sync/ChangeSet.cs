@@ -237,9 +237,38 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
         {
             _paths.Remove(work.Path);
         }
-        paths.Sort((a, b) => PathOrder.Instance.Compare(a.Path, b.Path));
+        InPathOrder(paths);
         PruneOps(now);
         return (moves, paths);
+    }
+
+    /// <summary>
+    /// Sorts <paramref name="paths"/> in path order. A reconcile's page arrives in that order, and
+    /// the dictionary gives it back so, or reversed once the slots of the page before are reused:
+    /// one pass tells, where a sort of 20,000 paths took 10–30 ms between two pages.
+    /// </summary>
+    private static void InPathOrder(List<PathWork> paths)
+    {
+        static bool Sorted(List<PathWork> list)
+        {
+            for (var i = 1; i < list.Count; i++)
+            {
+                if (PathOrder.CompareSpans(list[i - 1].Path, list[i].Path) > 0)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (Sorted(paths))
+        {
+            return;
+        }
+        paths.Reverse();
+        if (!Sorted(paths))
+        {
+            paths.Sort((a, b) => PathOrder.Instance.Compare(a.Path, b.Path));
+        }
     }
 
     /// <summary>How long until something held becomes due; null when nothing waits.</summary>

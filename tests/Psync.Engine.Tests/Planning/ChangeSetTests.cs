@@ -25,6 +25,23 @@ public sealed class ChangeSetTests
         Assert.True(_changes.IsEmpty);
     }
 
+    [Fact]
+    public void TakeReady_ComesInPathOrder_HoweverThePathsWereReported()
+    {
+        string[] ordered = ["a", "a/b", "a/b/c", "a/b!", "a!", "b", "b/a"];
+        foreach (var order in new[] { ordered, ordered.Reverse().ToArray(), ["b", "a/b!", "a", "b/a", "a/b/c", "a!", "a/b"] })
+        {
+            foreach (var path in order)
+            {
+                _changes.Report(Side.Left, path, File1, 1);
+            }
+
+            var (_, paths) = _changes.TakeReady();
+
+            Assert.Equal(ordered, paths.Select(p => p.Path));
+        }
+    }
+
     [Theory]
     [InlineData("d/e", false)] // at or before the mark: the page being synced
     [InlineData("d", false)]
