@@ -133,10 +133,13 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         /// whole, read after rsync ends, of files under <see cref="ProgressLinesFrom"/>, and no
         /// rsync arguments of the user's (<paramref name="extra"/>), which may not go with it. A file
         /// rsync fails midway then stands under its own name, so such a run is committed only when
-        /// rsync ended without an error (<see cref="Staged.Usable"/>).
+        /// rsync ended without an error (<see cref="Staged.Usable"/>). Entries that failed before
+        /// go the usual way, which commits what did arrive: a folder where files come and go
+        /// while it is read (rsync's "vanished") is placed at its second attempt, not never.
         /// </summary>
         public bool InPlace(IReadOnlyList<string> extra) =>
-            Transfers.Count == 0 && Trees.Count > 0 && extra.Count == 0 && Whole.All(t => t.Source.Size < ProgressLinesFrom);
+            Transfers.Count == 0 && Trees.Count > 0 && extra.Count == 0
+            && Trees.All(t => t.Entries.All(e => e.Work.Attempts == 0)) && Whole.All(t => t.Source.Size < ProgressLinesFrom);
     }
 
     /// <summary>

@@ -100,6 +100,10 @@ public sealed class BatchRunsTests
         Assert.False(Run([], [big]).InPlace([]));
         // The user's arguments may not go with it (--delay-updates, --partial-dir, --sparse).
         Assert.False(Run([], Trees(3, 100)).InPlace(["--delay-updates"]));
+        // A folder whose run failed before is staged the usual way, which commits what arrived.
+        var retried = Trees(3, 100);
+        retried[1].Members[7].Work.Attempts = 1;
+        Assert.False(Run([], retried).InPlace([]));
     }
 
     [Fact]
