@@ -58,7 +58,7 @@ internal static class BigTreeBench
         {
             rsyncInitial.Add(Tools.Seconds("rsync", "-a", left + "/", Path.Combine(dir, $"rsync-{r}") + "/"));
             rsyncDry.Add(Tools.Seconds("rsync", "-an", left + "/", Right(0) + "/") + Tools.Seconds("rsync", "-an", Right(0) + "/", left + "/"));
-            floor.Add(Tools.RsyncAsPsync(left, Path.Combine(dir, $"rsync-psync-{r}")));
+            floor.Add(Tools.RsyncAsPsync(left, Path.Combine(dir, $"rsync-psync-{r}"), inPlace: true));
             Console.Error.WriteLine($"big tree: rsync -a {rsyncInitial[^1]:F2} s, rsync -an both ways {rsyncDry[^1]:F2} s, rsync as Psync runs it {floor[^1]:F2} s");
         }
         return new BigTreeResult(files, dirs, scratch.Kind, Stats.Of(initial), Stats.Of(rsyncInitial), Stats.Of(restart), Stats.Of(rsyncDry), Stats.Of(floor), enginePeak, agentPeak);

@@ -41,7 +41,7 @@ internal static class Report
             md.AppendLine("| | runs | median s | spread s |").AppendLine("|---|---|---|---|");
             SecondsRow(md, "psync -s, initial sync into an empty folder (new index)", t.Initial);
             SecondsRow(md, "rsync -a into an empty folder (reference)", t.RsyncInitial);
-            SecondsRow(md, "rsync alone as Psync runs it: every name on stdin, pulled through psync-agent, into a stage folder (the floor)", t.RsyncAsPsync);
+            SecondsRow(md, "rsync alone as Psync runs it: every name on stdin, pulled through psync-agent, into a stage folder, written in place (the floor)", t.RsyncAsPsync);
             SecondsRow(md, "psync -s, no-change restart on the same index (reconcile only)", t.Restart);
             SecondsRow(md, "rsync -an left → right plus right → left (reference)", t.RsyncDryBoth);
             md.AppendLine();

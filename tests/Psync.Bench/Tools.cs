@@ -29,14 +29,15 @@ internal static class Tools
     /// rsync alone as a local pair's batch of new files runs it: the names of <paramref name="root"/>'s
     /// whole tree on its stdin, pulled through psync-agent, into a stage folder below the new root
     /// <paramref name="target"/>; no engine, no commits. The floor under Psync's ratio to one <c>rsync -a</c>.
+    /// <paramref name="inPlace"/>: written in place, as a run of new folders of small files is.
     /// </summary>
-    public static double RsyncAsPsync(string root, string target)
+    public static double RsyncAsPsync(string root, string target, bool inPlace = false)
     {
         var paths = Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(root, p)).Order(StringComparer.Ordinal).ToList();
         var source = new Psync.Engine.Transfer.RsyncEndpoint(root) { Shell = Psync.Engine.Agents.LocalAgent.Locate() };
         Directory.CreateDirectory(Path.Combine(target, ".psync", "stage"));
         var watch = Stopwatch.StartNew();
-        var result = Psync.Engine.Transfer.Rsync.TransferAsync(source, new(target), "reference", paths, [], null, CancellationToken.None, basis: false).GetAwaiter().GetResult();
+        var result = Psync.Engine.Transfer.Rsync.TransferAsync(source, new(target), "reference", paths, [], null, CancellationToken.None, basis: false, inPlace).GetAwaiter().GetResult();
         var seconds = watch.Elapsed.TotalSeconds;
         if (result.ExitCode != 0)
         {

@@ -250,7 +250,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         {
             ctx.Journal.Progress.Staged(batch, 0, 0);
             var failed = rest.Select(i => transfers[i].Work).Concat(trees.SelectMany(t => t.Entries).Select(e => e.Work)).ToList();
-            if (rsync.Usable)
+            if (staged.InPlace && rsync.Usable)
             {
                 // A run in place that rsync ended with a file it could not send (gone, unreadable):
                 // its entries are read again on the source, so their retry plans from what is there now.
