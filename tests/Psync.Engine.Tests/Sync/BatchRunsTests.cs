@@ -22,6 +22,13 @@ public sealed class BatchRunsTests
 
     private static int[] Sizes(IEnumerable<BatchTransfer.Run> runs) => [.. runs.Select(r => r.Size)];
 
+    /// <summary>A run of new files and folders (no delta basis).</summary>
+    private static BatchTransfer.Run Run(List<TransferAction> files, List<NewTree> trees) => new(files, trees, Basis: false);
+
+    /// <summary><paramref name="tree"/> with its file number i of <c>size(i)</c> bytes.</summary>
+    private static NewTree Resized(NewTree tree, Func<int, long> size) =>
+        new(tree.Root, [.. tree.Members.Cast<TransferAction>().Select((t, i) => t with { Source = t.Source with { Size = size(i) } })]);
+
     [Fact]
     public void PageOfNewFolders_TwoWaves_TheSecondAThirdOfTheFirst_NoFolderCut()
     {
@@ -64,8 +71,6 @@ public sealed class BatchRunsTests
     [Fact]
     public void ProgressLines_OnlyWhereARunMayLast()
     {
-        BatchTransfer.Run Run(List<TransferAction> files, List<NewTree> trees) => new(files, trees, Basis: false);
-
         // Small files: their early commits are their progress; a file of 1 MiB or more shows its own.
         Assert.False(Run(Files(5_000), []).ProgressLines(remote: true, limited: true));
         Assert.True(Run([.. Files(10), .. Files(1, size: 1 << 20)], []).ProgressLines(remote: false, limited: false));
@@ -75,11 +80,7 @@ public sealed class BatchRunsTests
         Assert.True(Run([], Trees(24, 249)).ProgressLines(remote: false, limited: true));
         Assert.True(Run([], Trees(24, 249)).ProgressLines(remote: true, limited: false));
         // 64 MiB or more, or one big file, may take a while here too.
-        NewTree Sized(long size)
-        {
-            var tree = Trees(1, 100)[0];
-            return new NewTree(tree.Root, [.. tree.Members.Cast<TransferAction>().Select(t => t with { Source = t.Source with { Size = size } })]);
-        }
+        NewTree Sized(long size) => Resized(Trees(1, 100)[0], _ => size);
         Assert.False(Run([], [Sized(600 << 10)]).ProgressLines(remote: false, limited: false)); // 60 MB of files under 1 MiB
         Assert.True(Run([], [Sized(700 << 10)]).ProgressLines(remote: false, limited: false)); // 70 MB
         Assert.True(Run([], [Sized(1 << 20)]).ProgressLines(remote: false, limited: false));
@@ -88,9 +89,7 @@ public sealed class BatchRunsTests
     [Fact]
     public void InPlace_OnlyForFoldersPlacedWholeOfSmallFiles_WithoutTheUsersRsyncArguments()
     {
-        BatchTransfer.Run Run(List<TransferAction> files, List<NewTree> trees) => new(files, trees, Basis: false);
-        var big = Trees(1, 3)[0];
-        big = new NewTree(big.Root, [.. big.Members.Cast<TransferAction>().Select((t, i) => i == 0 ? t with { Source = t.Source with { Size = 1 << 20 } } : t)]);
+        var big = Resized(Trees(1, 3)[0], i => i == 0 ? 1 << 20 : SmallFile.Size);
 
         Assert.True(Run([], Trees(3, 100)).InPlace([]));
         // Files alone are committed while rsync runs: each must appear whole.
