@@ -18,6 +18,8 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, boo
     private readonly FrameOutput _output = new(outputStream);
     private readonly Sequence _seq = new();
     private PathFilter _filter = PathFilter.None;
+    private long _sentHorizon = 1;
+    private long _sentHorizonAt;
 
     public static string Version { get; } =
         typeof(AgentHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
@@ -87,6 +89,7 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, boo
                 }
                 if (!requests.Buffered)
                 {
+                    QueueHorizon();
                     _output.Flush(); // before the read waits for more
                 }
             }
@@ -102,6 +105,23 @@ internal sealed class AgentHost(string root, string cinotify, bool readOnly, boo
             cts.Cancel();
             rsync?.Dispose();
             fs?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Tells the engine how far every numbered state has been sent, with the answers: it forgets
+    /// its own operations numbered below that. At most every 100 ms or 4,096 numbers, so that a
+    /// burst's answers do not each carry one.
+    /// </summary>
+    private void QueueHorizon()
+    {
+        var horizon = _seq.Horizon;
+        var now = Environment.TickCount64;
+        if (horizon > _sentHorizon && (horizon - _sentHorizon >= 4096 || now - _sentHorizonAt >= 100))
+        {
+            _output.Queue(new Horizon(horizon));
+            _sentHorizon = horizon;
+            _sentHorizonAt = now;
         }
     }
 

@@ -22,6 +22,7 @@ internal sealed class Scanner(RootFs fs, PathFilter filter, FrameOutput output, 
     public void Run()
     {
         string? error = null;
+        using var sending = seq.Hold(); // entries are numbered as read and sent in batches
         var startSeq = seq.Next();
         try
         {

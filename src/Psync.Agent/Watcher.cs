@@ -238,6 +238,7 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameOutput ou
         }
         var changes = new List<Change>(_pending.Count);
         List<string>? failed = null;
+        using var sending = seq.Hold(); // numbered here, sent below
         foreach (var (kind, path, from) in _pending)
         {
             try

@@ -487,6 +487,12 @@ public sealed class SyncPair : IAsyncDisposable
                 await StartWatchAsync(left, Side.Left, generation, pumps, stop.Token).ConfigureAwait(false);
                 await StartWatchAsync(right, Side.Right, generation, pumps, stop.Token).ConfigureAwait(false);
             }
+            else
+            {
+                // No changes come, but the agents' horizons and logs still go through the inbox.
+                pumps.Add(PumpAsync(left, Side.Left, generation, null, stop.Token));
+                pumps.Add(PumpAsync(right, Side.Right, generation, null, stop.Token));
+            }
             _held = [];
             if (remote is not null)
             {
@@ -571,7 +577,7 @@ public sealed class SyncPair : IAsyncDisposable
         await ready.Task.WaitAsync(HelloTimeout, ct).ConfigureAwait(false);
     }
 
-    private async Task PumpAsync(AgentConnection agent, Side side, int generation, TaskCompletionSource ready, CancellationToken ct)
+    private async Task PumpAsync(AgentConnection agent, Side side, int generation, TaskCompletionSource? ready, CancellationToken ct)
     {
         Exception? error = null;
         try
@@ -580,7 +586,7 @@ public sealed class SyncPair : IAsyncDisposable
             {
                 if (message is WatchReady)
                 {
-                    ready.TrySetResult();
+                    ready?.TrySetResult();
                 }
                 await _inbox.Writer.WriteAsync(new AgentMessage(generation, side, message), ct).ConfigureAwait(false);
             }
@@ -593,7 +599,7 @@ public sealed class SyncPair : IAsyncDisposable
         {
             error = e;
         }
-        ready.TrySetException(new AgentException($"the {side.Name()} agent went away before its watch was ready", error));
+        ready?.TrySetException(new AgentException($"the {side.Name()} agent went away before its watch was ready", error));
         _inbox.Writer.TryWrite(new AgentGone(generation, side, error));
     }
 

@@ -8,8 +8,8 @@ public abstract record Message
 {
     /// <summary>Bumped on every incompatible change; the hello carries it.</summary>
     /// <remarks>2: <see cref="ListTrash"/>, <see cref="TrashEntries"/> and <see cref="RestoreOp"/>. 3: paged scans
-    /// (<see cref="Scan"/>'s After and Limit). 4: <see cref="OpResult.Reason"/>. 5: owners and the xattr digest in <see cref="FileState"/> and <see cref="SetAttrOp"/>, <see cref="SyncOp"/>, <see cref="GetXattrsOp"/>, <see cref="Configure.Xattrs"/>. 6: <see cref="ReadHeadOp"/>. 7: Hello.RsyncSocket.</remarks>
-    public const int ProtocolVersion = 7;
+    /// (<see cref="Scan"/>'s After and Limit). 4: <see cref="OpResult.Reason"/>. 5: owners and the xattr digest in <see cref="FileState"/> and <see cref="SetAttrOp"/>, <see cref="SyncOp"/>, <see cref="GetXattrsOp"/>, <see cref="Configure.Xattrs"/>. 6: <see cref="ReadHeadOp"/>. 7: Hello.RsyncSocket. 8: <see cref="Horizon"/>.</remarks>
+    public const int ProtocolVersion = 8;
 
     public abstract MessageType Type { get; }
 
@@ -30,6 +30,7 @@ public abstract record Message
             MessageType.Log => new Log((LogLevel)r.U8(), r.Str()),
             MessageType.RootGone => new RootGone(r.Str()),
             MessageType.TrashEntries => TrashEntries.Read(ref r),
+            MessageType.Horizon => new Horizon(r.I64()),
             MessageType.Configure => new Configure(r.Strs(), r.Strs(), (XattrScope)r.U8()),
             MessageType.Watch => new Watch(),
             MessageType.Scan => new Scan(r.I32(), r.Str(), r.Str(), r.I32()),
@@ -54,6 +55,7 @@ public enum MessageType : byte
     RootGone = 8,
     WatchReady = 9,
     TrashEntries = 10,
+    Horizon = 11,
 
     // engine → agent
     Configure = 20,
@@ -229,6 +231,17 @@ public sealed record WatchReady(long Watches) : Message
     public override MessageType Type => MessageType.WatchReady;
 
     public override void Write(WireWriter w) => w.I64(Watches);
+}
+
+/// <summary>
+/// Every state the agent numbered below <see cref="Seq"/> has been sent (changes, scan entries,
+/// operation results): a report numbered lower cannot come after this message.
+/// </summary>
+public sealed record Horizon(long Seq) : Message
+{
+    public override MessageType Type => MessageType.Horizon;
+
+    public override void Write(WireWriter w) => w.I64(Seq);
 }
 
 public enum OpStatus : byte

@@ -51,17 +51,18 @@ internal sealed record MoveHint(Side Side, string From, string To, FileState Sta
 /// </summary>
 internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
 {
-    // How long our own operations are remembered, against reports read before they finished. Such
-    // a report is in the inbox within milliseconds, and the inbox is always handled before a plan
-    // (and so before pruning). Not much longer: a big initial sync writes a million paths in minutes.
-    private static readonly TimeSpan OpMemory = TimeSpan.FromSeconds(30);
-
     /// <summary>Held changes wait for a quiet moment, but never longer than this many holds.</summary>
     private const int MaxHolds = 10;
 
     private readonly Dictionary<string, PathWork> _paths = new(StringComparer.Ordinal);
     private readonly List<MoveHint> _moves = [];
-    private readonly Dictionary<string, (long Seq, long At)>[] _opSeq = [new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
+    // Our own operations, per side: the newest number of each path, and the paths in the order noted.
+    // Remembered against reports read before they finished, until every report numbered below
+    // them has been handled (see Settle and Pending).
+    private readonly Dictionary<string, long>[] _opSeq = [new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
+    private readonly Queue<(long Seq, string Path)>[] _opOrder = [new(), new()];
+    private readonly long[] _settled = [0, 0];
+    private readonly long[] _pending = [long.MaxValue, long.MaxValue];
     private long _lastHeldReport;
 
     private string? _mark;
@@ -98,7 +99,7 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
         {
             _reportedAfterMark = true;
         }
-        if (_opSeq[(int)side].TryGetValue(path, out var op) && seq < op.Seq)
+        if (_opSeq[(int)side].TryGetValue(path, out var op) && seq < op)
         {
             return; // read before our own operation on it finished: superseded
         }
@@ -182,11 +183,11 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
     /// <summary>Our own operation on <paramref name="path"/> finished at <paramref name="seq"/>: older reports of it are echoes or stale.</summary>
     public void NoteOwnWrite(Side side, string path, long seq)
     {
-        var now = clock.GetTimestamp();
         var seen = _opSeq[(int)side];
-        if (!seen.TryGetValue(path, out var op) || op.Seq < seq)
+        if (!seen.TryGetValue(path, out var op) || op < seq)
         {
-            seen[path] = (seq, now);
+            seen[path] = seq;
+            _opOrder[(int)side].Enqueue((seq, path));
         }
         if (_paths.TryGetValue(path, out var work) && work.Get(side) is { } o && o.Seq < seq)
         {
@@ -197,6 +198,18 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
             }
         }
     }
+
+    /// <summary>The agent on <paramref name="side"/> has sent every report numbered below <paramref name="horizon"/>, and those in the inbox before it have been handled.</summary>
+    public void Settle(Side side, long horizon) => _settled[(int)side] = Math.Max(_settled[(int)side], horizon);
+
+    /// <summary>The last horizon <see cref="Settle"/>d for <paramref name="side"/>: anything the agent numbers after a request sent now is at or above it.</summary>
+    public long Horizon(Side side) => _settled[(int)side];
+
+    /// <summary>
+    /// Reports numbered from <paramref name="seq"/> on <paramref name="side"/> are still to come
+    /// from elsewhere than the inbox (a reconcile's scans and held pages); long.MaxValue: none.
+    /// </summary>
+    public void Pending(Side side, long seq) => _pending[(int)side] = seq;
 
     /// <summary>
     /// Takes what is due: every path not held at once; held ones (deletes, renames) all together
@@ -238,7 +251,7 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
             _paths.Remove(work.Path);
         }
         InPathOrder(paths);
-        PruneOps(now);
+        PruneOps();
         return (moves, paths);
     }
 
@@ -337,18 +350,20 @@ internal sealed class ChangeSet(TimeProvider clock, TimeSpan hold)
         return work;
     }
 
-    private void PruneOps(long now)
+    /// <summary>Forgets our operations that no report still to come can predate.</summary>
+    private void PruneOps()
     {
-        var limit = (long)(OpMemory.TotalSeconds * clock.TimestampFrequency);
-        foreach (var seen in _opSeq)
+        for (var side = 0; side < 2; side++)
         {
-            if (seen.Count < 1024)
+            var below = Math.Min(_settled[side], _pending[side]);
+            var order = _opOrder[side];
+            while (order.TryPeek(out var op) && op.Seq <= below)
             {
-                continue;
-            }
-            foreach (var key in seen.Where(kv => now - kv.Value.At > limit).Select(kv => kv.Key).ToList())
-            {
-                seen.Remove(key);
+                order.Dequeue();
+                if (_opSeq[side].TryGetValue(op.Path, out var seq) && seq == op.Seq)
+                {
+                    _opSeq[side].Remove(op.Path);
+                }
             }
         }
     }

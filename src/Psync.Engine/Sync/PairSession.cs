@@ -463,6 +463,9 @@ internal sealed class PairSession(PairContext ctx, ChannelReader<InboxItem> inbo
                     }
                 }
                 break;
+            case AgentMessage { Message: Horizon horizon } m:
+                ctx.Changes.Settle(m.Side, horizon.Seq);
+                break;
             case AgentMessage { Message: RescanNeeded rescan } m:
                 ctx.Reconcile.RequestWhole($"the {m.Side.Name()} agent: {rescan.Reason}");
                 ctx.Journal.Record(EventKind.Rescan, m.Side, "", rescan.Reason);

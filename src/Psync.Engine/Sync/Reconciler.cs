@@ -43,6 +43,7 @@ internal sealed class Reconciler(PairContext ctx)
         long indexed = 0, changed = 0;
         var unreadable = new[] { new List<string>(), new List<string>() };
         var held = new List<Report>();
+        long[] heldFrom = [long.MaxValue, long.MaxValue];
         var gone = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
         var after = "";
         Scanned? ahead = null;
@@ -79,6 +80,10 @@ internal sealed class Reconciler(PairContext ctx)
             if (page.Gone.Count > 0 || page.Next is null)
             {
                 held.AddRange(reports);
+                foreach (var report in reports)
+                {
+                    heldFrom[(int)report.Side] = Math.Min(heldFrom[(int)report.Side], report.Seq);
+                }
                 foreach (var (path, entry) in page.Gone)
                 {
                     gone[path] = entry;
@@ -95,6 +100,12 @@ internal sealed class Reconciler(PairContext ctx)
                 // page's, which is all a drain writes, unless something is reported there meanwhile
                 // (a live event, a conflict's copy): then it is scanned again. A scan read for
                 // nothing is still read to its end (one page), so no request outlives the reconcile.
+                // What the drain writes is remembered until the held reports and the next page's
+                // entries are in: those are numbered from where the agents' horizons stand now.
+                foreach (var side in new[] { Side.Left, Side.Right })
+                {
+                    ctx.Changes.Pending(side, Math.Min(heldFrom[(int)side], ctx.Changes.Horizon(side)));
+                }
                 var reading = ScanAhead(subtree, page.Next!, limit, ct);
                 ctx.Changes.MarkAfter(page.Next!);
                 bool synced, stale;
@@ -110,6 +121,8 @@ internal sealed class Reconciler(PairContext ctx)
                 finally
                 {
                     stale = ctx.Changes.EndMark();
+                    ctx.Changes.Pending(Side.Left, long.MaxValue);
+                    ctx.Changes.Pending(Side.Right, long.MaxValue);
                 }
                 if (synced && !stale)
                 {

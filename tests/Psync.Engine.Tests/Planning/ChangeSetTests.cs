@@ -167,6 +167,45 @@ public sealed class ChangeSetTests
     }
 
     [Fact]
+    public void OwnWrite_IsRememberedHoweverLong_UntilTheAgentsHorizonPassesIt()
+    {
+        _changes.NoteOwnWrite(Side.Right, "a", 10);
+        _changes.Settle(Side.Right, 9); // reports numbered up to 8 are in: one numbered 9 may still come
+        _clock.Advance(TimeSpan.FromHours(1));
+        _changes.TakeReady();
+
+        _changes.Report(Side.Right, "a", File1, 9); // read before our write, delivered an hour later
+
+        Assert.Empty(_changes.TakeReady().Paths);
+        _changes.Settle(Side.Right, 10);
+        _changes.TakeReady();
+        _changes.Report(Side.Right, "a", File1, 9); // cannot come after that horizon; would now count
+        Assert.Single(_changes.TakeReady().Paths);
+    }
+
+    [Fact]
+    public void OwnWrite_IsRememberedPastTheHorizon_WhileReportsBelowItArePending()
+    {
+        _changes.NoteOwnWrite(Side.Right, "a", 10);
+        _changes.NoteOwnWrite(Side.Left, "a", 10);
+        _changes.Pending(Side.Right, 5); // a reconcile holds a page of the right read from 5 on
+        _changes.Settle(Side.Right, 20);
+        _changes.Settle(Side.Left, 20);
+        _changes.TakeReady();
+
+        _changes.Report(Side.Right, "a", File1, 7); // the held page comes in
+        _changes.Report(Side.Left, "a", File1, 7); // the left held nothing back: this counts
+
+        var work = Assert.Single(_changes.TakeReady().Paths);
+        Assert.Null(work.Right);
+        Assert.Equal(File1, work.Left!.Value.State);
+        _changes.Pending(Side.Right, long.MaxValue);
+        _changes.TakeReady();
+        _changes.Report(Side.Right, "a", File1, 7);
+        Assert.NotNull(Assert.Single(_changes.TakeReady().Paths).Right);
+    }
+
+    [Fact]
     public void Report_OlderThanWhatIsKnown_DoesNotOverwrite()
     {
         _changes.Report(Side.Left, "a", File2, 7);
