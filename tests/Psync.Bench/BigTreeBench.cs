@@ -37,6 +37,8 @@ internal static class BigTreeBench
         long enginePeak = 0, agentPeak = 0;
         string Right(int r) => Path.Combine(dir, $"right-{r}");
         string Data(int r) => Path.Combine(dir, $"data-{r}");
+        // Each Psync run next to its reference, so that a change in this machine's speed between
+        // two runs weighs on both (run one after the other, a slow phase took either side alone).
         for (var r = 0; r < repeats; r++)
         {
             var run = await PsyncOnceAsync(left, Directory.CreateDirectory(Right(r)).FullName, Data(r));
@@ -47,19 +49,17 @@ internal static class BigTreeBench
             {
                 throw new InvalidOperationException($"big tree: {arrived:N0} of {files:N0} files on the right after psync -s");
             }
+            rsyncInitial.Add(Tools.Seconds("rsync", "-a", left + "/", Path.Combine(dir, $"rsync-{r}") + "/"));
+            floor.Add(Tools.RsyncAsPsync(left, Path.Combine(dir, $"rsync-psync-{r}"), inPlace: true));
+            Console.Error.WriteLine($"big tree: psync -s {initial[^1]:F2} s, rsync -a {rsyncInitial[^1]:F2} s, rsync as Psync runs it {floor[^1]:F2} s");
         }
         for (var r = 0; r < repeats; r++)
         {
             var run = await PsyncOnceAsync(left, Right(repeats - 1), Data(repeats - 1));
             restart.Add(run.Seconds);
             (enginePeak, agentPeak) = (Math.Max(enginePeak, run.EnginePeak), Math.Max(agentPeak, run.AgentPeak));
-        }
-        for (var r = 0; r < repeats; r++)
-        {
-            rsyncInitial.Add(Tools.Seconds("rsync", "-a", left + "/", Path.Combine(dir, $"rsync-{r}") + "/"));
             rsyncDry.Add(Tools.Seconds("rsync", "-an", left + "/", Right(0) + "/") + Tools.Seconds("rsync", "-an", Right(0) + "/", left + "/"));
-            floor.Add(Tools.RsyncAsPsync(left, Path.Combine(dir, $"rsync-psync-{r}"), inPlace: true));
-            Console.Error.WriteLine($"big tree: rsync -a {rsyncInitial[^1]:F2} s, rsync -an both ways {rsyncDry[^1]:F2} s, rsync as Psync runs it {floor[^1]:F2} s");
+            Console.Error.WriteLine($"big tree: psync -s restart {restart[^1]:F2} s, rsync -an both ways {rsyncDry[^1]:F2} s");
         }
         return new BigTreeResult(files, dirs, scratch.Kind, Stats.Of(initial), Stats.Of(rsyncInitial), Stats.Of(restart), Stats.Of(rsyncDry), Stats.Of(floor), enginePeak, agentPeak);
     }

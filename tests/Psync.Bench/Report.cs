@@ -37,7 +37,7 @@ internal static class Report
         foreach (var t in r.BigTrees)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"## Big tree: {t.Files:N0} files of 100 bytes in {t.Dirs:N0} directories").AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"On {t.FileSystem}. Psync is the `psync -s` command (sync once, then exit): the engine in a process of its own, with its two agents ({(BigTreeBench.Program.Contains("/artifacts/psync/", StringComparison.Ordinal) ? "the psync `scripts/build.sh` publishes compiled ahead to `artifacts/psync`" : "the benchmark's own build of psync, JIT-compiled: run `scripts/build.sh` for the one compiled ahead")}). Every run writes into a new folder.").AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"On {t.FileSystem}. Psync is the `psync -s` command (sync once, then exit): the engine in a process of its own, with its two agents ({(BigTreeBench.Program.Contains("/artifacts/psync/", StringComparison.Ordinal) ? "the psync `scripts/build.sh` publishes compiled ahead to `artifacts/psync`" : "the benchmark's own build of psync, JIT-compiled: run `scripts/build.sh` for the one compiled ahead")}). Every run writes into a new folder, and each Psync run is followed by its references (a first sync by `rsync -a` and the floor, a restart by `rsync -an` both ways), so that a change in the machine's speed weighs on both.").AppendLine();
             md.AppendLine("| | runs | median s | spread s |").AppendLine("|---|---|---|---|");
             SecondsRow(md, "psync -s, initial sync into an empty folder (new index)", t.Initial);
             SecondsRow(md, "rsync -a into an empty folder (reference)", t.RsyncInitial);
