@@ -44,7 +44,7 @@ internal sealed record BenchOptions
                            [--skip ssh,peers,bigtree,rename,manypairs,durability]
           --quick   latency 15 runs, burst and rename 2,000 files, big tree 20,000, durable commits 10,000, 2 repeats, 20 pairs for 10 s (< 5 min);
                     the full mode has big trees of 100,000 and 1,000,000 files (about 45 min in all)
-          --tmpfs   every workload on a private tmpfs (as root), so no disk is measured; the big tree is 50,000 files, no durable commits
+          --tmpfs   every workload on a private tmpfs (as root), so no disk is measured; the big tree is 50,000 files, 5 repeats, no durable commits
                     and the report goes to docs/BENCHMARKS-tmpfs.md, charts to docs/benchmarks/tmpfs (unless given)
           --login-shell-ms  what the ssh host's .bashrc sleeps (default 300; 0 writes no .bashrc)
         """;
@@ -57,7 +57,7 @@ internal sealed record BenchOptions
         if (args.Contains("--tmpfs"))
         {
             // Durable commits are measured on a disk: on a tmpfs a sync costs nothing.
-            o = o with { Tmpfs = true, BigTreeFiles = [50_000], Output = "docs/BENCHMARKS-tmpfs.md", Charts = "docs/benchmarks/tmpfs", Skip = new HashSet<string> { "durability" } };
+            o = o with { Tmpfs = true, BigTreeFiles = [50_000], Repeats = 5, Output = "docs/BENCHMARKS-tmpfs.md", Charts = "docs/benchmarks/tmpfs", Skip = new HashSet<string> { "durability" } };
         }
         if (args.Contains("--quick"))
         {
