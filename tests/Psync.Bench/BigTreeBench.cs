@@ -70,20 +70,7 @@ internal static class BigTreeBench
     /// The psync that is measured: the one scripts/build.sh publishes compiled ahead
     /// (artifacts/psync, found above the benchmark in the checkout), else the benchmark's own build.
     /// </summary>
-    public static string Program { get; } = Published() ?? Path.Combine(AppContext.BaseDirectory, "psync.dll");
-
-    private static string? Published()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var dll = Path.Combine(dir.FullName, "artifacts", "psync", "psync.dll");
-            if (File.Exists(dll))
-            {
-                return dll;
-            }
-        }
-        return null;
-    }
+    public static string Program { get; } = Tools.Artifact("psync/psync.dll") ?? Path.Combine(AppContext.BaseDirectory, "psync.dll");
 
     /// <summary><c>psync -s</c> (sync once, then exit) on the two folders; seconds, and the peak resident sets of psync and of its largest agent (sampled every 50 ms).</summary>
     internal static async Task<Run> PsyncOnceAsync(string left, string right, string data, params string[] extra)
@@ -94,6 +81,7 @@ internal static class BigTreeBench
         {
             psi.ArgumentList.Add(arg);
         }
+        Tools.FlushPageCache();
         var watch = Stopwatch.StartNew();
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -42,6 +42,7 @@ internal static class BurstBench
     /// <summary>Writes the files into left/<paramref name="name"/> and waits for them in right/<paramref name="name"/>.</summary>
     public static async Task<(double Total, double AfterLastWrite)> MeasureAsync(int files, string left, string right, string name, Func<bool>? failed = null)
     {
+        Tools.FlushPageCache();
         var watch = Stopwatch.StartNew();
         await Tools.WriteFilesAsync(Path.Combine(left, name), files, Size);
         var written = watch.Elapsed.TotalSeconds;

@@ -9,6 +9,17 @@ if (BenchOptions.Parse(args) is not { } o)
     return 2;
 }
 
+// The agents a user's psync runs with: the static ones scripts/build.sh publishes (scripts/bench.sh
+// names them). Unset, psync and the engine here would find the JIT-compiled psync-agent beside them,
+// which starts slower and takes twice the memory.
+if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PSYNC_AGENT")) && Tools.Artifact("agent") is { } published)
+{
+    Environment.SetEnvironmentVariable("PSYNC_AGENT", published);
+}
+var agents = Environment.GetEnvironmentVariable("PSYNC_AGENT") is { Length: > 0 } set
+    ? $"agents from `{(Path.GetRelativePath(Environment.CurrentDirectory, set) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) ? relative : set)}`"
+    : "JIT-compiled agents beside psync (run scripts/build.sh for the static ones)";
+
 var results = new Results();
 ScratchFs.InMemory = o.Tmpfs;
 // The other workloads' folders (temp folders) go on a fresh file system of their own too, and stay
@@ -20,7 +31,8 @@ results.WorkFileSystem = work.Kind;
 var peers = o.Runs("peers") ? PeerBench.EnsureInstalled(o.InstallPeers) : [];
 var machine = string.Create(CultureInfo.InvariantCulture,
     $"{Environment.ProcessorCount} cores, {Tools.MemoryGiB():F0} GiB, {Environment.OSVersion}, rsync {Tools.RsyncVersion()}") +
-    string.Concat(peers.Select(p => $", {p} {Tools.FirstLine(p, "-version").Split(' ').FirstOrDefault(w => w.Length > 0 && char.IsDigit(w[0])) ?? "?"}"));
+    string.Concat(peers.Select(p => $", {p} {Tools.FirstLine(p, "-version").Split(' ').FirstOrDefault(w => w.Length > 0 && char.IsDigit(w[0])) ?? "?"}")) +
+    $"; Psync's {agents}";
 
 if (o.Runs("bigtree"))
 {

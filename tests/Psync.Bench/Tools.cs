@@ -7,6 +7,20 @@ namespace Psync.Bench;
 /// <summary>Process helpers, the rsync references' transport and waiting for files.</summary>
 internal static class Tools
 {
+    /// <summary>A file or folder under <c>artifacts/</c> of the checkout this benchmark was built in (what scripts/build.sh publishes), or null.</summary>
+    public static string? Artifact(string relative)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, "artifacts", relative);
+            if (File.Exists(path) || Directory.Exists(path))
+            {
+                return path;
+            }
+        }
+        return null;
+    }
+
     public static void Run(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file);
@@ -18,8 +32,16 @@ internal static class Tools
         p.WaitForExit();
     }
 
+    /// <summary>
+    /// Writes out what earlier runs left in the page cache, before a timed run: a durable commit's
+    /// syncfs would otherwise write the last reference's files too (on ext4 a first sync of 100,000
+    /// files right after an <c>rsync -a</c> of them took 10.8–12.6 s instead of about 7.7 s).
+    /// </summary>
+    public static void FlushPageCache() => Run("sync");
+
     public static double Seconds(string file, params string[] args)
     {
+        FlushPageCache();
         var watch = Stopwatch.StartNew();
         Run(file, args);
         return watch.Elapsed.TotalSeconds;
@@ -36,6 +58,7 @@ internal static class Tools
         var paths = Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(root, p)).Order(StringComparer.Ordinal).ToList();
         var source = new Psync.Engine.Transfer.RsyncEndpoint(root) { Shell = Psync.Engine.Agents.LocalAgent.Locate() };
         Directory.CreateDirectory(Path.Combine(target, ".psync", "stage"));
+        FlushPageCache();
         var watch = Stopwatch.StartNew();
         var result = Psync.Engine.Transfer.Rsync.TransferAsync(source, new(target), "reference", paths, [], null, CancellationToken.None, basis: false, inPlace).GetAwaiter().GetResult();
         var seconds = watch.Elapsed.TotalSeconds;

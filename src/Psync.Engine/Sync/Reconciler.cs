@@ -96,16 +96,16 @@ internal sealed class Reconciler(PairContext ctx)
                 {
                     ctx.Changes.ReportUnindexed(report.Side, report.Path, report.State, report.Seq);
                 }
-                // The next page's scans are read while this one syncs. Its paths all come after this
-                // page's, which is all a drain writes, unless something is reported there meanwhile
-                // (a live event, a conflict's copy): then it is scanned again. A scan read for
-                // nothing is still read to its end (one page), so no request outlives the reconcile.
-                // What the drain writes is remembered until the held reports and the next page's
-                // entries are in: those are numbered from where the agents' horizons stand now.
+                // What the drain writes is remembered against the held reports and the next page's
+                // entries, which come later: these are numbered from where the agents' horizons stand now.
                 foreach (var side in new[] { Side.Left, Side.Right })
                 {
                     ctx.Changes.Pending(side, Math.Min(heldFrom[(int)side], ctx.Changes.Horizon(side)));
                 }
+                // The next page's scans are read while this one syncs. Its paths all come after this
+                // page's, which is all a drain writes, unless something is reported there meanwhile
+                // (a live event, a conflict's copy): then it is scanned again. A scan read for
+                // nothing is still read to its end (one page), so no request outlives the reconcile.
                 var reading = ScanAhead(subtree, page.Next!, limit, ct);
                 ctx.Changes.MarkAfter(page.Next!);
                 bool synced, stale;
