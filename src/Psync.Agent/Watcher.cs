@@ -102,16 +102,11 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameOutput ou
             }
             Buffer.BlockCopy(buffer, consumed, buffer, 0, length - consumed);
             length -= consumed;
-            if (!fs.StillThere())
+            Flush();
+            if (_rootGone)
             {
-                // What vanished with the root is not a person's deletes: report the root, not them.
-                _pending.Clear();
-                _pendingIndex.Clear();
-                _rootGone = true;
-                output.Send(new RootGone("the root was deleted, moved or unmounted"));
                 return;
             }
-            Flush();
         }
     }
 
@@ -196,9 +191,8 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameOutput ou
                 output.Send(new Log(LogLevel.Warning, $"cannot watch {PathCodec.Display(r.Path)}: {r.Arg}"));
                 break;
             case "ROOT_GONE":
-                _rootGone = true;
                 Flush();
-                output.Send(new RootGone("the root was deleted, moved or unmounted"));
+                ReportRootGone();
                 break;
         }
     }
@@ -230,10 +224,22 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameOutput ou
         _pending.Add((kind, path, from));
     }
 
+    /// <summary>Says once that the root is gone; nothing is reported after it.</summary>
+    private void ReportRootGone()
+    {
+        if (!_rootGone)
+        {
+            _rootGone = true;
+            output.Send(new RootGone("the root was deleted, moved or unmounted"));
+        }
+    }
+
     private void Flush()
     {
-        if (_pending.Count == 0)
+        if (_pending.Count == 0 || _rootGone)
         {
+            _pending.Clear();
+            _pendingIndex.Clear();
             return;
         }
         var changes = new List<Change>(_pending.Count);
@@ -259,7 +265,18 @@ internal sealed class Watcher(RootFs fs, Func<PathFilter> filter, FrameOutput ou
         }
         _pending.Clear();
         _pendingIndex.Clear();
-        output.Send(new Changes(changes));
+        // What vanished with the root is not a person's deletes: report the root, not them. Only
+        // a state read as absent can be such a delete, so a flush of none (most of a burst's) does
+        // not look at the root: that took two of the five system calls an event cost.
+        if (changes.Exists(c => !c.State.Exists) && !fs.StillThere())
+        {
+            ReportRootGone();
+            return;
+        }
+        if (changes.Count > 0)
+        {
+            output.Send(new Changes(changes)); // none when every one was the echo of an operation
+        }
         foreach (var message in failed ?? [])
         {
             output.Send(new Log(LogLevel.Warning, message));

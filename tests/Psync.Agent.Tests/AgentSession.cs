@@ -180,6 +180,9 @@ internal sealed class AgentSession : IAsyncDisposable
     /// <summary>Every change seen so far.</summary>
     public IEnumerable<Change> SeenChanges => _seen.OfType<Changes>().SelectMany(c => c.Items);
 
+    /// <summary>Every event message seen so far.</summary>
+    public IReadOnlyList<Message> Seen => _seen;
+
     public async ValueTask DisposeAsync()
     {
         if (Connection is not null)
