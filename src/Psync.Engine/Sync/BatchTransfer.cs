@@ -500,7 +500,9 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
     /// <see cref="EarlyCommitPoll"/> the next files not yet committed, in the batch's order (rsync's
     /// too, mostly), are offered to the agent, at most <see cref="EarlyCommitWindow"/>; what is not
     /// staged yet (or, with <see cref="PairOptions.Durable"/>, not on disk yet), or fails its
-    /// compare-and-swap, is left for the commit after rsync, which decides as always.
+    /// compare-and-swap, is left for the commit after rsync, which decides as always. A round
+    /// that found all it offered staged goes on at once: rsync is ahead, and waiting left more than
+    /// half of a burst's runs to the commit after rsync, one after the other.
     /// <paramref name="progress"/>, when given, is told how many are committed after each round.
     /// </summary>
     private async Task CommitWhileStagingAsync(Side target, string stage, List<TransferAction> transfers, OpResult?[] committed, Task transfer, Action<int>? progress, CancellationToken ct)
@@ -508,9 +510,13 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
         var next = 0;
         var done = 0;
         var size = EarlyCommitProbe;
+        var ahead = false;
         while (next < transfers.Count)
         {
-            await Task.WhenAny(transfer, Task.Delay(EarlyCommitPoll, ctx.Clock, ct)).ConfigureAwait(false);
+            if (!ahead)
+            {
+                await Task.WhenAny(transfer, Task.Delay(EarlyCommitPoll, ctx.Clock, ct)).ConfigureAwait(false);
+            }
             if (transfer.IsCompleted)
             {
                 return;
@@ -535,6 +541,7 @@ internal sealed class BatchTransfer(PairContext ctx, ResultHandler results)
             }
             // While rsync keeps up, offer more at a time; while nothing is staged, only a few.
             size = ok == window.Count ? Math.Min(size * 4, EarlyCommitWindow) : ok == 0 ? EarlyCommitProbe : size;
+            ahead = ok == window.Count;
             while (next < transfers.Count && committed[next] is not null)
             {
                 next++;
