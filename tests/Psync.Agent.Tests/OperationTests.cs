@@ -284,6 +284,20 @@ public abstract class OperationTests<TLauncher> : IAsyncLifetime where TLauncher
         Assert.Equal("created here", await File.ReadAllTextAsync(Full("f")));
     }
 
+    [AgentFact]
+    public async Task Commit_DirectoryCreatedWhereAbsentExpected_IsConflictAndNothingMoved()
+    {
+        Directory.CreateDirectory(Full("f"));
+        await WriteAsync("f/inside", "theirs");
+        await WriteAsync(".psync/stage/b1/f", "from the other side");
+
+        var result = await _agent.RunAsync(new CommitOp(".psync/stage/b1/f", "f", Expect.Absent));
+
+        Assert.Equal((OpStatus.Conflict, EntryKind.Directory), (result.Status, result.State.Kind));
+        Assert.Equal("theirs", await File.ReadAllTextAsync(Full("f/inside")));
+        Assert.Equal("from the other side", await File.ReadAllTextAsync(Full(".psync/stage/b1/f")));
+    }
+
     [AgentFact(Under = Launch.All)]
     public async Task Commit_StagedDirectory_IsPlacedWholeWithOneRename()
     {

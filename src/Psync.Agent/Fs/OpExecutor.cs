@@ -229,7 +229,8 @@ internal sealed unsafe class OpExecutor(RootFs fs, Trash trash, Sequence seq, Ec
             return Error(id, $"{PathCodec.Display(o.StagedPath)} was staged after the last sync: not durable yet");
         }
         using var target = fs.OpenParent(o.Path);
-        var actual = RootFs.Stat(target.Fd, target.Leaf);
+        // Onto a name that must be free the rename is the compare-and-swap (no replace): nothing to read before it.
+        var actual = o.Expect.Check && !o.Expect.State.Exists ? FileState.Absent : RootFs.Stat(target.Fd, target.Leaf);
         if (actual.Kind == EntryKind.Directory && o.Expect.Admits(actual))
         {
             return Conflict(id, actual, $"{PathCodec.Display(o.Path)} is a directory");
