@@ -70,14 +70,16 @@ internal static class BigTreeBench
     /// The psync that is measured: the one scripts/build.sh publishes compiled ahead
     /// (artifacts/psync, found above the benchmark in the checkout), else the benchmark's own build.
     /// </summary>
-    public static string Program { get; } = Tools.Artifact("psync/psync.dll") ?? Path.Combine(AppContext.BaseDirectory, "psync.dll");
+    /// <summary>The psync that <c>scripts/build.sh</c> publishes compiled ahead (NativeAOT), else this benchmark's own JIT-compiled build (psync.dll).</summary>
+    public static string Program { get; } = Tools.Artifact("psync/psync") ?? Path.Combine(AppContext.BaseDirectory, "psync.dll");
 
     /// <summary><c>psync -s</c> (sync once, then exit) on the two folders; seconds, and the peak resident sets of psync and of its largest agent (sampled every 50 ms).</summary>
     internal static async Task<Run> PsyncOnceAsync(string left, string right, string data, params string[] extra)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var psi = new ProcessStartInfo(dotnet) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in (string[])[Program, "-s", "--data-dir", data, .. extra, left, right])
+        var jit = Program.EndsWith(".dll", StringComparison.Ordinal);
+        var psi = new ProcessStartInfo(jit ? dotnet : Program) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in (string[])[.. jit ? [Program] : Array.Empty<string>(), "-s", "--data-dir", data, .. extra, left, right])
         {
             psi.ArgumentList.Add(arg);
         }

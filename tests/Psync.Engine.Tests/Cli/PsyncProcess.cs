@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Psync.Engine.Tests.Cli;
 
-/// <summary>Runs the real `psync` (dotnet psync.dll from the test output folder) and collects what it printed.</summary>
+/// <summary>
+/// Runs the real `psync` and collects what it printed: this build's psync.dll (JIT-compiled, through
+/// dotnet), or the program scripts/build.sh publishes compiled ahead (NativeAOT), which users run.
+/// </summary>
 internal static class PsyncProcess
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
@@ -12,10 +15,35 @@ internal static class PsyncProcess
     public static Task<Result> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string?>(), args);
 
     /// <summary>Runs psync with <paramref name="environment"/> added to (a null value: removed from) this process's environment.</summary>
-    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static Task<Result> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        RunAsync(published: false, environment, args);
+
+    /// <summary>Runs the published psync (artifacts/psync/psync), which must be of this build.</summary>
+    public static async Task<Result> RunPublishedAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        var version = await RunAsync(published: true, new Dictionary<string, string?>(), ["--version"]);
+        var expected = $"psync {typeof(SyncPair).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false).Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion}";
+        if (version.Stdout.Trim() != expected)
+        {
+            throw new InvalidOperationException($"{Published} says '{version.Stdout.Trim()}', not '{expected}': run scripts/build.sh");
+        }
+        return await RunAsync(published: true, environment, args);
+    }
+
+    /// <summary>psync as scripts/build.sh publishes it.</summary>
+    private static string Published
+    {
+        get
+        {
+            var path = Path.Combine(Psync.Tests.RepoFiles.Root, "artifacts", "psync", "psync");
+            return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: run scripts/test.sh, or scripts/build.sh");
+        }
+    }
+
+    private static async Task<Result> RunAsync(bool published, IReadOnlyDictionary<string, string?> environment, string[] args)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var psi = new ProcessStartInfo(dotnet)
+        var psi = new ProcessStartInfo(published ? Published : dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -26,7 +54,10 @@ internal static class PsyncProcess
         {
             psi.Environment[name] = value;
         }
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "psync.dll"));
+        if (!published)
+        {
+            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "psync.dll"));
+        }
         foreach (var arg in args)
         {
             psi.ArgumentList.Add(arg);
