@@ -67,10 +67,10 @@ internal static class BigTreeBench
     internal sealed record Run(double Seconds, long EnginePeak, long AgentPeak);
 
     /// <summary>
-    /// The psync that is measured: the one scripts/build.sh publishes compiled ahead
-    /// (artifacts/psync, found above the benchmark in the checkout), else the benchmark's own build.
+    /// The psync that is measured: the one scripts/build.sh publishes compiled ahead (NativeAOT,
+    /// artifacts/psync, found above the benchmark in the checkout), else the benchmark's own
+    /// JIT-compiled build (psync.dll, run through dotnet).
     /// </summary>
-    /// <summary>The psync that <c>scripts/build.sh</c> publishes compiled ahead (NativeAOT), else this benchmark's own JIT-compiled build (psync.dll).</summary>
     public static string Program { get; } = Tools.Artifact("psync/psync") ?? Path.Combine(AppContext.BaseDirectory, "psync.dll");
 
     /// <summary><c>psync -s</c> (sync once, then exit) on the two folders; seconds, and the peak resident sets of psync and of its largest agent (sampled every 50 ms).</summary>
