@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 
 namespace Psync.Engine.Tests.Cli;
 
@@ -21,14 +22,20 @@ internal static class PsyncProcess
     /// <summary>Runs the published psync (artifacts/psync/psync), which must be of this build.</summary>
     public static async Task<Result> RunPublishedAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var version = await RunAsync(published: true, new Dictionary<string, string?>(), ["--version"]);
-        var expected = $"psync {typeof(SyncPair).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false).Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion}";
-        if (version.Stdout.Trim() != expected)
-        {
-            throw new InvalidOperationException($"{Published} says '{version.Stdout.Trim()}', not '{expected}': run scripts/build.sh");
-        }
+        await PublishedIsThisBuild.Value;
         return await RunAsync(published: true, environment, args);
     }
+
+    /// <summary>The published psync's <c>--version</c> against this build's, asked once per test run.</summary>
+    private static readonly Lazy<Task> PublishedIsThisBuild = new(async () =>
+    {
+        var version = (await RunAsync(published: true, new Dictionary<string, string?>(), ["--version"])).Stdout.Trim();
+        var expected = $"psync {typeof(SyncPair).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion}";
+        if (version != expected)
+        {
+            throw new InvalidOperationException($"{Published} says '{version}', not '{expected}': run scripts/build.sh");
+        }
+    });
 
     /// <summary>psync as scripts/build.sh publishes it.</summary>
     private static string Published
